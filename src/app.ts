@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config';
+import { buildAppSchema } from './graphql/schema';
+import { createContextFactory } from './http/context';
+import { createHttpServer, type HttpServer } from './http/server';
+import { ENTITIES } from './modules/entities';
+import { RESOLVERS } from './modules/resolvers';
+import {
+  cacheCheck,
+  databaseCheck,
+  githubConfigCheck,
+  mailCheck,
+  queueCheck,
+  secretsCheck,
+} from './modules/system/health-checks';
+import { type HealthCheck, HealthService } from './modules/system/health.service';
+import { SystemResolver } from './modules/system/system.resolver';
+import type { Cache } from './platform/cache/cache';
+import { MemoryCache } from './platform/cache/memory-cache';
+import { RedisCache } from './platform/cache/redis-cache';
+import { openDatabase } from './platform/database/database';
+import { migrateUp } from './platform/database/migrations';
+import { createLogger, type Logger } from './platform/logging/logger';
+import { SERVICE_VERSION } from './platform/paths';
+import { type AppPubSub, createMemoryPubSub, createRedisPubSub } from './platform/pubsub/pubsub';
+import { BullMqDriver } from './platform/queue/bullmq-driver';
+import type { QueueDriver } from './platform/queue/job-queue';
+import { MemoryQueueDriver } from './platform/queue/memory-driver';
+import { closeRedis, createRedisFactory, type RedisClient } from './platform/redis/redis-factory';
+import type { SecretStore } from './platform/secrets/secret-store';
+
+export type Role = 'api' | 'worker' | 'all';
+
+/** What tests and bootstrap may replace or add; everything else is built from `config`. */
+export interface AppOverrides {
+  readonly logger?: Logger;
+  /** The store configuration was read through (bootstrap passes it so rotation re-reads work). */
+  readonly secrets?: SecretStore;
+  readonly extraHealthChecks?: readonly HealthCheck[];
+  readonly extraRoutes?: (fastify: FastifyInstance) => void;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Starts the role's parts; for `api` and `all`, resolves with the listening URL. */
+  start(role?: Role): Promise<{ url: string | undefined }>;
+  /** Graceful: stop accepting, finish in-flight work, close queues, Valkey and the database. */
+  close(): Promise<void>;
+}
+
+/** The composition root: every dependency is built here and handed to what needs it. */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.log.level);
+  const database = await openDatabase(config, ENTITIES, logger);
+  const closers: (() => Promise<unknown>)[] = [];
+
+  let cache: Cache;
+  let pubSub: AppPubSub;
+  let queue: QueueDriver;
+  if (config.redis.mode === 'external') {
+    const redis = createRedisFactory(config.redis, logger);
+    const cacheClient: RedisClient = redis.create('command');
+    cache = new RedisCache(cacheClient, `${redis.keyPrefix}:cache:`, logger);
+    pubSub = createRedisPubSub(redis, logger);
+    queue = new BullMqDriver(redis, logger);
+    closers.push(() => closeRedis(cacheClient));
+  } else {
+    cache = new MemoryCache(config.cache.memoryMaxEntries);
+    pubSub = createMemoryPubSub(logger);
+    queue = new MemoryQueueDriver(logger);
+  }
+  logger.info(
+    { database: database.mode, valkey: config.redis.mode, env: config.env, version: SERVICE_VERSION },
+    database.mode === 'embedded' || config.redis.mode === 'memory'
+      ? 'running in embedded mode (development only): data and jobs of this process only'
+      : 'running against external PostgreSQL and Valkey',
+  );
+
+  const health = new HealthService(
+    [
+      databaseCheck(database),
+      cacheCheck(cache, config.redis.mode === 'external' ? 'valkey' : 'memory'),
+      queueCheck(queue),
+      secretsCheck(overrides.secrets, config.secrets.names),
+      githubConfigCheck(config.github.tokens.length),
+      mailCheck(config.mail),
+      ...(overrides.extraHealthChecks ?? []),
+    ],
+    config.health.timeoutMs,
+    SERVICE_VERSION,
+  );
+
+  const schema = await buildAppSchema({
+    resolvers: RESOLVERS,
+    resolverInstances: new Map([[SystemResolver, new SystemResolver(health)]]),
+    pubSub,
+  });
+
+  let http: HttpServer | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    config,
+    logger,
+    async start(role = 'all') {
+      if (database.mode === 'embedded') {
+        const applied = await migrateUp(database.orm);
+        logger.info({ applied }, 'embedded database migrated');
+      }
+      let url: string | undefined;
+      if (role === 'api' || role === 'all') {
+        http = await createHttpServer({
+          config: config.http,
+          nodeEnv: config.env,
+          logger,
+          schema,
+          health,
+          context: createContextFactory(database.orm),
+          routes: overrides.extraRoutes,
+        });
+        url = await http.listen();
+      }
+      logger.info({ role, url }, 'started');
+      return { url };
+    },
+    close() {
+      closing ??= (async () => {
+        await http?.close();
+        await queue.close();
+        await pubSub.close();
+        await Promise.all(closers.map((close) => close()));
+        await database.close();
+        logger.info('closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
+import type { GraphQLContext } from '../graphql/context';
+import type { Viewer } from '../modules/auth/viewer';
+
+/** Builds the per-request GraphQL context; the composition root supplies the implementation. */
+export interface ContextFactory {
+  forHttp(request: FastifyRequest, signal: AbortSignal): Promise<GraphQLContext>;
+  /** Resolves the caller of a WebSocket connection once, from the upgrade request and connectionParams. */
+  viewerForSocket(
+    request: IncomingMessage,
+    connectionParams: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<Viewer>;
+  forSocketOperation(viewer: Viewer, requestId: string, signal: AbortSignal): GraphQLContext;
+}

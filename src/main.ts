@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { type App, type AppOverrides, createApp, type Role } from './app';
+import { readEnvironment, resolveConfiguration } from './bootstrap';
+import { type MigrateAction, runMigrateCommand } from './cli/migrate.command';
+import { ConfigError, type RawEnv } from './config/load-config';
+import { createLogger } from './platform/logging/logger';
+
+const ROLES: readonly string[] = ['api', 'worker', 'all'];
+
+const USAGE = `usage: main [api|worker|all]            run a role (default: all)
+       main migrate [--status|--down|--check|--create [name]]`;
+
+export interface RunOptions {
+  readonly env?: RawEnv;
+  readonly cwd?: string;
+  readonly overrides?: AppOverrides;
+  /** Whether SIGTERM/SIGINT drain and exit the process (true for the real entry point). */
+  readonly handleSignals?: boolean;
+}
+
+/** Parses the command line, resolves configuration, runs the command. Resolves with an exit code for one-shot commands. */
+export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number | App> {
+  const [command = 'all', ...rest] = argv;
+  const env = readEnvironment(options.env ?? process.env, options.cwd ?? process.cwd());
+  let loaded;
+  try {
+    loaded = await resolveConfiguration(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 78; // EX_CONFIG
+    }
+    throw error;
+  }
+  const { config, secrets } = loaded;
+  const logger = options.overrides?.logger ?? createLogger(config.log.level);
+
+  if (command === 'migrate') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        status: { type: 'boolean' },
+        down: { type: 'boolean' },
+        check: { type: 'boolean' },
+        create: { type: 'boolean' },
+      },
+    });
+    const action: MigrateAction = values.status
+      ? 'status'
+      : values.down
+        ? 'down'
+        : values.check
+          ? 'check'
+          : values.create
+            ? 'create'
+            : 'up';
+    return runMigrateCommand(config, logger, action, positionals[0], (line) =>
+      process.stdout.write(`${line}\n`),
+    );
+  }
+  if (!ROLES.includes(command) || rest.length > 0) {
+    console.error(USAGE);
+    return 64; // EX_USAGE
+  }
+
+  const app = await createApp(config, { ...options.overrides, logger, secrets });
+  if (options.handleSignals) handleSignals(app, config.http.shutdownTimeoutMs);
+  await app.start(command as Role);
+  return app;
+}
+
+/** SIGTERM/SIGINT: drain within the timeout, then exit 0; exit 1 if the drain overran or failed. */
+function handleSignals(app: App, timeoutMs: number): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight work');
+    const timer = setTimeout(() => {
+      app.logger.error({ timeoutMs }, 'shutdown timed out; exiting with work unfinished');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2), { handleSignals: true }).then(
+    (result) => {
+      if (typeof result === 'number') process.exit(result);
+    },
+    (error: unknown) => {
+      console.error('fatal:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

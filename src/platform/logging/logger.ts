@@ -1,0 +1,37 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths whose values are replaced by "[redacted]" wherever they appear in a log line. */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  '*.*.password',
+  'token',
+  '*.token',
+  'tokens',
+  '*.tokens',
+  'secret',
+  '*.secret',
+  'apiKey',
+  '*.apiKey',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'connectionParams',
+  '*.connectionParams',
+];
+
+/** One JSON line per event (pino). Tests pass a destination to capture lines. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'github-insights-api' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}

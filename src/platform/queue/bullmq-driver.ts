@@ -1,0 +1,120 @@
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Logger } from '../logging/logger';
+import { closeRedis, type RedisClient, type RedisFactory } from '../redis/redis-factory';
+import {
+  JOB_STATES,
+  type JobHandler,
+  type JobInfo,
+  type JobOptions,
+  type JobState,
+  type QueueDriver,
+} from './job-queue';
+
+/** Finished jobs are kept for inspection (`harvestJob(id)`), bounded in age and number. */
+const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 };
+
+export class BullMqDriver implements QueueDriver {
+  readonly kind = 'bullmq' as const;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly producer: RedisClient;
+  private workerConnection: RedisClient | undefined;
+  /** BullMQ keys share the service prefix; in cluster mode a hash tag keeps a queue in one slot. */
+  private readonly prefix: string;
+
+  constructor(
+    private readonly factory: RedisFactory,
+    private readonly logger: Logger,
+  ) {
+    this.producer = factory.create('queue');
+    this.prefix = factory.config.cluster ? `{${factory.keyPrefix}}` : factory.keyPrefix;
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.producer, prefix: this.prefix });
+      queue.on('error', (error) => this.logger.warn({ queue: name, error: error.message }, 'queue error'));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async add<T>(queue: string, name: string, data: T, options: JobOptions = {}): Promise<JobInfo<T>> {
+    const job = await this.queue(queue).add(name, data, {
+      jobId: options.jobId,
+      attempts: options.attempts ?? 1,
+      backoff: options.backoffMs ? { type: 'exponential', delay: options.backoffMs } : undefined,
+      delay: options.delayMs,
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    });
+    return toInfo<T>(job, await job.getState());
+  }
+
+  async get<T>(queue: string, id: string): Promise<JobInfo<T> | undefined> {
+    const job = await this.queue(queue).getJob(id);
+    return job ? toInfo<T>(job, await job.getState()) : undefined;
+  }
+
+  async counts(queue: string): Promise<Record<JobState, number>> {
+    const counts = await this.queue(queue).getJobCounts(...JOB_STATES.filter((s) => s !== 'unknown'));
+    return Object.fromEntries(JOB_STATES.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>;
+  }
+
+  work<T>(queue: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void {
+    this.workerConnection ??= this.factory.create('worker');
+    const worker = new Worker<T>(
+      queue,
+      (job) =>
+        handler({
+          id: job.id!,
+          name: job.name,
+          data: job.data,
+          attemptsMade: job.attemptsMade,
+          updateProgress: (progress) => job.updateProgress(progress),
+        }),
+      { connection: this.workerConnection, prefix: this.prefix, concurrency: options.concurrency },
+    );
+    worker.on('failed', (job, error) =>
+      this.logger.warn(
+        { queue, jobId: job?.id, attemptsMade: job?.attemptsMade, error: error.message },
+        'job failed',
+      ),
+    );
+    worker.on('error', (error) => this.logger.warn({ queue, error: error.message }, 'worker error'));
+    this.workers.push(worker);
+  }
+
+  async ping(): Promise<void> {
+    await this.producer.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    const connections = [this.producer, this.workerConnection].filter(
+      (c): c is RedisClient => c !== undefined,
+    );
+    await Promise.all(connections.map(closeRedis));
+  }
+}
+
+function toInfo<T>(job: Job, state: string): JobInfo<T> {
+  return {
+    id: job.id!,
+    name: job.name,
+    data: job.data as T,
+    state: (JOB_STATES as readonly string[]).includes(state)
+      ? (state as JobState)
+      : state === 'prioritized' || state === 'waiting-children'
+        ? 'waiting'
+        : 'unknown',
+    attemptsMade: job.attemptsMade,
+    progress: job.progress,
+    failedReason: job.failedReason || undefined,
+    createdAt: new Date(job.timestamp),
+    finishedAt: job.finishedOn ? new Date(job.finishedOn) : undefined,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Background jobs. BullMQ over Valkey in production (any number of workers share the queues);
+ * an in-process driver for the embedded development mode. Features depend on this interface.
+ */
+export type JobState = 'waiting' | 'active' | 'completed' | 'failed' | 'delayed' | 'unknown';
+
+export const JOB_STATES: readonly JobState[] = [
+  'waiting',
+  'active',
+  'completed',
+  'failed',
+  'delayed',
+  'unknown',
+];
+
+export interface JobOptions {
+  /** While a job with this id exists (finished ones included, until they leave the history), adding it again returns that job. */
+  readonly jobId?: string;
+  /** Total tries, the first included (default 1). */
+  readonly attempts?: number;
+  /** First retry delay; doubles for each further retry. */
+  readonly backoffMs?: number;
+  readonly delayMs?: number;
+}
+
+export interface JobInfo<T = unknown> {
+  readonly id: string;
+  readonly name: string;
+  readonly data: T;
+  readonly state: JobState;
+  readonly attemptsMade: number;
+  readonly progress: unknown;
+  readonly failedReason: string | undefined;
+  readonly createdAt: Date;
+  readonly finishedAt: Date | undefined;
+}
+
+export interface RunningJob<T> {
+  readonly id: string;
+  readonly name: string;
+  readonly data: T;
+  /** Tries made before this one. */
+  readonly attemptsMade: number;
+  updateProgress(progress: number | object): Promise<void>;
+}
+
+export type JobHandler<T> = (job: RunningJob<T>) => Promise<unknown>;
+
+export interface QueueDriver {
+  readonly kind: 'bullmq' | 'memory';
+  add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<JobInfo<T>>;
+  get<T>(queue: string, id: string): Promise<JobInfo<T> | undefined>;
+  counts(queue: string): Promise<Record<JobState, number>>;
+  /** Starts processing a queue in this process (worker role). */
+  work<T>(queue: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void;
+  /** Round-trip to the backend; throws when it is unreachable (health). */
+  ping(): Promise<void>;
+  /** Stops taking jobs, waits for running ones to finish, then disconnects. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,197 @@
+import type { Logger } from '../logging/logger';
+import {
+  JOB_STATES,
+  type JobHandler,
+  type JobInfo,
+  type JobOptions,
+  type JobState,
+  type QueueDriver,
+} from './job-queue';
+
+interface MemoryJob {
+  id: string;
+  name: string;
+  data: unknown;
+  state: JobState;
+  attemptsMade: number;
+  progress: unknown;
+  failedReason: string | undefined;
+  createdAt: Date;
+  finishedAt: Date | undefined;
+  options: JobOptions;
+}
+
+interface MemoryQueue {
+  jobs: Map<string, MemoryJob>;
+  waiting: MemoryJob[];
+  handler?: JobHandler<unknown>;
+  concurrency: number;
+  active: number;
+}
+
+/**
+ * Jobs in this process only (embedded development mode): the same semantics as the BullMQ driver
+ * for what features use (dedup by job id, attempts with exponential backoff, progress, bounded
+ * history), nothing survives a restart.
+ */
+export class MemoryQueueDriver implements QueueDriver {
+  readonly kind = 'memory' as const;
+  private readonly queues = new Map<string, MemoryQueue>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+  private nextId = 1;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly maxFinishedPerQueue = 1_000,
+  ) {}
+
+  private queue(name: string): MemoryQueue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = { jobs: new Map(), waiting: [], concurrency: 1, active: 0 };
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async add<T>(queueName: string, name: string, data: T, options: JobOptions = {}): Promise<JobInfo<T>> {
+    const queue = this.queue(queueName);
+    const existing = options.jobId ? queue.jobs.get(options.jobId) : undefined;
+    if (existing) return toInfo<T>(existing);
+    const job: MemoryJob = {
+      id: options.jobId ?? String(this.nextId++),
+      name,
+      data,
+      state: options.delayMs ? 'delayed' : 'waiting',
+      attemptsMade: 0,
+      progress: 0,
+      failedReason: undefined,
+      createdAt: new Date(),
+      finishedAt: undefined,
+      options,
+    };
+    queue.jobs.set(job.id, job);
+    if (options.delayMs) this.later(options.delayMs, () => this.enqueue(queueName, job));
+    else this.enqueue(queueName, job);
+    return toInfo<T>(job);
+  }
+
+  async get<T>(queueName: string, id: string): Promise<JobInfo<T> | undefined> {
+    const job = this.queue(queueName).jobs.get(id);
+    return job ? toInfo<T>(job) : undefined;
+  }
+
+  async counts(queueName: string): Promise<Record<JobState, number>> {
+    const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
+    for (const job of this.queue(queueName).jobs.values()) counts[job.state]++;
+    return counts;
+  }
+
+  work<T>(queueName: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void {
+    const queue = this.queue(queueName);
+    queue.handler = handler as JobHandler<unknown>;
+    queue.concurrency = options.concurrency;
+    this.drain(queueName);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all(this.running);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private enqueue(queueName: string, job: MemoryJob): void {
+    job.state = 'waiting';
+    this.queue(queueName).waiting.push(job);
+    this.drain(queueName);
+  }
+
+  private drain(queueName: string): void {
+    const queue = this.queue(queueName);
+    while (!this.closed && queue.handler && queue.active < queue.concurrency && queue.waiting.length > 0) {
+      const job = queue.waiting.shift()!;
+      queue.active++;
+      const run = this.run(queueName, queue.handler, job).finally(() => {
+        queue.active--;
+        this.running.delete(run);
+        this.drain(queueName);
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async run(queueName: string, handler: JobHandler<unknown>, job: MemoryJob): Promise<void> {
+    job.state = 'active';
+    try {
+      await handler({
+        id: job.id,
+        name: job.name,
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        updateProgress: async (progress) => {
+          job.progress = progress;
+        },
+      });
+      job.attemptsMade++;
+      this.finish(queueName, job, 'completed', undefined);
+    } catch (error) {
+      job.attemptsMade++;
+      const message = error instanceof Error ? error.message : String(error);
+      if (job.attemptsMade < (job.options.attempts ?? 1) && !this.closed) {
+        job.state = 'delayed';
+        job.failedReason = message;
+        const delay = (job.options.backoffMs ?? 0) * 2 ** (job.attemptsMade - 1);
+        this.later(delay, () => this.enqueue(queueName, job));
+      } else {
+        this.logger.warn(
+          { queue: queueName, jobId: job.id, attemptsMade: job.attemptsMade, error: message },
+          'job failed',
+        );
+        this.finish(queueName, job, 'failed', message);
+      }
+    }
+  }
+
+  private finish(
+    queueName: string,
+    job: MemoryJob,
+    state: 'completed' | 'failed',
+    reason: string | undefined,
+  ): void {
+    job.state = state;
+    job.failedReason = reason;
+    job.finishedAt = new Date();
+    // Keep history bounded: drop the oldest finished jobs beyond the limit.
+    const queue = this.queue(queueName);
+    const finished = [...queue.jobs.values()].filter((j) => j.state === 'completed' || j.state === 'failed');
+    for (const old of finished.slice(0, Math.max(0, finished.length - this.maxFinishedPerQueue)))
+      queue.jobs.delete(old.id);
+  }
+}
+
+function toInfo<T>(job: MemoryJob): JobInfo<T> {
+  return {
+    id: job.id,
+    name: job.name,
+    data: job.data as T,
+    state: job.state,
+    attemptsMade: job.attemptsMade,
+    progress: job.progress,
+    failedReason: job.failedReason,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+  };
+}

@@ -1,0 +1,109 @@
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '../../config/config';
+import type { Logger } from '../logging/logger';
+
+export type RedisClient = Redis | Cluster;
+
+/**
+ * What a connection is for. Each purpose gets its own connection because their needs differ:
+ * - `command`: cache, rate limits, locks. Fails fast while disconnected (no offline queue), so
+ *   callers degrade instead of hanging.
+ * - `subscriber`: pub/sub subscriber (a subscribed connection cannot run other commands).
+ * - `publisher`: pub/sub publisher.
+ * - `queue`: BullMQ producers; fail fast.
+ * - `worker`: BullMQ workers (blocking commands; BullMQ requires `maxRetriesPerRequest: null`).
+ */
+export type RedisPurpose = 'command' | 'subscriber' | 'publisher' | 'queue' | 'worker';
+
+export interface RedisFactory {
+  readonly config: RedisConfig;
+  /** The prefix of every key this service writes (cluster mode wraps it in a hash tag for BullMQ). */
+  readonly keyPrefix: string;
+  create(purpose: RedisPurpose): RedisClient;
+}
+
+/** One place that knows how to connect to Valkey: standalone or cluster, TLS, ACL user. */
+export function createRedisFactory(config: RedisConfig, logger: Logger): RedisFactory {
+  const base: RedisOptions = {
+    host: config.host,
+    port: config.port,
+    username: config.username,
+    password: config.password,
+    db: config.db,
+    tls: config.tls
+      ? { rejectUnauthorized: config.tls.rejectUnauthorized, servername: config.host }
+      : undefined,
+    connectTimeout: config.connectTimeoutMs,
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 5_000),
+  };
+  const perPurpose: Record<RedisPurpose, RedisOptions> = {
+    command: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    subscriber: { maxRetriesPerRequest: null },
+    publisher: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    queue: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    worker: { maxRetriesPerRequest: null },
+  };
+  return {
+    config,
+    keyPrefix: config.keyPrefix,
+    create(purpose) {
+      const options: RedisOptions = { ...base, ...perPurpose[purpose], connectionName: `gi-${purpose}` };
+      const client = config.cluster
+        ? new Cluster([{ host: config.host, port: config.port }], clusterOptions(options))
+        : new Redis(options);
+      let lastState = '';
+      const report = (state: string, error?: Error) => {
+        if (state === lastState) return;
+        lastState = state;
+        const fields = { purpose, state, error: error?.message };
+        if (state === 'ready') logger.info(fields, 'valkey connection ready');
+        // `end` follows only a deliberate quit (the retry strategy never gives up).
+        else if (state === 'end') logger.debug(fields, 'valkey connection closed');
+        else logger.warn(fields, 'valkey connection lost');
+      };
+      client.on('ready', () => report('ready'));
+      client.on('error', (error: Error) => report('error', error));
+      client.on('end', () => report('end'));
+      return client;
+    },
+  };
+}
+
+function clusterOptions(options: RedisOptions): ClusterOptions {
+  const {
+    host: _host,
+    port: _port,
+    db: _db,
+    enableOfflineQueue,
+    maxRetriesPerRequest,
+    ...redisOptions
+  } = options;
+  return {
+    redisOptions,
+    enableOfflineQueue,
+    // ElastiCache cluster endpoints resolve to private IPs whose certificates name the endpoint.
+    dnsLookup: (address, callback) => callback(null, address),
+    slotsRefreshTimeout: options.connectTimeout,
+    clusterRetryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 5_000),
+    ...(maxRetriesPerRequest === undefined
+      ? {}
+      : { redisOptions: { ...redisOptions, maxRetriesPerRequest } }),
+  };
+}
+
+/**
+ * Closes a connection whatever its state: QUIT when connected (pending replies arrive first),
+ * otherwise a plain disconnect (QUIT on a broken link would fail or wait for a reconnect).
+ */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // fall through to disconnect
+    }
+  }
+  client.disconnect();
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTITIES } from '../../src/modules/entities';
+import { openDatabase } from '../../src/platform/database/database';
+import { migrateUp } from '../../src/platform/database/migrations';
+import { loadConfig } from '../../src/config/load-config';
+import { LogCapture } from '../support/app-harness';
+import { spawnTs } from '../support/child-process';
+import { freePort, probePort } from '../support/free-port';
+import { createTestDatabase, SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+
+let database: { name: string; drop(): Promise<void> };
+beforeAll(async () => {
+  database = await createTestDatabase('shutdown');
+  const { config } = await loadConfig({ env: { DB_HOST: SHARED_PG.host, DB_NAME: database.name } });
+  const db = await openDatabase(config, ENTITIES, new LogCapture('warn').logger);
+  await migrateUp(db.orm).finally(() => db.close());
+});
+afterAll(() => database?.drop());
+
+describe('graceful shutdown (SIGTERM)', () => {
+  it('finishes an in-flight request, refuses new connections, and exits 0', async () => {
+    const port = await freePort();
+    const child = spawnTs('test/support/slow-main.ts', {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DB_HOST: SHARED_PG.host,
+      DB_NAME: database.name,
+      REDIS_HOST: SHARED_REDIS.host,
+      REDIS_KEY_PREFIX: uniqueName('shutdown'),
+      SLOW_CHECK_MS: '1500',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
+    try {
+      await child.waitForLine(/listening http/, 30_000);
+      const started = Date.now();
+      const inFlight = fetch(`http://127.0.0.1:${port}/api/system/health`);
+      await new Promise((r) => setTimeout(r, 300));
+      child.process.kill('SIGTERM');
+
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { components: Record<string, { status: string }> };
+      expect(body.components.slow.status).toBe('ok');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+
+      expect(await child.exited(15_000)).toBe(0);
+      expect(await probePort(port)).toBe('refused');
+      expect(child.output()).toContain('shutting down: draining in-flight work');
+      expect(child.output()).toContain('"msg":"closed"');
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+
+  it('exits 1 when the drain overruns SHUTDOWN_TIMEOUT_MS', async () => {
+    const port = await freePort();
+    const child = spawnTs('test/support/slow-main.ts', {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DB_HOST: SHARED_PG.host,
+      DB_NAME: database.name,
+      REDIS_HOST: SHARED_REDIS.host,
+      REDIS_KEY_PREFIX: uniqueName('shutdown'),
+      SLOW_CHECK_MS: '20000',
+      SHUTDOWN_TIMEOUT_MS: '500',
+    });
+    try {
+      await child.waitForLine(/listening http/, 30_000);
+      const inFlight = fetch(`http://127.0.0.1:${port}/api/system/health`).catch((error: Error) => error);
+      await new Promise((r) => setTimeout(r, 300));
+      child.process.kill('SIGTERM');
+      expect(await child.exited(10_000)).toBe(1);
+      expect(child.output()).toContain('shutdown timed out');
+      expect(await inFlight).toBeInstanceOf(Error);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+});
