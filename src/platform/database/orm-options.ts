@@ -47,6 +47,13 @@ export function ormOptions(
         statement_timeout: db.statementTimeoutMs || undefined,
         application_name: 'github-insights-api',
       },
+      // knex would print connection warnings to the console; keep every line JSON.
+      log: {
+        warn: (message: unknown) => logger.warn({ component: 'knex' }, String(message)),
+        error: (message: unknown) => logger.error({ component: 'knex' }, String(message)),
+        deprecate: (message: unknown) => logger.debug({ component: 'knex' }, String(message)),
+        debug: (message: unknown) => logger.debug({ component: 'knex' }, String(message)),
+      },
     },
     allowGlobalContext: false,
     debug: db.debug,
