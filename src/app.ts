@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config';
+import { NO_GUARDS } from './graphql/guards';
 import { buildAppSchema } from './graphql/schema';
 import { createContextFactory } from './http/context';
 import { createHttpServer, type HttpServer } from './http/server';
@@ -117,6 +118,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           schema,
           health,
           context: createContextFactory(database.orm),
+          guards: NO_GUARDS,
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLContext } from '../graphql/context';
 import { formatError, isExpectedError } from '../graphql/errors';
+import type { GraphqlGuards } from '../graphql/guards';
 import type { Logger } from '../platform/logging/logger';
 import type { ContextFactory } from './context-factory';
 
@@ -14,6 +15,7 @@ export interface GraphqlHttpOptions {
   readonly nodeEnv: string;
   readonly logger: Logger;
   readonly context: ContextFactory;
+  readonly guards: GraphqlGuards;
 }
 
 /** Logs every unexpected error once, with the request id; clients get the masked form. */
@@ -50,7 +52,8 @@ export async function registerGraphqlHttp(
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
     nodeEnv: options.nodeEnv,
-    plugins: [errorLoggingPlugin(options.logger)],
+    validationRules: [...options.guards.validationRules],
+    plugins: [errorLoggingPlugin(options.logger), ...options.guards.apolloPlugins],
     logger: options.logger,
   });
   await apollo.start();

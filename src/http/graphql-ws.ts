@@ -1,9 +1,18 @@
 import type { Server } from 'node:http';
-import { getOperationAST, GraphQLError, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { unwrapResolverError } from '@apollo/server/errors';
+import {
+  getOperationAST,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { formatError } from '../graphql/errors';
+import { DomainError, formatError } from '../graphql/errors';
+import type { GraphqlGuards } from '../graphql/guards';
 import type { Viewer } from '../modules/auth/viewer';
 import type { Logger } from '../platform/logging/logger';
 import type { ContextFactory } from './context-factory';
@@ -14,6 +23,7 @@ export interface GraphqlWsOptions {
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
   readonly context: ContextFactory;
+  readonly guards: GraphqlGuards;
   /** Longest frame a client may send (a query or connection_init). */
   readonly maxPayloadBytes: number;
 }
@@ -28,13 +38,26 @@ type SocketExtra = {
   requestId?: string;
 };
 
-/** graphql-ws (the `graphql-transport-ws` protocol) on the same path as HTTP GraphQL. */
+/** A refusal before execution, in the formatted shape graphql-ws sends as an `error` message. */
+function refusal(error: GraphQLError, fallbackCode: string): GraphQLError {
+  if (error.extensions?.code) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: fallbackCode } });
+}
+
+/**
+ * graphql-ws (the `graphql-transport-ws` protocol) on the same path as HTTP GraphQL. Each
+ * operation is parsed and validated here with the same rules as HTTP (graphql-ws does not run
+ * Apollo's validation rules), then checked by the guards (rate limits) before it executes.
+ */
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
+  const { schema, guards, logger } = options;
+  const rules = [...specifiedRules, ...guards.validationRules];
   const wss = new WebSocketServer({
     server: options.server,
     path: '/graphql',
     maxPayload: options.maxPayloadBytes,
   });
+  let accepting = true;
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const operations = new Map<string, AbortController>();
@@ -48,48 +71,65 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
 
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
-      schema: options.schema,
+      schema,
       async onConnect(ctx) {
+        if (!accepting) return false;
         try {
           ctx.extra.viewer = await options.context.viewerForSocket(ctx.extra.request, ctx.connectionParams);
           ctx.extra.requestId = requestIdOf(ctx.extra.request);
           return true;
         } catch (error) {
-          options.logger.info({ error: (error as Error).message }, 'websocket connection refused');
+          logger.info({ error: (error as Error).message }, 'websocket connection refused');
           return false;
         }
       },
-      context(ctx, id, _payload, args) {
-        const controller = new AbortController();
+      async onSubscribe(ctx, id, payload) {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [refusal(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors.map((e) => refusal(e, 'GRAPHQL_VALIDATION_FAILED'));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
+          return [
+            new DomainError('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (operationName)'),
+          ];
+        }
         const key = `${ctx.extra.requestId}:${id}`;
+        const controller = new AbortController();
+        operations.set(key, controller);
         // Subscriptions live until the client leaves; only queries and mutations hold up a drain.
-        const operation = getOperationAST(args.document, args.operationName);
-        if (operation?.operation !== 'subscription' && !counted.has(key)) {
+        if (operation.operation !== 'subscription') {
           counted.add(key);
           inFlight++;
         }
-        operations.set(key, controller);
-        return options.context.forSocketOperation(ctx.extra.viewer!, key, controller.signal);
+        const contextValue = options.context.forSocketOperation(ctx.extra.viewer!, key, controller.signal);
+        const variableValues = payload.variables ?? {};
+        try {
+          await guards.beforeSocketOperation(contextValue, document, variableValues);
+        } catch (error) {
+          finish(key);
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        return { schema, document, variableValues, operationName: payload.operationName, contextValue };
       },
       onComplete(ctx, id) {
         finish(`${ctx.extra.requestId}:${id}`);
       },
-      onError(ctx, id, _payload, errors) {
+      onError(ctx, id, _payload, errors): GraphQLFormattedError[] {
         finish(`${ctx.extra.requestId}:${id}`);
-        // graphql-ws reports here only what its own parse and validation rejected.
-        return errors.map((e) =>
-          formatError(
-            { ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions } },
-            e,
-          ),
-        );
+        return errors.map((e) => formatError(e.toJSON(), e));
       },
       onNext(ctx, id, _payload, _args, result) {
         if (!result.errors) return result;
         const errors = result.errors.map((e) => {
           const formatted = formatError(e instanceof GraphQLError ? e.toJSON() : e, e);
           if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-            options.logger.error(
+            logger.error(
               { requestId: `${ctx.extra.requestId}:${id}`, err: unwrapResolverError(e) },
               'unexpected error in GraphQL operation',
             );
@@ -105,7 +145,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   return {
     async close() {
       // Refuse new connections, let running operations finish, then say goodbye (code 1001).
-      wss.options.verifyClient = () => false;
+      accepting = false;
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
       await cleanup.dispose();
     },

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config';
+import type { GraphqlGuards } from '../graphql/guards';
 import type { HealthService } from '../modules/system/health.service';
 import type { Logger } from '../platform/logging/logger';
 import type { ContextFactory } from './context-factory';
@@ -17,6 +18,7 @@ export interface HttpServerOptions {
   readonly schema: GraphQLSchema;
   readonly health: HealthService;
   readonly context: ContextFactory;
+  readonly guards: GraphqlGuards;
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -76,6 +78,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     nodeEnv: options.nodeEnv,
     logger,
     context: options.context,
+    guards: options.guards,
   });
   options.routes?.(fastify);
   const ws = attachGraphqlWs({
@@ -83,6 +86,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     schema: options.schema,
     logger,
     context: options.context,
+    guards: options.guards,
     maxPayloadBytes: MAX_BODY_BYTES,
   });
 

@@ -126,7 +126,9 @@ describe('GraphQL over WebSocket (graphql-ws on /graphql)', () => {
         );
       });
       expect(Array.isArray(errors)).toBe(true);
-      expect((errors as { message: string }[])[0].message).toContain('nope');
+      const [first] = errors as { message: string; extensions?: { code?: string } }[];
+      expect(first.message).toContain('nope');
+      expect(first.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     } finally {
       await client.dispose();
     }

@@ -1,0 +1,19 @@
+import type { RateLimitResource } from './rate-limit-resource';
+
+/**
+ * Every usable token (or unauthenticated access) is out of budget for a resource for longer
+ * than the client is willing to wait. Callers (harvest jobs) should retry after `resetAt`.
+ * Carries the domain code `RATE_LIMITED`; names no token.
+ */
+export class GitHubRateLimitedError extends Error {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    readonly resource: RateLimitResource,
+    /** Epoch ms at which a token becomes usable again. */
+    readonly resetAt: number,
+  ) {
+    super(`GitHub rate limit for "${resource}" exhausted on every token until ${new Date(resetAt).toISOString()}`);
+    this.name = 'GitHubRateLimitedError';
+  }
+}
