@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config';
-import { NO_GUARDS } from './graphql/guards';
+import { combineGuards } from './graphql/guards';
+import { createQueryLimits } from './graphql/query-limits';
+import { createRateLimitGuard } from './graphql/rate-limit-guard';
 import { buildAppSchema } from './graphql/schema';
 import { createContextFactory } from './http/context';
 import { createHttpServer, type HttpServer } from './http/server';
@@ -118,7 +120,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           schema,
           health,
           context: createContextFactory(database.orm),
-          guards: NO_GUARDS,
+          guards: combineGuards(createQueryLimits(schema), createRateLimitGuard()),
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

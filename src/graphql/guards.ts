@@ -18,8 +18,13 @@ export interface GraphqlGuards {
   ): Promise<void>;
 }
 
-export const NO_GUARDS: GraphqlGuards = {
-  validationRules: [],
-  apolloPlugins: [],
-  beforeSocketOperation: async () => {},
-};
+/** Joins guard parts: rules and plugins concatenated, socket checks run in order. */
+export function combineGuards(...parts: readonly Partial<GraphqlGuards>[]): GraphqlGuards {
+  return {
+    validationRules: parts.flatMap((p) => p.validationRules ?? []),
+    apolloPlugins: parts.flatMap((p) => p.apolloPlugins ?? []),
+    async beforeSocketOperation(context, document, variables) {
+      for (const part of parts) await part.beforeSocketOperation?.(context, document, variables);
+    },
+  };
+}
