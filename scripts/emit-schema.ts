@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildAppSchema, printAppSchema } from '../src/graphql/schema';
 import { SCHEMA_FILE } from '../src/graphql/schema-file';
+import { authChecker } from '../src/modules/auth/auth-checker';
 import { RESOLVERS } from '../src/modules/resolvers';
 import { createMemoryPubSub } from '../src/platform/pubsub/pubsub';
 import { createLogger } from '../src/platform/logging/logger';
@@ -16,6 +17,7 @@ async function main(): Promise<number> {
     resolvers: RESOLVERS,
     resolverInstances: new Map(),
     pubSub: createMemoryPubSub(createLogger('silent')),
+    authChecker,
   });
   const sdl = printAppSchema(schema);
   if (process.argv.includes('--check')) {

@@ -3,9 +3,12 @@ import type { Config } from './config/config';
 import { combineGuards } from './graphql/guards';
 import { createQueryLimits } from './graphql/query-limits';
 import { createRateLimitGuard } from './graphql/rate-limit-guard';
-import { buildAppSchema } from './graphql/schema';
+import { buildAppSchema, type ResolverClass } from './graphql/schema';
 import { createContextFactory } from './http/context';
 import { createHttpServer, type HttpServer } from './http/server';
+import { ApiKeyResolver } from './modules/auth/api-key.resolver';
+import { ApiKeyService } from './modules/auth/api-key.service';
+import { authChecker } from './modules/auth/auth-checker';
 import { ENTITIES } from './modules/entities';
 import { RESOLVERS } from './modules/resolvers';
 import {
@@ -94,10 +97,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     SERVICE_VERSION,
   );
 
+  const apiKeys = new ApiKeyService();
   const schema = await buildAppSchema({
     resolvers: RESOLVERS,
-    resolverInstances: new Map([[SystemResolver, new SystemResolver(health)]]),
+    resolverInstances: new Map<ResolverClass, object>([
+      [SystemResolver, new SystemResolver(health)],
+      [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+    ]),
     pubSub,
+    authChecker,
   });
 
   let http: HttpServer | undefined;
@@ -119,7 +127,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           logger,
           schema,
           health,
-          context: createContextFactory(database.orm),
+          context: createContextFactory(database.orm, apiKeys),
           guards: combineGuards(createQueryLimits(schema), createRateLimitGuard()),
           routes: overrides.extraRoutes,
         });

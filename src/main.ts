@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { type App, type AppOverrides, createApp, type Role } from './app';
 import { readEnvironment, resolveConfiguration } from './bootstrap';
+import { runApiKeyCommand } from './cli/apikey.command';
 import { type MigrateAction, runMigrateCommand } from './cli/migrate.command';
 import { ConfigError, type RawEnv } from './config/load-config';
 import { createLogger } from './platform/logging/logger';
@@ -9,7 +10,8 @@ import { createLogger } from './platform/logging/logger';
 const ROLES: readonly string[] = ['api', 'worker', 'all'];
 
 const USAGE = `usage: main [api|worker|all]            run a role (default: all)
-       main migrate [--status|--down|--check|--create [name]]`;
+       main migrate [--status|--down|--check|--create [name]]
+       main apikey create|list|revoke ...`;
 
 export interface RunOptions {
   readonly env?: RawEnv;
@@ -58,6 +60,15 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
             : 'up';
     return runMigrateCommand(config, logger, action, positionals[0], (line) =>
       process.stdout.write(`${line}\n`),
+    );
+  }
+  if (command === 'apikey') {
+    return runApiKeyCommand(
+      config,
+      logger,
+      rest,
+      (line) => process.stdout.write(`${line}\n`),
+      (line) => process.stderr.write(`${line}\n`),
     );
   }
   if (!ROLES.includes(command) || rest.length > 0) {

@@ -1,26 +1,47 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { anonymousViewer } from '../modules/auth/viewer';
+import type { GraphQLContext } from '../graphql/context';
+import type { ApiKeyService } from '../modules/auth/api-key.service';
+import type { Viewer } from '../modules/auth/viewer';
+import { credentialFromConnectionParams, resolveViewer } from '../modules/auth/viewer-resolver';
 import { createLoaders } from '../modules/loaders';
 import type { ContextFactory } from './context-factory';
 
-/** Per-request contexts: a fresh EntityManager fork and fresh loaders for every request or operation. */
-export function createContextFactory(orm: MikroORM<PostgreSqlDriver>): ContextFactory {
+/**
+ * Per-request contexts: a fresh EntityManager fork and fresh loaders for every HTTP request and
+ * every WebSocket operation; the caller resolved from `Authorization` (HTTP) or once per
+ * connection from `connectionParams` (WebSocket).
+ */
+export function createContextFactory(orm: MikroORM<PostgreSqlDriver>, keys: ApiKeyService): ContextFactory {
+  const fork = () => orm.em.fork() as EntityManager;
   const build = (
-    viewer: Parameters<ContextFactory['forSocketOperation']>[0],
+    em: EntityManager,
+    viewer: Viewer,
     requestId: string,
     signal: AbortSignal,
-  ) => {
-    const em = orm.em.fork() as EntityManager;
-    return { em, loaders: createLoaders(em), viewer, requestId, signal };
-  };
+  ): GraphQLContext => ({
+    em,
+    loaders: createLoaders(em),
+    viewer,
+    requestId,
+    signal,
+  });
   return {
     async forHttp(request, signal) {
-      return build(anonymousViewer(request.ip), request.id, signal);
+      const em = fork();
+      const viewer = await resolveViewer(keys, em, request.headers.authorization, request.ip);
+      return build(em, viewer, request.id, signal);
     },
-    async viewerForSocket(request) {
-      return anonymousViewer(request.socket.remoteAddress ?? 'unknown');
+    async viewerForSocket(request, connectionParams) {
+      return resolveViewer(
+        keys,
+        fork(),
+        credentialFromConnectionParams(connectionParams),
+        request.socket.remoteAddress ?? 'unknown',
+      );
     },
-    forSocketOperation: build,
+    forSocketOperation(viewer, requestId, signal) {
+      return build(fork(), viewer, requestId, signal);
+    },
   };
 }

@@ -1,14 +1,47 @@
 import type { FastifyInstance } from 'fastify';
-import type { HealthService } from '../modules/system/health.service';
+import { DomainError } from '../graphql/errors';
+import type { ComponentReport, HealthService } from '../modules/system/health.service';
+import type { ContextFactory } from './context-factory';
+
+const ROLES_WITH_DETAILS = new Set(['operator', 'admin']);
 
 /**
  * `GET /api/system/health`: 200 when ok or degraded, 503 when a required component is down, so a
- * load balancer takes the instance out only when it cannot serve. Never cached.
+ * load balancer takes the instance out only when it cannot serve. Never cached. Component
+ * messages and details (they can name internal hosts) are shown to operator and admin keys only.
  */
-export function registerHealthRoutes(fastify: FastifyInstance, health: HealthService): void {
-  fastify.get('/api/system/health', async (_request, reply) => {
+export function registerHealthRoutes(
+  fastify: FastifyInstance,
+  health: HealthService,
+  context: ContextFactory,
+): void {
+  fastify.get('/api/system/health', async (request, reply) => {
+    let detailed = false;
+    if (request.headers.authorization) {
+      try {
+        const { viewer } = await context.forHttp(request, new AbortController().signal);
+        detailed = viewer.kind === 'apiKey' && ROLES_WITH_DETAILS.has(viewer.role);
+      } catch (error) {
+        // Keys live in the database: while it is unreachable, answer without details rather
+        // than fail the endpoint load balancers depend on.
+        if (!(error instanceof DomainError)) {
+          request.log.warn(
+            { requestId: request.id, error: (error as Error).message },
+            'health: cannot check the API key',
+          );
+        } else {
+          const body = { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] };
+          return reply.code(401).send(body);
+        }
+      }
+    }
     const report = await health.report();
-    const components = Object.fromEntries(report.components.map(({ name, ...rest }) => [name, rest]));
+    const components = Object.fromEntries(
+      report.components.map(({ name, message, details, ...rest }: ComponentReport) => [
+        name,
+        detailed ? { ...rest, message, details } : rest,
+      ]),
+    );
     return reply
       .code(report.status === 'down' ? 503 : 200)
       .header('cache-control', 'no-store')

@@ -71,7 +71,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   registerErrorHandlers(fastify, logger);
-  registerHealthRoutes(fastify, options.health);
+  registerHealthRoutes(fastify, options.health, options.context);
   const apollo = await registerGraphqlHttp(fastify, {
     schema: options.schema,
     introspection: config.introspection,

@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SystemHealthDocument } from '../generated/graphql';
+import { bearer, createKeyWithCli } from '../support/api-keys';
 import { startTestApp, type TestApp } from '../support/app-harness';
 
 let t: TestApp;
+let operatorKey: string;
 beforeAll(async () => {
   t = await startTestApp();
+  operatorKey = (await createKeyWithCli(t.config, 'operator')).key;
 });
 afterAll(async () => {
   await t?.close();
@@ -14,7 +17,7 @@ afterAll(async () => {
 
 describe('GraphQL over HTTP', () => {
   it('answers systemHealth with every component (typed document from codegen)', async () => {
-    const res = await t.execute(SystemHealthDocument);
+    const res = await t.execute(SystemHealthDocument, {}, bearer(operatorKey));
     expect(res.status).toBe(200);
     expect(res.errors).toBeUndefined();
     const health = res.data!.systemHealth;
@@ -29,7 +32,11 @@ describe('GraphQL over HTTP', () => {
     expect(health.status).toBe('OK');
     expect(health.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(Date.parse(health.checkedAt)).not.toBeNaN();
-    expect(health.components.find((c) => c.name === 'secrets')?.status).toBe('DISABLED');
+    expect(health.components.find((c) => c.name === 'secrets')).toMatchObject({
+      status: 'DISABLED',
+      message: 'no AWS_*_SECRET_NAME configured',
+    });
+    expect(health.components.find((c) => c.name === 'database')?.details).toEqual({ mode: 'external' });
   });
 
   it('echoes a sane x-request-id and makes one otherwise', async () => {

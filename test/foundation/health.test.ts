@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createKeyWithCli } from '../support/api-keys';
 import { startTestApp, type TestApp } from '../support/app-harness';
 import { waitFor } from '../support/free-port';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throwaway-postgres';
@@ -17,8 +18,11 @@ interface HealthBody {
   components: Record<string, { status: string; required: boolean; latencyMs: number; message?: string }>;
 }
 
+let operatorKey: string;
+
+/** The health endpoint as an operator sees it (messages and details included). */
 async function health(): Promise<{ status: number; body: HealthBody; text: string }> {
-  const response = await fetch(`${t.url}/api/system/health`);
+  const response = await fetch(`${t.url}/api/system/health`, { headers: bearer(operatorKey) });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text) as HealthBody, text };
 }
@@ -49,6 +53,7 @@ beforeAll(async () => {
       DB_PASSWORD: 'never-shown-pw-1234',
     },
   });
+  operatorKey = (await createKeyWithCli(t.config, 'operator')).key;
 }, 120_000);
 
 afterAll(async () => {
@@ -66,6 +71,19 @@ describe('GET /api/system/health', () => {
     expect(body.components.database.latencyMs).toBeGreaterThanOrEqual(0);
     expect(text).not.toContain('never-shown-pw-1234');
     expect(text).not.toContain('ghp_testtoken');
+  });
+
+  it('shows statuses to anyone but messages and details only to operator keys', async () => {
+    const anonymous = (await (await fetch(`${t.url}/api/system/health`)).json()) as HealthBody;
+    expect(anonymous.components.secrets).toEqual({
+      required: false,
+      latencyMs: expect.any(Number),
+      status: 'disabled',
+    });
+    const operator = await health();
+    expect(operator.body.components.secrets.message).toBe('no AWS_*_SECRET_NAME configured');
+    const bad = await fetch(`${t.url}/api/system/health`, { headers: { authorization: 'Bearer nope' } });
+    expect(bad.status).toBe(401);
   });
 
   it('is degraded (200) while Redis is stopped, and ok again when it is back', async () => {
@@ -90,7 +108,8 @@ describe('GET /api/system/health', () => {
     const down = await until('down');
     expect(down.status).toBe(503);
     expect(down.body.components.database.status).toBe('down');
-    expect(down.body.components.database.message).toBeTruthy();
+    // The operator key cannot be checked without the database, so no details are shown.
+    expect(down.body.components.database.message).toBeUndefined();
 
     await postgres.start();
     const ok = await until('ok');

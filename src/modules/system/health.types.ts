@@ -1,4 +1,4 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import type { ComponentReport, HealthDetails, HealthReport } from './health.service';
 
@@ -34,7 +34,11 @@ export class ComponentHealth {
   @Field(() => Float, { description: 'How long the check took, in milliseconds.' })
   latencyMs!: number;
 
-  @Field(() => String, { nullable: true, description: 'Why the component is not ok, when it is not.' })
+  @Authorized('operator')
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the component is not ok, when it is not (operator; it can name internal hosts).',
+  })
   message?: string;
 
   @Field(() => JSONObjectResolver, {

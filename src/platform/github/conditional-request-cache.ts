@@ -22,7 +22,14 @@ export interface CachedResponse {
 }
 
 /** Headers worth replaying on a 304; rate-limit headers come fresh from the 304 itself. */
-const KEPT_HEADERS = ['link', 'etag', 'last-modified', 'content-type', 'x-github-media-type', 'cache-control'] as const;
+const KEPT_HEADERS = [
+  'link',
+  'etag',
+  'last-modified',
+  'content-type',
+  'x-github-media-type',
+  'cache-control',
+] as const;
 
 export interface ConditionalRequestCacheOptions {
   readonly cache: Cache;

@@ -64,7 +64,10 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     pool: options.pool,
     endpoint: octokit.request.endpoint,
     conditionalCache: options.cache
-      ? new ConditionalRequestCache({ cache: options.cache, ttlMs: options.conditionalCacheTtlMs ?? THREE_DAYS_MS })
+      ? new ConditionalRequestCache({
+          cache: options.cache,
+          ttlMs: options.conditionalCacheTtlMs ?? THREE_DAYS_MS,
+        })
       : undefined,
     counters,
     logger,

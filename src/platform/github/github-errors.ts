@@ -13,7 +13,9 @@ export class GitHubRateLimitedError extends Error {
     /** Epoch ms at which a token becomes usable again. */
     readonly resetAt: number,
   ) {
-    super(`GitHub rate limit for "${resource}" exhausted on every token until ${new Date(resetAt).toISOString()}`);
+    super(
+      `GitHub rate limit for "${resource}" exhausted on every token until ${new Date(resetAt).toISOString()}`,
+    );
     this.name = 'GitHubRateLimitedError';
   }
 }

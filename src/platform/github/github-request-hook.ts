@@ -3,12 +3,19 @@ import type { Logger } from '../logging/logger';
 import type { ConditionalRequestCache, CachedResponse } from './conditional-request-cache';
 import { GitHubRateLimitedError } from './github-errors';
 import type { GitHubRequestCounters } from './github-request-counters';
-import { classifyFailure, type HeaderBag, isGraphQLRateLimited, budgetFromHeaders } from './rate-limit-signals';
+import {
+  classifyFailure,
+  type HeaderBag,
+  isGraphQLRateLimited,
+  budgetFromHeaders,
+} from './rate-limit-signals';
 import { resourceForRequest } from './rate-limit-resource';
 import type { TokenLease, TokenPool } from './token-pool';
 
 export type RequestOptions = Required<EndpointDefaults>;
-export type SendRequest = (options: RequestOptions) => OctokitResponse<unknown> | Promise<OctokitResponse<unknown>>;
+export type SendRequest = (
+  options: RequestOptions,
+) => OctokitResponse<unknown> | Promise<OctokitResponse<unknown>>;
 export type RequestHook = (send: SendRequest, options: RequestOptions) => Promise<OctokitResponse<unknown>>;
 
 export interface RetryPolicy {
@@ -97,7 +104,9 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
       callerHeaders['if-none-match'] === undefined &&
       callerHeaders['if-modified-since'] === undefined;
     const cacheKey = cacheable ? options.conditionalCache!.key(parsed.url, callerHeaders.accept) : undefined;
-    const cached: CachedResponse | undefined = cacheKey ? await options.conditionalCache!.lookup(cacheKey) : undefined;
+    const cached: CachedResponse | undefined = cacheKey
+      ? await options.conditionalCache!.lookup(cacheKey)
+      : undefined;
     const callerSignal = requestOptions.request?.signal as AbortSignal | undefined;
 
     let failures = 0;
@@ -116,7 +125,11 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
       const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
       counters.requests++;
       try {
-        const sent = { ...requestOptions, headers: headers as RequestOptions['headers'], request: { ...requestOptions.request, signal } };
+        const sent = {
+          ...requestOptions,
+          headers: headers as RequestOptions['headers'],
+          request: { ...requestOptions.request, signal },
+        };
         const response = await send(sent);
         pool.observe(lease, response.headers);
         if (resource === 'graphql' && isGraphQLRateLimited(response.data)) {
@@ -126,7 +139,8 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
           continue;
         }
         if (cacheKey && response.status === 200) {
-          if (await options.conditionalCache!.store(cacheKey, parsed.url, response.headers, response.data)) counters.cacheStores++;
+          if (await options.conditionalCache!.store(cacheKey, parsed.url, response.headers, response.data))
+            counters.cacheStores++;
         }
         return response;
       } catch (error) {
@@ -136,11 +150,22 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
         if (response) pool.observe(lease, response.headers);
         if (requestError.status === 304 && cached) {
           counters.notModified++;
-          const fresh = Object.fromEntries(Object.entries(response?.headers ?? {}).filter(([name]) => name.startsWith('x-')));
-          return { status: 200, url: cached.url, headers: { ...cached.headers, ...fresh }, data: cached.data };
+          const fresh = Object.fromEntries(
+            Object.entries(response?.headers ?? {}).filter(([name]) => name.startsWith('x-')),
+          );
+          return {
+            status: 200,
+            url: cached.url,
+            headers: { ...cached.headers, ...fresh },
+            data: cached.data,
+          };
         }
         const verdict = classifyFailure(
-          { status: response ? requestError.status : undefined, headers: response?.headers, message: requestError.message },
+          {
+            status: response ? requestError.status : undefined,
+            headers: response?.headers,
+            message: requestError.message,
+          },
           options.now(),
         );
         switch (verdict.kind) {
@@ -159,10 +184,19 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
           case 'server-error':
           case 'network-error': {
             if (++failures >= retry.maxAttempts) throw error;
-            const delay = backoff(failures, verdict.kind === 'server-error' ? verdict.retryAfterMs : undefined);
+            const delay = backoff(
+              failures,
+              verdict.kind === 'server-error' ? verdict.retryAfterMs : undefined,
+            );
             counters.retries++;
             logger.warn(
-              { status: response ? requestError.status : undefined, attempt: failures, delayMs: delay, tokenId: lease.id, url: parsed.url },
+              {
+                status: response ? requestError.status : undefined,
+                attempt: failures,
+                delayMs: delay,
+                tokenId: lease.id,
+                url: parsed.url,
+              },
               'GitHub request failed; retrying',
             );
             await options.sleep(delay);

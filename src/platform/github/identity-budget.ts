@@ -27,7 +27,8 @@ interface ResourceState {
   lastUsedAt: number;
 }
 
-const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+const iso = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
 
 /**
  * The budgets of one identity (a token, or unauthenticated access), one per resource, as the
@@ -82,12 +83,13 @@ export class IdentityBudget {
     return false;
   }
 
-  rest(resource: RateLimitResource, until: number, reason: RestReason): void {
+  /** Rests the budget until `until`; returns false when it already rested at least that long. */
+  rest(resource: RateLimitResource, until: number, reason: RestReason): boolean {
     const s = this.state(resource);
-    if (s.restingUntil === undefined || until > s.restingUntil) {
-      s.restingUntil = until;
-      s.restReason = reason;
-    }
+    if (s.restingUntil !== undefined && until <= s.restingUntil) return false;
+    s.restingUntil = until;
+    s.restReason = reason;
+    return true;
   }
 
   snapshot(now: number): Partial<Record<RateLimitResource, ResourceBudgetSnapshot>> {

@@ -4,7 +4,12 @@
  */
 export type RateLimitResource = 'core' | 'search' | 'graphql' | 'code_search';
 
-export const RATE_LIMIT_RESOURCES: readonly RateLimitResource[] = ['core', 'search', 'graphql', 'code_search'];
+export const RATE_LIMIT_RESOURCES: readonly RateLimitResource[] = [
+  'core',
+  'search',
+  'graphql',
+  'code_search',
+];
 
 export function isRateLimitResource(value: unknown): value is RateLimitResource {
   return typeof value === 'string' && (RATE_LIMIT_RESOURCES as readonly string[]).includes(value);
@@ -23,7 +28,9 @@ export function resourceForRequest(url: string): RateLimitResource {
 }
 
 /** GitHub's published primary limits, assumed for a token until its first response says otherwise. */
-export const DEFAULT_LIMITS: Readonly<Record<'authenticated' | 'unauthenticated', Readonly<Record<RateLimitResource, number>>>> = {
+export const DEFAULT_LIMITS: Readonly<
+  Record<'authenticated' | 'unauthenticated', Readonly<Record<RateLimitResource, number>>>
+> = {
   authenticated: { core: 5000, search: 30, graphql: 5000, code_search: 10 },
   unauthenticated: { core: 60, search: 10, graphql: 0, code_search: 0 },
 };

@@ -72,7 +72,10 @@ export function classifyFailure(facts: FailureFacts, now: number): FailureVerdic
     if (wait !== undefined) return { kind: 'secondary-limit', retryAt: now + wait };
     if (String(headers?.['x-ratelimit-remaining']) === '0') {
       const reset = num(headers?.['x-ratelimit-reset']);
-      return { kind: 'primary-limit', resetAt: reset === undefined ? now + SECONDARY_LIMIT_DEFAULT_WAIT_MS : reset * 1000 };
+      return {
+        kind: 'primary-limit',
+        resetAt: reset === undefined ? now + SECONDARY_LIMIT_DEFAULT_WAIT_MS : reset * 1000,
+      };
     }
     if (status === 429 || /secondary rate limit|abuse/i.test(message)) {
       return { kind: 'secondary-limit', retryAt: now + SECONDARY_LIMIT_DEFAULT_WAIT_MS };
@@ -87,5 +90,7 @@ export function classifyFailure(facts: FailureFacts, now: number): FailureVerdic
 export function isGraphQLRateLimited(data: unknown): boolean {
   if (data === null || typeof data !== 'object') return false;
   const errors = (data as { errors?: unknown }).errors;
-  return Array.isArray(errors) && errors.some((e) => (e as { type?: unknown } | null)?.type === 'RATE_LIMITED');
+  return (
+    Array.isArray(errors) && errors.some((e) => (e as { type?: unknown } | null)?.type === 'RATE_LIMITED')
+  );
 }

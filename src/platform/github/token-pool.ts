@@ -78,9 +78,16 @@ export class TokenPool {
       list = await this.options.provider({ refresh });
       this.providerError = undefined;
     } catch (error) {
-      this.providerError = error instanceof Error ? error.message : 'token provider failed';
+      const message = error instanceof Error ? error.message : 'token provider failed';
+      // Re-read before every request: log a failure once, not once per request.
+      const repeated = message === this.providerError;
+      this.providerError = message;
+      if (repeated) return;
       if (this.loaded) {
-        this.options.logger.warn({ error: this.providerError }, 'could not re-read GitHub tokens; keeping the current list');
+        this.options.logger.warn(
+          { error: this.providerError },
+          'could not re-read GitHub tokens; keeping the current list',
+        );
       } else {
         this.options.logger.error({ error: this.providerError }, 'could not read GitHub tokens');
       }
@@ -95,9 +102,15 @@ export class TokenPool {
     }
     for (const token of wanted) {
       if (this.tokens.has(token)) continue;
-      const pooled = { token, id: maskToken(token), budget: new IdentityBudget(DEFAULT_LIMITS.authenticated), invalidSince: undefined };
+      const pooled = {
+        token,
+        id: maskToken(token),
+        budget: new IdentityBudget(DEFAULT_LIMITS.authenticated),
+        invalidSince: undefined,
+      };
       this.tokens.set(token, pooled);
-      if (this.lastMode !== undefined) this.options.logger.info({ tokenId: pooled.id }, 'GitHub token added to the pool');
+      if (this.lastMode !== undefined)
+        this.options.logger.info({ tokenId: pooled.id }, 'GitHub token added to the pool');
     }
     this.noteMode();
   }
@@ -115,7 +128,11 @@ export class TokenPool {
     if (valid.length === 0) {
       const available = this.anonymous.available(resource, now);
       if (available === undefined) {
-        return { kind: 'wait', until: this.anonymous.restingUntil(resource, now) ?? now, reason: 'exhausted' };
+        return {
+          kind: 'wait',
+          until: this.anonymous.restingUntil(resource, now) ?? now,
+          reason: 'exhausted',
+        };
       }
       this.anonymous.begin(resource, now);
       return { kind: 'ready', lease: { token: undefined, id: UNAUTHENTICATED_ID, resource } };
@@ -128,7 +145,9 @@ export class TokenPool {
       // Most budget first; on a tie the least recently used, so equal tokens take turns.
       const better =
         available > bestAvailable ||
-        (available === bestAvailable && best !== undefined && pooled.budget.lastUsedAt(resource) < best.budget.lastUsedAt(resource));
+        (available === bestAvailable &&
+          best !== undefined &&
+          pooled.budget.lastUsedAt(resource) < best.budget.lastUsedAt(resource));
       if (better) {
         best = pooled;
         bestAvailable = available;
@@ -163,10 +182,12 @@ export class TokenPool {
 
   /** Keeps the lease's identity off this resource until `until` (epoch ms). */
   rest(lease: TokenLease, until: number, reason: RestReason): void {
-    this.budgetOf(lease)?.rest(lease.resource, until, reason);
+    if (!this.budgetOf(lease)?.rest(lease.resource, until, reason)) return;
     this.options.logger.info(
       { tokenId: lease.id, resource: lease.resource, until: new Date(until).toISOString(), reason },
-      reason === 'secondary-limit' ? 'GitHub secondary rate limit; token waits' : 'GitHub rate limit exhausted; token rests until its reset',
+      reason === 'secondary-limit'
+        ? 'GitHub secondary rate limit; token waits'
+        : 'GitHub rate limit exhausted; token rests until its reset',
     );
   }
 
@@ -210,17 +231,22 @@ export class TokenPool {
   }
 
   private unauthenticatedReason(): string {
-    if (this.tokens.size > 0) return 'every GitHub token was rejected (401); working unauthenticated (60 requests an hour)';
-    if (this.providerError) return `GitHub tokens could not be read; working unauthenticated (60 requests an hour)`;
+    if (this.tokens.size > 0)
+      return 'every GitHub token was rejected (401); working unauthenticated (60 requests an hour)';
+    if (this.providerError)
+      return `GitHub tokens could not be read; working unauthenticated (60 requests an hour)`;
     return 'no GitHub token configured; working unauthenticated (60 requests an hour)';
   }
 
   /** Logs when the pool switches between authenticated and unauthenticated work. */
   private noteMode(): void {
-    const mode: TokenPoolSnapshot['mode'] = this.validTokens().length > 0 ? 'authenticated' : 'unauthenticated';
+    const mode: TokenPoolSnapshot['mode'] =
+      this.validTokens().length > 0 ? 'authenticated' : 'unauthenticated';
     if (mode === this.lastMode) return;
     this.lastMode = mode;
-    if (mode === 'unauthenticated') this.options.logger.warn({ reason: this.unauthenticatedReason() }, 'GitHub client is unauthenticated');
-    else this.options.logger.info({ tokenCount: this.validTokens().length }, 'GitHub client is authenticated');
+    if (mode === 'unauthenticated')
+      this.options.logger.warn({ reason: this.unauthenticatedReason() }, 'GitHub client is unauthenticated');
+    else
+      this.options.logger.info({ tokenCount: this.validTokens().length }, 'GitHub client is authenticated');
   }
 }

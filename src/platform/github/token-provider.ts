@@ -23,7 +23,9 @@ export interface TokenProviderOptions {
 /** Error for a secret that holds no tokens; names the secret, never a value. */
 export class TokenSecretError extends Error {
   constructor(secretName: string) {
-    super(`secret "${secretName}" does not hold GitHub tokens ("tokens" as an array or comma-separated string, or "value")`);
+    super(
+      `secret "${secretName}" does not hold GitHub tokens ("tokens" as an array or comma-separated string, or "value")`,
+    );
     this.name = 'TokenSecretError';
   }
 }
@@ -38,7 +40,8 @@ export function tokensFromSecret(secretName: string, raw: string): string[] {
   } catch {
     throw new TokenSecretError(secretName);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TokenSecretError(secretName);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new TokenSecretError(secretName);
   const tokens = githubTokensFrom(parsed as Record<string, unknown>);
   if (tokens === undefined) throw new TokenSecretError(secretName);
   return unique(tokens);

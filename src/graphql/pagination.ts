@@ -1,0 +1,122 @@
+import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { DomainError } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
+export class PageInfo {
+  @Field(() => Boolean, { description: 'Whether more items follow this page.' })
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'Whether items precede this page (true when `after` was given).' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of this page.' })
+  startCursor!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last item; pass it as `after` for the next page.',
+  })
+  endCursor!: string | null;
+}
+
+export interface ConnectionShape<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/**
+ * A Relay connection type for `node` objects: `edges { cursor node }`, `nodes`, `pageInfo`,
+ * `totalCount`. Call once per node type at module level (type-graphql needs unique names).
+ */
+export function Connection<T extends object>(nodeClass: ClassType<T>, name: string, what: string) {
+  @ObjectType(`${name}Edge`, { description: `One ${what} and its cursor.` })
+  class Edge {
+    @Field(() => String, {
+      description: 'Opaque cursor of this item; pass it as `after` to continue after it.',
+    })
+    cursor!: string;
+
+    @Field(() => nodeClass, { description: `The ${what}.` })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${what}s.` })
+  class ConnectionType implements ConnectionShape<T> {
+    @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
+    edges!: Edge[];
+
+    @Field(() => [nodeClass], { description: 'The items of this page.' })
+    nodes!: T[];
+
+    @Field(() => PageInfo, { description: 'Pagination state.' })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: `Number of ${what}s in the whole list.` })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+/** `first`, defaulted and bounded; anything else is BAD_USER_INPUT. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE_SIZE}`, {
+      argument: 'first',
+    });
+  }
+  return size;
+}
+
+/** Cursors are opaque to clients: base64url of a JSON array of the sort key values. */
+export function encodeCursor(values: readonly (string | number | null)[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): (string | number | null)[] {
+  const invalid = () =>
+    new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
+  if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const valid =
+    Array.isArray(values) &&
+    values.length === arity &&
+    values.every((v) => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)));
+  if (!valid) throw invalid();
+  return values as (string | number | null)[];
+}
+
+/**
+ * Builds a connection from `size + 1` fetched rows (the extra row tells whether a next page exists).
+ */
+export function toConnection<T>(
+  rows: readonly T[],
+  size: number,
+  totalCount: number,
+  hasPrevious: boolean,
+  cursorOf: (row: T) => string,
+): ConnectionShape<T> {
+  const nodes = rows.slice(0, size);
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
+  return {
+    edges,
+    nodes,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: hasPrevious,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError } from '../../graphql/errors';
+import type { ApiKeyService } from './api-key.service';
+import { anonymousViewer, type Viewer } from './viewer';
+
+/**
+ * The caller of a request: anonymous without credentials; the key's identity with a valid key.
+ * A presented but unusable key (malformed, unknown, revoked, expired) is refused with
+ * UNAUTHENTICATED rather than silently treated as anonymous, so clients notice.
+ */
+export async function resolveViewer(
+  keys: ApiKeyService,
+  em: EntityManager,
+  credential: string | undefined,
+  ip: string,
+): Promise<Viewer> {
+  if (credential === undefined || credential === '') return anonymousViewer(ip);
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(credential);
+  const key = match
+    ? match[1]
+    : /^\S+$/.test(credential) && credential.startsWith('gia_')
+      ? credential
+      : undefined;
+  if (!key)
+    throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <API key>"', {
+      http: { status: 401 },
+    });
+  const apiKey = await keys.authenticate(em, key);
+  return { kind: 'apiKey', ip, keyId: apiKey.id, keyPrefix: apiKey.prefix, role: apiKey.role };
+}
+
+/** The credential in WebSocket `connectionParams`: `authorization` ("Bearer <key>") or `apiKey`. */
+export function credentialFromConnectionParams(
+  params: Readonly<Record<string, unknown>> | undefined,
+): string | undefined {
+  const value = params?.authorization ?? params?.Authorization ?? params?.apiKey;
+  return typeof value === 'string' ? value : undefined;
+}
