@@ -1,0 +1,86 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { HarvestState } from './harvest-requests';
+
+export enum HarvestStatusEnum {
+  QUEUED = 'queued',
+  RUNNING = 'running',
+  COMPLETED = 'completed',
+  FAILED = 'failed',
+  NOT_FOUND = 'not_found',
+}
+registerEnumType(HarvestStatusEnum, {
+  name: 'HarvestStatus',
+  description: 'Where a harvest (collecting a developer from GitHub) stands.',
+  valuesConfig: {
+    QUEUED: { description: 'Waiting for a worker.' },
+    RUNNING: { description: 'Being collected; see `progress` and `stage`.' },
+    COMPLETED: { description: 'Collected and stored.' },
+    FAILED: { description: 'Gave up after its attempts; see `error`. Nothing was half-written.' },
+    NOT_FOUND: { description: 'GitHub has no such login.' },
+  },
+});
+
+export enum HarvestTriggerEnum {
+  AUTO = 'auto',
+  MANUAL = 'manual',
+  COUNTRY = 'country',
+  IMPORT = 'import',
+}
+registerEnumType(HarvestTriggerEnum, {
+  name: 'HarvestTrigger',
+  description: 'Why a harvest was asked for.',
+  valuesConfig: {
+    AUTO: { description: 'The developer was unknown or stale when read.' },
+    MANUAL: { description: 'Asked for with refreshUser.' },
+    COUNTRY: { description: 'Part of a country harvest.' },
+    IMPORT: { description: 'Part of an import from the old service.' },
+  },
+});
+
+@ObjectType('HarvestJob', { description: 'A harvest of one developer from GitHub.' })
+export class HarvestJobNode {
+  @Field(() => ID, { description: 'Job id, for harvestJob(id:) and subscriptions.' })
+  id!: string;
+
+  @Field(() => String, { description: 'The login being harvested.' })
+  login!: string;
+
+  @Field(() => HarvestStatusEnum, { description: 'Where the harvest stands.' })
+  status!: HarvestStatusEnum;
+
+  @Field(() => HarvestTriggerEnum, { description: 'Why it was asked for.' })
+  trigger!: HarvestTriggerEnum;
+
+  @Field(() => Int, { description: 'Progress, 0-100.' })
+  progress!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What it is doing now (profile, repositories, activity, saving).',
+  })
+  stage!: string | null;
+
+  @Field(() => Int, { description: 'Attempts made so far (at most 3).' })
+  attempts!: number;
+
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed, when it did.' })
+  error!: string | null;
+
+  @Field(() => Date, { description: 'When it was asked for.' })
+  enqueuedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When a worker started it.' })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it completed or failed.' })
+  finishedAt!: Date | null;
+
+  static from(state: HarvestState): HarvestJobNode {
+    return Object.assign(new HarvestJobNode(), {
+      ...state,
+      id: state.jobId,
+      status: state.status as HarvestStatusEnum,
+      trigger: state.trigger as HarvestTriggerEnum,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { DomainError } from '../../graphql/errors';
+
+/** GitHub's login rules: 1-39 characters, letters, digits and single hyphens, not at either end. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+export function isValidLogin(login: string): boolean {
+  return LOGIN.test(login);
+}
+
+/** The login's case-insensitive key (GitHub treats logins case-insensitively). */
+export function loginKey(login: string): string {
+  return login.toLowerCase();
+}
+
+/** Rejects an invalid login with BAD_USER_INPUT before anything (a query, a GitHub call) is spent on it. */
+export function assertValidLogin(login: string, argument = 'login'): string {
+  if (!isValidLogin(login)) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `${argument} must be a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen`,
+      { argument },
+    );
+  }
+  return login;
+}
