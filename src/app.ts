@@ -14,7 +14,7 @@ import { RESOLVERS } from './modules/resolvers';
 import {
   cacheCheck,
   databaseCheck,
-  githubConfigCheck,
+  githubPoolCheck,
   mailCheck,
   queueCheck,
   secretsCheck,
@@ -34,6 +34,17 @@ import type { QueueDriver } from './platform/queue/job-queue';
 import { MemoryQueueDriver } from './platform/queue/memory-driver';
 import { closeRedis, createRedisFactory, type RedisClient } from './platform/redis/redis-factory';
 import type { SecretStore } from './platform/secrets/secret-store';
+// harvest
+import { createHarvestModule } from './modules/harvest/harvest.module';
+import { HarvestResolver } from './modules/harvest/harvest.resolver';
+import { createLocationResolver } from './modules/rankings/location';
+import type { RetryPolicy } from './platform/github/github-request-hook';
+// insights (read API)
+import type { HarvestRequests } from './modules/harvest/harvest-requests';
+import { insightsResolvers } from './modules/users/insights.wiring';
+// rankings
+import { createRankingsModule } from './modules/rankings/rankings.module';
+import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -44,6 +55,15 @@ export interface AppOverrides {
   readonly secrets?: SecretStore;
   readonly extraHealthChecks?: readonly HealthCheck[];
   readonly extraRoutes?: (fastify: FastifyInstance) => void;
+  // insights (read API): tests hand in a recording harvest service.
+  /** Where the read API asks for harvests of unknown or stale users (default: the harvest service). */
+  readonly harvestRequests?: HarvestRequests;
+  // harvest: tests shorten the GitHub client's retry waits.
+  /** GitHub client retry policy over its defaults. */
+  readonly githubRetry?: Partial<RetryPolicy>;
+  // rankings: tests inject a failing step into the ranking run's transaction.
+  /** Hooks into the ranking run (tests only). */
+  readonly rankingRunHooks?: RankingRunHooks;
 }
 
 export interface App {
@@ -83,13 +103,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       : 'running against external PostgreSQL and Valkey',
   );
 
+  // --- harvest: token pool + GitHub client (ETags in the shared cache), HarvestService (requests,
+  // dedup, negative cache), the harvest job processor (started by the worker role) and its resolver.
+  // Harvests store the country of the profile's location (rankings' resolver; its data loads on first use).
+  const locations = createLocationResolver();
+  const harvest = await createHarvestModule({
+    config,
+    em: database.orm.em,
+    queue,
+    pubSub,
+    cache,
+    logger,
+    secrets: overrides.secrets,
+    githubRetry: overrides.githubRetry,
+    locate: (text) => locations.resolveLocation(text),
+  });
+  // --- end harvest
+
   const health = new HealthService(
     [
       databaseCheck(database),
       cacheCheck(cache, config.redis.mode === 'external' ? 'valkey' : 'memory'),
       queueCheck(queue),
       secretsCheck(overrides.secrets, config.secrets.names),
-      githubConfigCheck(config.github.tokens.length),
+      githubPoolCheck(harvest.github.pool), // harvest: the token pool's live budgets
       mailCheck(config.mail),
       ...(overrides.extraHealthChecks ?? []),
     ],
@@ -98,11 +135,42 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   );
 
   const apiKeys = new ApiKeyService();
+
+  // --- rankings: score, ranking run (one statement, atomic switch), schedule (repeatable job +
+  // advisory lock), reads (batched, cached per run), country harvests. Workers start its jobs.
+  const rankings = createRankingsModule({
+    config,
+    em: database.orm.em,
+    queue,
+    pubSub,
+    cache,
+    logger,
+    github: harvest.github,
+    harvests: overrides.harvestRequests ?? harvest.service,
+    locations,
+    runHooks: overrides.rankingRunHooks,
+  });
+  // --- end rankings
+
+  // insights (read API): user(login:), users, node, User.repositories/activity/languages/report.
+  // harvests: the harvest service built above (tests may hand in another);
+  // rankings: the rankings feature's ReportRankingSource.
+  const insights = insightsResolvers({
+    cache,
+    harvests: overrides.harvestRequests ?? harvest.service,
+    rankings: rankings.reportSource, // rankings
+    freshnessMs: config.harvest.freshnessMs,
+    logger,
+  });
+
   const schema = await buildAppSchema({
     resolvers: RESOLVERS,
     resolverInstances: new Map<ResolverClass, object>([
       [SystemResolver, new SystemResolver(health)],
       [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+      [HarvestResolver, harvest.resolver], // harvest
+      ...insights,
+      ...rankings.resolvers, // rankings
     ]),
     pubSub,
     authChecker,
@@ -123,16 +191,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (role === 'api' || role === 'all') {
         http = await createHttpServer({
           config: config.http,
+          security: config.security,
+          limits: config.limits,
+          cache,
           nodeEnv: config.env,
           logger,
           schema,
           health,
-          context: createContextFactory(database.orm, apiKeys),
-          guards: combineGuards(createQueryLimits(schema), createRateLimitGuard()),
+          context: createContextFactory(database.orm, apiKeys, config.http.trustProxyHops),
+          guards: combineGuards(
+            createQueryLimits(schema, config.limits),
+            createRateLimitGuard({ config, schema, logger, onClose: (close) => closers.push(close) }),
+          ),
           routes: overrides.extraRoutes,
         });
         url = await http.listen();
       }
+      // harvest: the worker role cleans the harvest queue (QUEUE_CLEANUP_*) and processes harvests.
+      if (role === 'worker' || role === 'all') await harvest.startWorker();
+      // rankings: the worker role registers the schedule and runs rankings and country harvests.
+      if (role === 'worker' || role === 'all') await rankings.startWorker();
       logger.info({ role, url }, 'started');
       return { url };
     },

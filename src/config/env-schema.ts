@@ -54,6 +54,16 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+// Browser origins exactly as browsers send them (scheme://host[:port], no path or trailing slash),
+// or `*` for any origin; a typo here would silently block a frontend.
+const origins = list.pipe(
+  z.array(
+    z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, {
+      message: 'must be comma-separated origins such as https://app.example.com, or *',
+    }),
+  ),
+);
+
 const optionalText = z
   .string()
   .trim()
@@ -73,6 +83,22 @@ export const envSchema = z.object({
   TRUST_PROXY_HOPS: int(0, 10).default(0),
   GRAPHQL_INTROSPECTION: bool.optional(),
   HEALTH_COMPONENT_TIMEOUT_MS: int(100, 60_000).default(2_000),
+
+  // Hardening of the HTTP endpoint (README "Security" explains each).
+  HTTP_BODY_LIMIT_BYTES: int(1_024, 10_485_760).default(102_400),
+  HTTP_REQUEST_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
+  HTTP_HANDLER_TIMEOUT_MS: int(0, 600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(65_000),
+  CORS_ORIGINS: origins.optional(),
+  GRAPHQL_FIELD_SUGGESTIONS: bool.optional(),
+  GRAPHQL_PERSISTED_QUERIES: bool.default(true),
+  GRAPHQL_PERSISTED_QUERIES_TTL_MS: int(1_000, 2_592_000_000).default(86_400_000),
+  // Query limits: every operation, over HTTP and WebSocket alike.
+  GRAPHQL_MAX_DEPTH: int(1, 100).default(10),
+  GRAPHQL_MAX_ALIASES: int(0, 1_000).default(15),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 1_000).default(20),
+  GRAPHQL_MAX_TOKENS: int(10, 100_000).default(2_000),
+  GRAPHQL_MAX_COST: int(1, 100_000_000).default(10_000),
 
   DB_HOST: optionalText,
   DB_PORT: port.default(5432),
@@ -97,6 +123,7 @@ export const envSchema = z.object({
   REDIS_PASSWORD: optionalText,
   REDIS_TLS: bool.default(false),
   REDIS_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+  REDIS_TLS_CA_PATH: optionalText,
   REDIS_CLUSTER: bool.default(false),
   REDIS_DB: int(0, 15).default(0),
   REDIS_KEY_PREFIX: z
@@ -108,6 +135,48 @@ export const envSchema = z.object({
   CACHE_MEMORY_MAX_ENTRIES: int(100, 10_000_000).default(10_000),
 
   QUEUE_CONCURRENCY: int(1, 100).default(4),
+  QUEUE_CLEANUP_MODE: z
+    .enum(['always', 'nonprod', 'never'], { message: 'must be always, nonprod or never' })
+    .default('nonprod'),
+  QUEUE_CLEANUP_STATUSES: z
+    .string()
+    .regex(
+      /^\s*(completed|failed|wait|waiting|delayed|paused|active)(\s*,\s*(completed|failed|wait|waiting|delayed|paused|active))*\s*$/,
+      {
+        message: 'must be a comma-separated list of completed, failed, wait, delayed, paused, active',
+      },
+    )
+    .default('completed,failed'),
+  QUEUE_CLEANUP_GRACE_MS: int(0, 2_592_000_000).default(3_600_000),
+
+  HARVEST_FRESHNESS_HOURS: int(1, 8_760).default(24),
+  HARVEST_NOT_FOUND_TTL_HOURS: int(1, 8_760).default(24),
+  HARVEST_ATTEMPTS: int(1, 10).default(3),
+  HARVEST_BACKOFF_MS: int(0, 3_600_000).default(5_000),
+  REFRESH_USER_MIN_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+
+  // Rankings (README "Configuration"; the score formula lives in src/modules/rankings/ranking-score.ts).
+  RANKING_MIN_FOLLOWERS: int(0, 1_000_000_000).default(31),
+  RANKING_COMMIT_WINDOW_DAYS: int(1, 3_650).default(90),
+  RANKINGS_CRON: z
+    .string()
+    .trim()
+    .regex(/^\S+(\s+\S+){4,5}$/, { message: 'must be a cron expression of 5 or 6 fields' })
+    .default('0 0 * * *'),
+  RANKING_RUN_TIMEOUT_MS: int(1_000, 3_600_000).default(600_000),
+  RANKING_WORK_MEM_MB: int(4, 4_096).default(64),
+  RANKING_SNAPSHOT_RETENTION_DAYS: int(1, 36_500).default(400),
+  COUNTRY_HARVEST_MIN_FOLLOWERS: int(0, 1_000_000_000).default(31),
+  COUNTRY_HARVEST_CITIES: int(0, 100).default(10),
+
+  // Budgets are in cost units (estimateCost) per window; README explains the defaults.
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000).default(60_000),
+  RATE_LIMIT_MAX_REQUESTS: int(1, 100_000_000).default(1_000),
+  RATE_LIMIT_MAX_READER: int(1, 100_000_000).default(10_000),
+  RATE_LIMIT_MAX_OPERATOR: int(1, 100_000_000).default(20_000),
+  RATE_LIMIT_MAX_ADMIN: int(1, 100_000_000).default(50_000),
+  RATE_LIMIT_MEMORY_MAX_IDENTITIES: int(100, 10_000_000).default(50_000),
 
   GITHUB_TOKENS: list.optional(),
   GITHUB_API_URL: httpUrl.default('https://api.github.com'),

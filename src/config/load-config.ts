@@ -197,6 +197,8 @@ function ruleIssues(env: Env): Issue[] {
   const problems = crossFieldProblems(env);
   const ca = caFileProblem(env.DB_SSL_CA_PATH);
   if (ca) problems.push(`DB_SSL_CA_PATH: ${ca}`);
+  const redisCa = caFileProblem(env.REDIS_TLS_CA_PATH);
+  if (redisCa) problems.push(`REDIS_TLS_CA_PATH: ${redisCa}`);
   return problems.map((p) => {
     const at = p.indexOf(': ');
     return at > 0 ? { key: p.slice(0, at), message: p.slice(at + 2) } : { key: '(root)', message: p };

@@ -11,7 +11,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'The API key is missing where required, unknown, revoked or expired.',
   FORBIDDEN: "The API key's role does not allow this field or mutation.",
   RATE_LIMITED: 'Too many requests; retry after the time given in `extensions.retryAfterSeconds`.',
-  QUERY_TOO_COMPLEX: 'The query exceeds a depth, alias, token or cost limit.',
+  QUERY_TOO_COMPLEX: 'The query exceeds a depth, alias, directive, token or cost limit.',
   GRAPHQL_PARSE_FAILED: 'The query is not valid GraphQL syntax.',
   GRAPHQL_VALIDATION_FAILED: 'The query does not match the schema.',
   BAD_REQUEST: 'The HTTP request is malformed (body, content type, variables).',

@@ -1,6 +1,158 @@
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Config, RateLimitConfig } from '../config/config';
+import type { Viewer } from '../modules/auth/viewer';
+import type { Logger } from '../platform/logging/logger';
+import { addressGroup } from '../platform/rate-limit/client-address';
+import { rateLimitHeaders, retryAfterSeconds } from '../platform/rate-limit/rate-limit-headers';
+import { createRateLimitStore, type RateLimitStore } from '../platform/rate-limit/rate-limit-store';
+import type { RateLimitDecision } from '../platform/rate-limit/rate-limiter';
+import { createRedisFactory } from '../platform/redis/redis-factory';
+import type { GraphQLContext } from './context';
+import { DomainError } from './errors';
 import type { GraphqlGuards } from './guards';
+import { estimateCost } from './query-limits';
 
-/** Rate limits per API key and per client IP. Placeholder until rate limiting lands. */
-export function createRateLimitGuard(): Partial<GraphqlGuards> {
-  return {};
+export interface RateLimitGuardOptions {
+  readonly config: Pick<Config, 'rateLimit' | 'redis'>;
+  readonly schema: GraphQLSchema;
+  readonly logger: Logger;
+  /** Registers cleanup with the app: the limiter's Valkey connection closes with it. */
+  readonly onClose: (close: () => Promise<void>) => void;
+  /** A store the caller built (and closes); by default one is built from `config`. */
+  readonly store?: RateLimitStore;
+  /** How operations are priced; the query limits' `estimateCost` unless a test prices them. */
+  readonly estimate?: typeof estimateCost;
+}
+
+/** Whose budget a caller spends, and its size: the key for key holders, the address group otherwise. */
+export function rateLimitSubject(
+  viewer: Viewer,
+  budgets: RateLimitConfig['budgets'],
+): { readonly identity: string; readonly limit: number } {
+  if (viewer.kind === 'apiKey') return { identity: `key:${viewer.keyId}`, limit: budgets[viewer.role] };
+  return { identity: `ip:${addressGroup(viewer.ip)}`, limit: budgets.anonymous };
+}
+
+/** The outcome of asking for an operation's cost: a decision, or an error and the HTTP status for it. */
+type Admission =
+  | { readonly decision: RateLimitDecision; readonly error?: undefined }
+  | { readonly decision?: RateLimitDecision; readonly error: DomainError; readonly status: number };
+
+/**
+ * Rate limits per API key and per client address, over HTTP and WebSocket alike: each operation
+ * spends its cost (from `estimateCost`; at least 1) from the caller's budget per sliding window, and
+ * is refused with RATE_LIMITED (HTTP 429 and Retry-After) before it executes when the budget is
+ * spent. Every HTTP GraphQL response carries RateLimit-* headers; requests that fail before an
+ * operation is known (parse or validation errors) spend 1, so invalid traffic is limited too.
+ */
+export function createRateLimitGuard(options: RateLimitGuardOptions): Partial<GraphqlGuards> {
+  const { config, schema, logger } = options;
+  const { windowMs, budgets } = config.rateLimit;
+  if (!config.rateLimit.enabled) {
+    logger.warn('rate limits are off (RATE_LIMIT_ENABLED=false)');
+    return {};
+  }
+  let store = options.store;
+  if (!store) {
+    const redis = config.redis.mode === 'external' ? createRedisFactory(config.redis, logger) : undefined;
+    const built = createRateLimitStore({ config: config.rateLimit, redis, logger });
+    options.onClose(() => built.close());
+    store = built;
+  }
+  const { limiter } = store;
+  const estimate = options.estimate ?? estimateCost;
+
+  const price = (
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    operationName?: string,
+  ): number => {
+    let cost: number;
+    try {
+      cost = estimate(schema, document, variables, operationName);
+    } catch (error) {
+      // Bad variables fail the operation with a proper message when it executes; price it at 1.
+      logger.debug({ error: (error as Error).message }, 'rate limits: cost estimate failed; counting 1');
+      return 1;
+    }
+    return Number.isFinite(cost) ? Math.max(1, Math.ceil(cost)) : Number.MAX_SAFE_INTEGER;
+  };
+
+  const admit = async (viewer: Viewer, cost: number): Promise<Admission> => {
+    const { identity, limit } = rateLimitSubject(viewer, budgets);
+    // Waiting cannot help an operation dearer than the whole budget: say so instead of "retry".
+    if (cost > limit) return { error: tooCostly(cost, limit, windowMs), status: 400 };
+    const decision = await limiter.consume(identity, cost, limit);
+    if (decision.allowed) return { decision };
+    logger.debug({ identity, cost, retryAfterMs: decision.retryAfterMs }, 'rate limited');
+    return { decision, error: refusal(decision, cost, windowMs), status: 429 };
+  };
+
+  return {
+    apolloPlugins: [httpPlugin(admit, price, windowMs)],
+    async beforeSocketOperation(context, document, variables) {
+      const { error } = await admit(context.viewer, price(document, variables));
+      if (error) throw error;
+    },
+  };
+}
+
+function httpPlugin(
+  admit: (viewer: Viewer, cost: number) => Promise<Admission>,
+  price: (document: DocumentNode, variables: Record<string, unknown>, operationName?: string) => number,
+  windowMs: number,
+): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      let decision: RateLimitDecision | undefined;
+      return {
+        // Runs once every plugin has accepted the operation (didResolveOperation), so an operation
+        // the query limits refuse is not charged its cost; a response returned here replaces execution.
+        async responseForOperation({ contextValue, document, request, operationName }) {
+          const cost = price(document, request.variables ?? {}, operationName ?? undefined);
+          const admission = await admit(contextValue.viewer, cost);
+          decision = admission.decision;
+          if (!admission.error) return null;
+          return {
+            http: { status: admission.status, headers: new HeaderMap() },
+            // A DomainError's own JSON is what formatError would show: message and extensions.
+            body: { kind: 'single', singleResult: { errors: [admission.error.toJSON()] } },
+          };
+        },
+        // Every response, including those that failed before an operation was known (charged 1).
+        async willSendResponse({ contextValue, response }) {
+          decision ??= (await admit(contextValue.viewer, 1)).decision;
+          if (!decision) return;
+          for (const [name, value] of Object.entries(rateLimitHeaders(decision, windowMs))) {
+            response.http.headers.set(name, value);
+          }
+        },
+      };
+    },
+  };
+}
+
+function refusal(decision: RateLimitDecision, cost: number, windowMs: number): DomainError {
+  const seconds = retryAfterSeconds(decision);
+  return new DomainError(
+    'RATE_LIMITED',
+    `Rate limit exceeded: this operation costs ${cost} and ${decision.remaining} of your ` +
+      `${decision.limit} per ${windowText(windowMs)} remain. Retry after ${seconds} s.`,
+    { retryAfterSeconds: seconds },
+  );
+}
+
+function tooCostly(cost: number, limit: number, windowMs: number): DomainError {
+  return new DomainError(
+    'QUERY_TOO_COMPLEX',
+    `This operation costs ${cost}, more than your whole rate-limit budget of ${limit} per ` +
+      `${windowText(windowMs)}: ask for fewer items (a smaller \`first\`), or use an API key with a larger budget.`,
+    // The extensions of the query limits' refusals, with `budget` as the limit exceeded.
+    { limit: 'budget', allowed: limit, actual: cost },
+  );
+}
+
+function windowText(windowMs: number): string {
+  return windowMs % 1000 === 0 ? `${windowMs / 1000} s` : `${windowMs} ms`;
 }

@@ -5,6 +5,7 @@ import type { ApiKeyService } from '../modules/auth/api-key.service';
 import type { Viewer } from '../modules/auth/viewer';
 import { credentialFromConnectionParams, resolveViewer } from '../modules/auth/viewer-resolver';
 import { createLoaders } from '../modules/loaders';
+import { clientIp } from './client-ip';
 import type { ContextFactory } from './context-factory';
 
 /**
@@ -12,7 +13,11 @@ import type { ContextFactory } from './context-factory';
  * every WebSocket operation; the caller resolved from `Authorization` (HTTP) or once per
  * connection from `connectionParams` (WebSocket).
  */
-export function createContextFactory(orm: MikroORM<PostgreSqlDriver>, keys: ApiKeyService): ContextFactory {
+export function createContextFactory(
+  orm: MikroORM<PostgreSqlDriver>,
+  keys: ApiKeyService,
+  trustedProxyHops: number,
+): ContextFactory {
   const fork = () => orm.em.fork() as EntityManager;
   const build = (
     em: EntityManager,
@@ -37,7 +42,7 @@ export function createContextFactory(orm: MikroORM<PostgreSqlDriver>, keys: ApiK
         keys,
         fork(),
         credentialFromConnectionParams(connectionParams),
-        request.socket.remoteAddress ?? 'unknown',
+        clientIp(request, trustedProxyHops),
       );
     },
     forSocketOperation(viewer, requestId, signal) {

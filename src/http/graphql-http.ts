@@ -1,21 +1,31 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLContext } from '../graphql/context';
-import { formatError, isExpectedError } from '../graphql/errors';
+import { isExpectedError } from '../graphql/errors';
 import type { GraphqlGuards } from '../graphql/guards';
 import type { Logger } from '../platform/logging/logger';
+import type { ClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
+import { graphqlPrecheck, noSubscriptionsOverHttp } from './graphql-precheck';
 
 export interface GraphqlHttpOptions {
   readonly schema: GraphQLSchema;
   readonly introspection: boolean;
+  /** "Did you mean ...?" hints in validation errors. */
+  readonly fieldSuggestions: boolean;
+  /** Automatic persisted queries (store and TTL), or `false` to answer PERSISTED_QUERY_NOT_SUPPORTED. */
+  readonly persistedQueries: PersistedQueryOptions | false;
+  /** Token limit, checked before Apollo parses (the other query limits are in `guards`). */
+  readonly maxTokens: number;
   readonly nodeEnv: string;
   readonly logger: Logger;
   readonly context: ContextFactory;
   readonly guards: GraphqlGuards;
+  readonly formatError: ClientErrorFormatter;
 }
 
 /** Logs every unexpected error once, with the request id; clients get the masked form. */
@@ -46,24 +56,49 @@ export async function registerGraphqlHttp(
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     introspection: options.introspection,
+    hideSchemaDetailsFromClientErrors: !options.fieldSuggestions,
     includeStacktraceInErrorResponses: false,
-    formatError,
+    formatError: options.formatError,
+    // CSRF: a GET or a "simple" POST (text/plain, forms) needs `apollo-require-preflight` or
+    // `x-apollo-operation-name`, which a cross-site form or <img> cannot send.
     csrfPrevention: true,
+    // One operation per request: a batch would multiply every per-request limit.
     allowBatchedHttpRequests: false,
+    persistedQueries: options.persistedQueries,
+    // A backstop for documents that skip the check below (persisted queries stored before the
+    // limit was lowered): graphql-js stops parsing there too, as GRAPHQL_PARSE_FAILED.
+    parseOptions: { maxTokens: options.maxTokens },
     stopOnTerminationSignals: false,
     nodeEnv: options.nodeEnv,
     validationRules: [...options.guards.validationRules],
-    plugins: [errorLoggingPlugin(options.logger), ...options.guards.apolloPlugins],
+    plugins: [
+      errorLoggingPlugin(options.logger),
+      noSubscriptionsOverHttp(),
+      // Without introspection the Sandbox landing page is useless; serve no HTML at all then.
+      ...(options.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      ...options.guards.apolloPlugins,
+    ],
     logger: options.logger,
   });
   await apollo.start();
-  const handler = fastifyApolloHandler(apollo, {
+  const apolloHandler = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
       const aborted = new AbortController();
       reply.raw.once('close', () => aborted.abort());
       return options.context.forHttp(request, aborted.signal);
     },
   });
-  fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/graphql', handler });
+  // When the handler timeout has already answered 503, Apollo's late answer is dropped quietly
+  // (returning it would make Fastify warn that the reply was already sent).
+  const handler: typeof apolloHandler = async function (this: FastifyInstance, request, reply) {
+    const body = await apolloHandler.call(this, request, reply);
+    return reply.sent ? undefined : body;
+  };
+  fastify.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/graphql',
+    preHandler: graphqlPrecheck({ maxTokens: options.maxTokens, formatError: options.formatError }),
+    handler,
+  });
   return apollo;
 }

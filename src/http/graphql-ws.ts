@@ -2,19 +2,22 @@ import type { Server } from 'node:http';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
-  parse,
+  NoSchemaIntrospectionCustomRule,
   specifiedRules,
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { DomainError, formatError } from '../graphql/errors';
+import { DomainError } from '../graphql/errors';
 import type { GraphqlGuards } from '../graphql/guards';
+import { parseWithinTokenLimit } from '../graphql/query-limits';
 import type { Viewer } from '../modules/auth/viewer';
 import type { Logger } from '../platform/logging/logger';
+import type { ClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
 import { requestIdOf } from './request-id';
 
@@ -26,6 +29,11 @@ export interface GraphqlWsOptions {
   readonly guards: GraphqlGuards;
   /** Longest frame a client may send (a query or connection_init). */
   readonly maxPayloadBytes: number;
+  /** Token limit applied while parsing (the other query limits are in `guards`). */
+  readonly maxTokens: number;
+  /** Schema introspection (`__schema`, `__type`); HTTP has the same setting through Apollo. */
+  readonly introspection: boolean;
+  readonly formatError: ClientErrorFormatter;
 }
 
 export interface GraphqlWs {
@@ -46,12 +54,17 @@ function refusal(error: GraphQLError, fallbackCode: string): GraphQLError {
 
 /**
  * graphql-ws (the `graphql-transport-ws` protocol) on the same path as HTTP GraphQL. Each
- * operation is parsed and validated here with the same rules as HTTP (graphql-ws does not run
- * Apollo's validation rules), then checked by the guards (rate limits) before it executes.
+ * operation is parsed (token limit) and validated here with the same rules as HTTP (graphql-ws
+ * does not run Apollo's validation rules), its variables coerced, then checked by the guards (cost,
+ * rate limits) before it executes.
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
-  const { schema, guards, logger } = options;
-  const rules = [...specifiedRules, ...guards.validationRules];
+  const { schema, guards, logger, formatError } = options;
+  const rules = [
+    ...specifiedRules,
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ...guards.validationRules,
+  ];
   const wss = new WebSocketServer({
     server: options.server,
     path: '/graphql',
@@ -72,6 +85,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
+      // Close reasons never carry an internal error's message (graphql-ws's default outside
+      // NODE_ENV=production would); clients get codes, the log gets the details.
+      isProd: true,
       async onConnect(ctx) {
         if (!accepting) return false;
         try {
@@ -86,7 +102,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
       async onSubscribe(ctx, id, payload) {
         let document;
         try {
-          document = parse(payload.query);
+          document = parseWithinTokenLimit(payload.query, options.maxTokens);
         } catch (error) {
           return [refusal(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
@@ -97,6 +113,21 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           return [
             new DomainError('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (operationName)'),
           ];
+        }
+        // Variables are coerced here, as Apollo does over HTTP: graphql-js would report a bad one
+        // during execution without a code (masked as an internal error) instead of BAD_USER_INPUT.
+        const coerced = getVariableValues(
+          schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+          {
+            maxErrors: 20,
+          },
+        );
+        if (coerced.errors) {
+          return coerced.errors.map(
+            (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+          );
         }
         const key = `${ctx.extra.requestId}:${id}`;
         const controller = new AbortController();

@@ -1,24 +1,36 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { trustProxyHops } from './client-ip';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config';
 import type { GraphqlGuards } from '../graphql/guards';
+import { persistedQueryStore } from '../graphql/persisted-queries';
 import type { HealthService } from '../modules/system/health.service';
+import type { Cache } from '../platform/cache/cache';
 import type { Logger } from '../platform/logging/logger';
+import { clientErrorHandler } from './client-error-handler';
+import { createClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
+import { registerCors } from './cors';
 import { registerErrorHandlers } from './error-handler';
 import { registerGraphqlHttp } from './graphql-http';
 import { attachGraphqlWs } from './graphql-ws';
 import { registerHealthRoutes } from './health.routes';
 import { requestIdOf } from './request-id';
+import { registerHandlerTimeout, socketTimeouts } from './request-timeout';
+import { registerSecurityHeaders } from './security-headers';
 
 export interface HttpServerOptions {
   readonly config: Config['http'];
+  readonly security: Config['security'];
+  readonly limits: Config['limits'];
   readonly nodeEnv: string;
   readonly logger: Logger;
   readonly schema: GraphQLSchema;
   readonly health: HealthService;
   readonly context: ContextFactory;
   readonly guards: GraphqlGuards;
+  /** The shared cache; automatic persisted queries are kept there. */
+  readonly cache: Cache;
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -31,10 +43,8 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { config, logger } = options;
+  const { config, security, logger } = options;
   const fastify = Fastify({
     // Our pino (v10) and Fastify's logger type (its own pino) differ only in typings.
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -43,10 +53,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     genReqId: requestIdOf,
     requestIdHeader: false,
     // Trust exactly N proxies in front (the ALB): the client IP is N hops back in X-Forwarded-For.
-    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
-    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: trustProxyHops(config.trustProxyHops),
+    bodyLimit: security.bodyLimitBytes,
+    ...socketTimeouts(security),
+    clientErrorHandler,
     return503OnClosing: true,
   });
+  await registerSecurityHeaders(fastify, options.nodeEnv);
+  await registerCors(fastify, security.corsOrigins);
+  registerHandlerTimeout(fastify, security.handlerTimeoutMs, logger);
 
   let closing = false;
   fastify.addHook('onRequest', async (request, reply) => {
@@ -70,15 +85,22 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     );
   });
 
-  registerErrorHandlers(fastify, logger);
+  registerErrorHandlers(fastify, logger, { bodyLimitBytes: security.bodyLimitBytes });
+  const formatError = createClientErrorFormatter({ fieldSuggestions: security.fieldSuggestions });
   registerHealthRoutes(fastify, options.health, options.context);
   const apollo = await registerGraphqlHttp(fastify, {
     schema: options.schema,
     introspection: config.introspection,
+    fieldSuggestions: security.fieldSuggestions,
+    persistedQueries: security.persistedQueries && {
+      cache: persistedQueryStore(options.cache, security.persistedQueries.ttlMs),
+    },
+    maxTokens: options.limits.maxTokens,
     nodeEnv: options.nodeEnv,
     logger,
     context: options.context,
     guards: options.guards,
+    formatError,
   });
   options.routes?.(fastify);
   const ws = attachGraphqlWs({
@@ -87,7 +109,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     logger,
     context: options.context,
     guards: options.guards,
-    maxPayloadBytes: MAX_BODY_BYTES,
+    maxPayloadBytes: security.bodyLimitBytes,
+    maxTokens: options.limits.maxTokens,
+    introspection: config.introspection,
+    formatError,
   });
 
   return {

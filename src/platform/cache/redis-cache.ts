@@ -12,6 +12,10 @@ export class RedisCache implements Cache {
   ) {}
 
   async get<T>(key: string): Promise<T | undefined> {
+    if (!this.available('get')) {
+      this.counters.misses++;
+      return undefined;
+    }
     try {
       const raw = await this.redis.get(this.prefix + key);
       if (raw === null) {
@@ -28,6 +32,7 @@ export class RedisCache implements Cache {
   }
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    if (!this.available('set')) return;
     try {
       await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
     } catch (error) {
@@ -36,7 +41,7 @@ export class RedisCache implements Cache {
   }
 
   async delete(...keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
+    if (keys.length === 0 || !this.available('delete')) return;
     try {
       // One DEL per key keeps cluster mode correct (keys may live in different slots).
       await Promise.all(keys.map((key) => this.redis.del(this.prefix + key)));
@@ -51,6 +56,13 @@ export class RedisCache implements Cache {
 
   stats(): CacheStats {
     return this.counters.snapshot();
+  }
+
+  /** A cache never makes a request wait for a reconnect: while not connected, skip it. */
+  private available(operation: string): boolean {
+    if (this.redis.status === 'ready') return true;
+    this.fail(operation, new Error(`not connected (${this.redis.status})`));
+    return false;
   }
 
   private fail(operation: string, error: unknown): void {

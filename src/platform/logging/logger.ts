@@ -20,6 +20,22 @@ export const REDACTED_PATHS = [
   'headers.authorization',
   'connectionParams',
   '*.connectionParams',
+  // Deeper or differently named places secrets travel (headers objects, nested settings, variables).
+  '*.*.token',
+  '*.*.secret',
+  '*.*.apiKey',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  'req.headers["x-api-key"]',
+  'headers["x-api-key"]',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
 ];
 
 /** One JSON line per event (pino). Tests pass a destination to capture lines. */

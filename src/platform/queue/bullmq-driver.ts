@@ -2,6 +2,7 @@ import { type Job, Queue, Worker } from 'bullmq';
 import type { Logger } from '../logging/logger';
 import { closeRedis, type RedisClient, type RedisFactory } from '../redis/redis-factory';
 import {
+  type CleanOptions,
   JOB_STATES,
   type JobHandler,
   type JobInfo,
@@ -13,6 +14,8 @@ import {
 /** Finished jobs are kept for inspection (`harvestJob(id)`), bounded in age and number. */
 const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 };
+/** Job states `Queue.clean` accepts. */
+const CLEANABLE = ['completed', 'failed', 'wait', 'delayed', 'paused', 'active'] as const;
 
 export class BullMqDriver implements QueueDriver {
   readonly kind = 'bullmq' as const;
@@ -53,6 +56,16 @@ export class BullMqDriver implements QueueDriver {
     return toInfo<T>(job, await job.getState());
   }
 
+  async schedule<T>(queue: string, key: string, cron: string, name: string, data: T): Promise<void> {
+    // A job scheduler with a fixed id: every process upserts the same one, and each period's job
+    // has a deterministic id, so a period yields one job however many processes are up.
+    await this.queue(queue).upsertJobScheduler(
+      key,
+      { pattern: cron, tz: 'UTC' },
+      { name, data, opts: { removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED } },
+    );
+  }
+
   async get<T>(queue: string, id: string): Promise<JobInfo<T> | undefined> {
     const job = await this.queue(queue).getJob(id);
     return job ? toInfo<T>(job, await job.getState()) : undefined;
@@ -85,6 +98,17 @@ export class BullMqDriver implements QueueDriver {
     );
     worker.on('error', (error) => this.logger.warn({ queue, error: error.message }, 'worker error'));
     this.workers.push(worker);
+  }
+
+  async clean(queue: string, options: CleanOptions): Promise<number> {
+    let removed = 0;
+    for (const status of options.statuses) {
+      if (!(CLEANABLE as readonly string[]).includes(status)) continue;
+      // limit 0: every matching job.
+      const ids = await this.queue(queue).clean(options.graceMs, 0, status as (typeof CLEANABLE)[number]);
+      removed += ids.length;
+    }
+    return removed;
   }
 
   async ping(): Promise<void> {

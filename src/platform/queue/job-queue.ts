@@ -44,6 +44,12 @@ export interface RunningJob<T> {
   updateProgress(progress: number | object): Promise<void>;
 }
 
+export interface CleanOptions {
+  /** BullMQ's names: `completed`, `failed`, `wait`, `delayed`, `paused`, `active`; others are ignored. */
+  readonly statuses: readonly string[];
+  readonly graceMs: number;
+}
+
 export type JobHandler<T> = (job: RunningJob<T>) => Promise<unknown>;
 
 export interface QueueDriver {
@@ -51,8 +57,18 @@ export interface QueueDriver {
   add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<JobInfo<T>>;
   get<T>(queue: string, id: string): Promise<JobInfo<T> | undefined>;
   counts(queue: string): Promise<Record<JobState, number>>;
+  /**
+   * Adds (or updates) a repeatable job under a fixed `key`: one job per `cron` period (UTC; 5
+   * fields, or 6 with seconds first) however many processes call this, run by one worker.
+   */
+  schedule<T>(queue: string, key: string, cron: string, name: string, data: T): Promise<void>;
   /** Starts processing a queue in this process (worker role). */
   work<T>(queue: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void;
+  /**
+   * Removes jobs in the given states (`completed`, `failed`, `wait`, `delayed`, `paused`,
+   * `active`) older than `graceMs`; returns how many were removed (start-up clean-up).
+   */
+  clean(queue: string, options: CleanOptions): Promise<number>;
   /** Round-trip to the backend; throws when it is unreachable (health). */
   ping(): Promise<void>;
   /** Stops taking jobs, waits for running ones to finish, then disconnects. */

@@ -1,5 +1,7 @@
+import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../logging/logger';
 import {
+  type CleanOptions,
   JOB_STATES,
   type JobHandler,
   type JobInfo,
@@ -39,6 +41,8 @@ export class MemoryQueueDriver implements QueueDriver {
   private readonly queues = new Map<string, MemoryQueue>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
+  /** Repeatable jobs' next timers, by queue and key (a new `schedule` of a key replaces its timer). */
+  private readonly schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
   private nextId = 1;
 
@@ -78,6 +82,32 @@ export class MemoryQueueDriver implements QueueDriver {
     return toInfo<T>(job);
   }
 
+  async schedule<T>(queueName: string, key: string, cron: string, name: string, data: T): Promise<void> {
+    const expression = CronExpressionParser.parse(cron, { tz: 'UTC' });
+    const id = `${queueName}:${key}`;
+    const arm = (): void => {
+      const previous = this.schedules.get(id);
+      if (previous) {
+        clearTimeout(previous);
+        this.timers.delete(previous);
+      }
+      if (this.closed) return;
+      const at = expression.next().getTime();
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          // The period's time in the job id: one job per period, as BullMQ's job schedulers do.
+          void this.add(queueName, name, data, { jobId: `repeat:${key}:${at}` });
+          arm();
+        },
+        Math.max(0, at - Date.now()),
+      );
+      this.timers.add(timer);
+      this.schedules.set(id, timer);
+    };
+    arm();
+  }
+
   async get<T>(queueName: string, id: string): Promise<JobInfo<T> | undefined> {
     const job = this.queue(queueName).jobs.get(id);
     return job ? toInfo<T>(job) : undefined;
@@ -94,6 +124,24 @@ export class MemoryQueueDriver implements QueueDriver {
     queue.handler = handler as JobHandler<unknown>;
     queue.concurrency = options.concurrency;
     this.drain(queueName);
+  }
+
+  async clean(queueName: string, options: CleanOptions): Promise<number> {
+    // BullMQ's state names onto ours; running jobs are never removed in process.
+    const states = new Set(
+      options.statuses.map((s) => (s === 'wait' ? 'waiting' : s)).filter((s) => s !== 'active'),
+    );
+    const queue = this.queue(queueName);
+    const cutoff = Date.now() - options.graceMs;
+    let removed = 0;
+    for (const job of [...queue.jobs.values()]) {
+      const at = (job.finishedAt ?? job.createdAt).getTime();
+      if (!states.has(job.state) || at > cutoff) continue;
+      queue.jobs.delete(job.id);
+      queue.waiting = queue.waiting.filter((j) => j !== job);
+      removed++;
+    }
+    return removed;
   }
 
   async ping(): Promise<void> {}

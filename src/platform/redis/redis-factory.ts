@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../../config/config';
 import type { Logger } from '../logging/logger';
@@ -31,7 +33,12 @@ export function createRedisFactory(config: RedisConfig, logger: Logger): RedisFa
     password: config.password,
     db: config.db,
     tls: config.tls
-      ? { rejectUnauthorized: config.tls.rejectUnauthorized, servername: config.host }
+      ? {
+          rejectUnauthorized: config.tls.rejectUnauthorized,
+          // SNI takes a host name only; for an IP the certificate's IP SAN is checked instead.
+          servername: isIP(config.host) ? undefined : config.host,
+          ca: config.tls.caPath ? readFileSync(config.tls.caPath, 'utf8') : undefined,
+        }
       : undefined,
     connectTimeout: config.connectTimeoutMs,
     lazyConnect: false,
@@ -79,9 +86,12 @@ function clusterOptions(options: RedisOptions): ClusterOptions {
     maxRetriesPerRequest,
     ...redisOptions
   } = options;
+  // The cluster-level offline queue stays on: ioredis's own start-up (slot discovery, ready check)
+  // goes through it, and without it the client can loop between connect and close. Callers that
+  // must not wait (the cache) check `status === 'ready'` themselves.
+  void enableOfflineQueue;
   return {
     redisOptions,
-    enableOfflineQueue,
     // ElastiCache cluster endpoints resolve to private IPs whose certificates name the endpoint.
     dnsLookup: (address, callback) => callback(null, address),
     slotsRefreshTimeout: options.connectTimeout,

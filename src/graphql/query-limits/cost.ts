@@ -1,0 +1,83 @@
+import {
+  type DocumentNode,
+  getNamedType,
+  type GraphQLField,
+  type GraphQLSchema,
+  isLeafType,
+  TypeInfo,
+  ValidationContext,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import { type ComplexityEstimatorArgs, createComplexityRule } from 'graphql-query-complexity';
+
+/**
+ * The cost model (README "Security" documents it for clients):
+ *
+ * - a field whose type is an object, interface or union (a lookup or a fetch) costs 1;
+ * - a scalar or enum field costs 0 (it comes with its parent);
+ * - a field declares another own cost with the `complexity` extension
+ *   (type-graphql `@Field({ complexity: 5 })`), e.g. a computed scalar that queries the database;
+ * - a field with a `first` or `last` argument (any paginated list, today or later) costs its own
+ *   cost plus `first` (or `last`, the larger when both) times the cost of what is selected inside
+ *   it, since that selection is resolved for every item: `users(first: 100) { nodes { login } }`
+ *   costs 1 + 100 × 1 = 101, and a `first: 100` list inside it multiplies again.
+ *
+ * `@skip`/`@include` with a known value count only what runs; fragments count where spread; a
+ * document with several operations costs the named one (or all of them summed when none is named).
+ */
+export function fieldCost({ field, args, childComplexity }: ComplexityEstimatorArgs): number {
+  return ownCost(field) + pageSize(args) * childComplexity;
+}
+
+function ownCost(field: GraphQLField<unknown, unknown>): number {
+  const declared = field.extensions?.complexity;
+  if (typeof declared === 'number' && Number.isFinite(declared) && declared >= 0) return declared;
+  return isLeafType(getNamedType(field.type)) ? 0 : 1;
+}
+
+/** The page a list argument asks for; a missing, negative or non-numeric one counts as 1 item. */
+function pageSize(args: Record<string, unknown>): number {
+  const sizes = [args.first, args.last].filter(
+    (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+  );
+  return sizes.length > 0 ? Math.max(...sizes) : 1;
+}
+
+/**
+ * Selections the cost walk may visit, counting each fragment every time it is spread. Past this the
+ * document is refused outright: it is how fragment bombs (fragments spreading fragments, doubling
+ * at every level) look, and walking them further would itself be the attack.
+ */
+export const MAX_EVALUATED_SELECTIONS = 10_000;
+
+/**
+ * The cost of an operation under the model above, or `Infinity` when the document expands past
+ * MAX_EVALUATED_SELECTIONS. Never throws for bad input: invalid variables or arguments add nothing
+ * here (validation and execution report them with their own codes).
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName?: string,
+): number {
+  const typeInfo = new TypeInfo(schema);
+  // Problems the walk finds (bad variables, unknown fields) are other rules' to report: ignored.
+  const context = new ValidationContext(schema, document, typeInfo, () => undefined);
+  const walker = createComplexityRule({
+    maximumComplexity: Number.MAX_SAFE_INTEGER,
+    estimators: [fieldCost],
+    variables,
+    operationName,
+    maxQueryNodes: MAX_EVALUATED_SELECTIONS,
+  })(context);
+  try {
+    visit(document, visitWithTypeInfo(typeInfo, walker));
+  } catch {
+    // graphql-query-complexity throws once MAX_EVALUATED_SELECTIONS is passed. Anything else it
+    // throws comes from input other rules refuse: the cost counted so far stands.
+    if (walker.evaluatedNodes >= MAX_EVALUATED_SELECTIONS) return Number.POSITIVE_INFINITY;
+  }
+  return walker.complexity;
+}

@@ -1,0 +1,54 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { DomainError, formatError } from '../graphql/errors';
+
+export interface ClientErrorOptions {
+  /** Keep graphql-js's "Did you mean ...?" hints (they reveal field and type names). */
+  readonly fieldSuggestions: boolean;
+}
+
+export type ClientErrorFormatter = (
+  formatted: GraphQLFormattedError,
+  error: unknown,
+) => GraphQLFormattedError;
+
+// graphql-js ends a validation message with its hints: `... Did you mean "login" or "name"?`
+const SUGGESTION = / ?Did you mean .+\?$/s;
+
+/**
+ * The DomainError behind `error`, if any. Apollo wraps a validation rule's error in its own
+ * ValidationError, which replaces the code with GRAPHQL_VALIDATION_FAILED; the domain's code (e.g.
+ * QUERY_TOO_COMPLEX) is the one clients branch on, so it is recovered from `originalError`.
+ */
+function domainErrorIn(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (error instanceof GraphQLError && !error.path && error.originalError instanceof DomainError) {
+    return error.originalError;
+  }
+  return undefined;
+}
+
+/**
+ * `formatError` for both transports, around the shared one in src/graphql/errors.ts: it keeps a
+ * domain code through Apollo's wrappers, never lets the transport-only `http` extension reach the
+ * body, and removes field suggestions unless they are enabled.
+ */
+export function createClientErrorFormatter(options: ClientErrorOptions): ClientErrorFormatter {
+  return (formatted, error) => {
+    const domain = domainErrorIn(error);
+    let result: GraphQLFormattedError;
+    if (domain) {
+      const { code, http: _http, ...rest } = domain.extensions;
+      const clean = new DomainError(
+        code as ConstructorParameters<typeof DomainError>[0],
+        domain.message,
+        rest,
+      );
+      result = formatError({ ...formatted, message: domain.message, extensions: { ...rest, code } }, clean);
+    } else {
+      result = formatError(formatted, error);
+    }
+    if (options.fieldSuggestions) return result;
+    return { ...result, message: result.message.replace(SUGGESTION, '') };
+  };
+}

@@ -1,0 +1,35 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Security headers for a JSON API (helmet): nothing may frame, embed or run our responses
+ * (`Content-Security-Policy: default-src 'none'`, `X-Frame-Options: DENY`), no MIME sniffing, no
+ * referrer, HSTS for clients that reached us over HTTPS (the ALB), no `X-Powered-By`; responses
+ * that say nothing about caching are `no-store` (they depend on the caller's key).
+ *
+ * The CSP is off in development only, where Apollo's landing page (GraphQL Sandbox, scripts from
+ * Apollo's CDN) is served at GET /graphql for browsers.
+ */
+export async function registerSecurityHeaders(fastify: FastifyInstance, nodeEnv: string): Promise<void> {
+  await fastify.register(helmet, {
+    global: true,
+    contentSecurityPolicy:
+      nodeEnv === 'development'
+        ? false
+        : {
+            useDefaults: false,
+            directives: {
+              defaultSrc: ["'none'"],
+              frameAncestors: ["'none'"],
+              baseUri: ["'none'"],
+              formAction: ["'none'"],
+            },
+          },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+}

@@ -1,0 +1,111 @@
+import type { OrganizationSummary, SocialAccount } from '../users/github-user.entity';
+
+/**
+ * What one harvest collected from GitHub, as plain data: fetched first, then written in one
+ * transaction (so a failure while fetching never leaves a half-written user).
+ */
+export interface HarvestedProfile {
+  readonly githubId: number;
+  readonly login: string;
+  readonly name: string | null;
+  readonly avatarUrl: string | null;
+  readonly bio: string | null;
+  readonly company: string | null;
+  readonly location: string | null;
+  readonly websiteUrl: string | null;
+  readonly followers: number;
+  readonly following: number;
+  readonly publicRepos: number;
+  readonly publicGists: number;
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+}
+
+export interface HarvestedRepository {
+  readonly githubId: number;
+  readonly name: string;
+  /** `owner/name` as GitHub reports it now. */
+  readonly fullName: string;
+  readonly description: string | null;
+  readonly homepageUrl: string | null;
+  readonly primaryLanguage: string | null;
+  readonly license: string | null;
+  readonly topics: string[];
+  readonly stargazerCount: number;
+  readonly forkCount: number;
+  /** Open issues, pull requests excluded (GraphQL); REST's count (which includes PRs) when unauthenticated. */
+  openIssuesCount: number;
+  watcherCount: number;
+  readonly diskUsageKb: number;
+  /** Commits on the default branch; 0 for an empty repository; null when not counted. */
+  commitCount: number | null;
+  /** Pull requests of every state; null when not counted (unauthenticated harvest). */
+  pullRequestCount: number | null;
+  readonly isFork: boolean;
+  readonly isArchived: boolean;
+  readonly defaultBranch: string | null;
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+  readonly pushedAt: Date | null;
+}
+
+/** Contributions on one UTC day. */
+export interface HarvestedDay {
+  readonly date: string;
+  commits: number;
+  pullRequests: number;
+  issuesOpened: number;
+  reviews: number;
+}
+
+export interface HarvestedActivity {
+  /** `graphql`: exact per-day counts; `events`: the public events feed (90 days, pushes not commits). */
+  readonly source: 'graphql' | 'events';
+  /** The days the harvest covers (`YYYY-MM-DD`, inclusive): stored rows in it are replaced. */
+  readonly firstDay: string;
+  readonly lastDay: string;
+  /** Days with any activity, ascending. */
+  readonly days: HarvestedDay[];
+}
+
+export interface HarvestedUser {
+  readonly profile: HarvestedProfile;
+  readonly social: SocialAccount[];
+  readonly organizations: OrganizationSummary[];
+  readonly repositories: HarvestedRepository[];
+  readonly activity: HarvestedActivity;
+}
+
+export type HarvestOutcome =
+  { readonly kind: 'found'; readonly user: HarvestedUser } | { readonly kind: 'not_found' };
+
+/** Called as the harvest moves on: percent 0-100 and the stage name. */
+export type ProgressReporter = (progress: number, stage: string) => Promise<void>;
+
+export const DAY_MS = 86_400_000;
+
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function dateOrNull(value: string | null | undefined): Date | null {
+  return value ? new Date(value) : null;
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; results keep the input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!, index);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}

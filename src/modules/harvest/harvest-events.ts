@@ -1,0 +1,80 @@
+import type { GitHubOctokit } from '../../platform/github/octokit-loader';
+import { DAY_MS, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
+import { statusOf } from './harvest-rest';
+
+/** GitHub keeps public events for 90 days and lists at most 300 of them. */
+const EVENTS_WINDOW_DAYS = 90;
+const EVENTS_MAX_PAGES = 3;
+
+interface PublicEvent {
+  type?: string | null;
+  created_at?: string | null;
+  payload?: { action?: string; size?: number; distinct_size?: number } | null;
+}
+
+/**
+ * Activity from the public events feed, for unauthenticated harvests (GitHub's GraphQL API needs
+ * a token). Coarser than `contributionsCollection`: only the last 90 days and 300 events, and
+ * since 2025 a PushEvent carries no commit list or size, so each push counts as one commit unless
+ * an (older) payload still says how many it had. PRs and issues count when opened, reviews when
+ * submitted.
+ */
+export async function fetchEventActivity(
+  octokit: GitHubOctokit,
+  login: string,
+  nowMs: number,
+): Promise<HarvestedActivity> {
+  const events: PublicEvent[] = [];
+  for (let page = 1; page <= EVENTS_MAX_PAGES; page++) {
+    let batch: PublicEvent[];
+    try {
+      const response = await octokit.request('GET /users/{username}/events/public', {
+        username: login,
+        per_page: 100,
+        page,
+      });
+      batch = response.data as PublicEvent[];
+    } catch (error) {
+      if (statusOf(error) === 422) break; // past GitHub's pagination limit
+      throw error;
+    }
+    events.push(...batch);
+    if (batch.length < 100) break;
+  }
+  const firstDay = dayOf(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
+  const lastDay = dayOf(nowMs);
+  const days = new Map<string, HarvestedDay>();
+  const day = (date: string): HarvestedDay => {
+    let d = days.get(date);
+    if (!d) {
+      d = { date, commits: 0, pullRequests: 0, issuesOpened: 0, reviews: 0 };
+      days.set(date, d);
+    }
+    return d;
+  };
+  for (const event of events) {
+    if (!event.created_at) continue;
+    const date = new Date(event.created_at).toISOString().slice(0, 10);
+    const action = event.payload?.action;
+    switch (event.type) {
+      case 'PushEvent':
+        day(date).commits += Math.max(1, event.payload?.distinct_size ?? event.payload?.size ?? 1);
+        break;
+      case 'PullRequestEvent':
+        if (action === 'opened') day(date).pullRequests++;
+        break;
+      case 'IssuesEvent':
+        if (action === 'opened') day(date).issuesOpened++;
+        break;
+      case 'PullRequestReviewEvent':
+        day(date).reviews++;
+        break;
+      default:
+        break;
+    }
+  }
+  const sorted = [...days.values()]
+    .filter((d) => d.date >= firstDay && d.date <= lastDay)
+    .sort((a, b) => a.date.localeCompare(b.date));
+  return { source: 'events', firstDay, lastDay, days: sorted };
+}

@@ -1,0 +1,303 @@
+import type { GitHubOctokit } from '../../platform/github/octokit-loader';
+import { dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
+
+/**
+ * The GraphQL half of a harvest (authenticated only; GitHub refuses GraphQL without a token).
+ * Only what REST cannot give cheaply: per-repository pull-request, open-issue and watcher counts
+ * (one query per 100 repositories) and a year of contributions (exact per-day counts). Every
+ * document here is validated against GitHub's schema in test/harvest/harvest-queries.test.ts.
+ */
+
+export const REPOSITORY_COUNTS_QUERY = /* GraphQL */ `
+  query HarvestRepositoryCounts($login: String!, $after: String) {
+    user(login: $login) {
+      repositories(first: 100, after: $after, ownerAffiliations: OWNER, privacy: PUBLIC) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          databaseId
+          pullRequests {
+            totalCount
+          }
+          openIssues: issues(states: OPEN) {
+            totalCount
+          }
+          watchers {
+            totalCount
+          }
+        }
+      }
+    }
+  }
+`;
+
+const PAGE = `pageInfo {
+          hasNextPage
+          endCursor
+        }`;
+
+export const CONTRIBUTIONS_QUERY = /* GraphQL */ `
+  query HarvestContributions($login: String!, $from: DateTime!, $to: DateTime!) {
+    user(login: $login) {
+      contributionsCollection(from: $from, to: $to) {
+        contributionCalendar {
+          weeks {
+            contributionDays {
+              date
+              contributionCount
+            }
+          }
+        }
+        commitContributionsByRepository(maxRepositories: 100) {
+          repository {
+            databaseId
+          }
+          contributions(first: 100) {
+            ${PAGE}
+            nodes {
+              occurredAt
+              commitCount
+            }
+          }
+        }
+        pullRequestContributions(first: 100) {
+          ${PAGE}
+          nodes {
+            occurredAt
+          }
+        }
+        issueContributions(first: 100) {
+          ${PAGE}
+          nodes {
+            occurredAt
+          }
+        }
+        pullRequestReviewContributions(first: 100) {
+          ${PAGE}
+          nodes {
+            occurredAt
+          }
+        }
+        repositoryContributions(first: 100) {
+          ${PAGE}
+          nodes {
+            occurredAt
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const ITEM_KINDS = [
+  'pullRequestContributions',
+  'issueContributions',
+  'pullRequestReviewContributions',
+  'repositoryContributions',
+] as const;
+type ItemKind = (typeof ITEM_KINDS)[number];
+
+/** The next page of one per-kind connection (kind is one of ITEM_KINDS, never user input). */
+export function itemPageQuery(kind: ItemKind): string {
+  return /* GraphQL */ `
+  query HarvestContributionPage($login: String!, $from: DateTime!, $to: DateTime!, $after: String) {
+    user(login: $login) {
+      contributionsCollection(from: $from, to: $to) {
+        ${kind}(first: 100, after: $after) {
+          ${PAGE}
+          nodes {
+            occurredAt
+          }
+        }
+      }
+    }
+  }
+`;
+}
+
+export const COMMIT_PAGE_QUERY = /* GraphQL */ `
+  query HarvestCommitPage($login: String!, $from: DateTime!, $to: DateTime!, $after: String) {
+    user(login: $login) {
+      contributionsCollection(from: $from, to: $to) {
+        commitContributionsByRepository(maxRepositories: 100) {
+          repository {
+            databaseId
+          }
+          contributions(first: 100, after: $after) {
+            ${PAGE}
+            nodes {
+              occurredAt
+              commitCount
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+interface ItemConnection {
+  pageInfo: PageInfo;
+  nodes: { occurredAt: string }[];
+}
+interface CommitConnection {
+  pageInfo: PageInfo;
+  nodes: { occurredAt: string; commitCount: number }[];
+}
+interface CommitsByRepository {
+  repository: { databaseId: number | null };
+  contributions: CommitConnection;
+}
+interface CollectionAnswer {
+  contributionCalendar: { weeks: { contributionDays: { date: string; contributionCount: number }[] }[] };
+  commitContributionsByRepository: CommitsByRepository[];
+  pullRequestContributions: ItemConnection;
+  issueContributions: ItemConnection;
+  pullRequestReviewContributions: ItemConnection;
+  repositoryContributions: ItemConnection;
+}
+
+export interface RepositoryCounts {
+  readonly pullRequests: number;
+  readonly openIssues: number;
+  readonly watchers: number;
+}
+
+/** Pull-request, open-issue and watcher counts by GitHub repository id (every page). */
+export async function fetchRepositoryCounts(
+  octokit: GitHubOctokit,
+  login: string,
+): Promise<Map<number, RepositoryCounts>> {
+  const counts = new Map<number, RepositoryCounts>();
+  let after: string | null = null;
+  for (;;) {
+    const answer: {
+      user: {
+        repositories: {
+          pageInfo: PageInfo;
+          nodes: {
+            databaseId: number | null;
+            pullRequests: { totalCount: number };
+            openIssues: { totalCount: number };
+            watchers: { totalCount: number };
+          }[];
+        };
+      } | null;
+    } = await octokit.graphql(REPOSITORY_COUNTS_QUERY, { login, after });
+    const connection = answer.user?.repositories;
+    if (!connection) return counts;
+    for (const node of connection.nodes) {
+      if (node.databaseId === null) continue;
+      counts.set(node.databaseId, {
+        pullRequests: node.pullRequests.totalCount,
+        openIssues: node.openIssues.totalCount,
+        watchers: node.watchers.totalCount,
+      });
+    }
+    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return counts;
+    after = connection.pageInfo.endCursor;
+  }
+}
+
+function oneYearBefore(ms: number): number {
+  const d = new Date(ms);
+  d.setUTCFullYear(d.getUTCFullYear() - 1);
+  return d.getTime();
+}
+
+const utcDay = (timestamp: string): string => new Date(timestamp).toISOString().slice(0, 10);
+
+/**
+ * A year of contributions up to `nowMs`, per UTC day: commits (from
+ * `commitContributionsByRepository`, exact counts), pull requests and issues opened, and
+ * reviews. GitHub lists at most 100 repositories there; when that cap is reached, commits per day
+ * are derived from the calendar instead (calendar = commits + PRs + issues + reviews +
+ * repositories created, GitHub's own definition).
+ */
+export async function fetchContributions(
+  octokit: GitHubOctokit,
+  login: string,
+  nowMs: number,
+): Promise<HarvestedActivity> {
+  const from = new Date(oneYearBefore(nowMs)).toISOString();
+  const to = new Date(nowMs).toISOString();
+  const vars = { login, from, to };
+  const answer: { user: { contributionsCollection: CollectionAnswer } | null } = await octokit.graphql(
+    CONTRIBUTIONS_QUERY,
+    vars,
+  );
+  const collection = answer.user?.contributionsCollection;
+  const firstDay = dayOf(Date.parse(from));
+  const lastDay = dayOf(nowMs);
+  if (!collection) return { source: 'graphql', firstDay, lastDay, days: [] };
+
+  const items = async (kind: ItemKind): Promise<string[]> => {
+    let connection = collection[kind];
+    const out = connection.nodes.map((n) => n.occurredAt);
+    while (connection.pageInfo.hasNextPage && connection.pageInfo.endCursor) {
+      const next: { user: { contributionsCollection: Record<ItemKind, ItemConnection> } } =
+        await octokit.graphql(itemPageQuery(kind), { ...vars, after: connection.pageInfo.endCursor });
+      connection = next.user.contributionsCollection[kind];
+      out.push(...connection.nodes.map((n) => n.occurredAt));
+    }
+    return out;
+  };
+  const commitNodes = async (entry: CommitsByRepository): Promise<CommitConnection['nodes']> => {
+    let connection = entry.contributions;
+    const out = [...connection.nodes];
+    while (connection.pageInfo.hasNextPage && connection.pageInfo.endCursor) {
+      const next: {
+        user: { contributionsCollection: { commitContributionsByRepository: CommitsByRepository[] } };
+      } = await octokit.graphql(COMMIT_PAGE_QUERY, { ...vars, after: connection.pageInfo.endCursor });
+      const same = next.user.contributionsCollection.commitContributionsByRepository.find(
+        (e) => e.repository.databaseId === entry.repository.databaseId,
+      );
+      if (!same) break;
+      connection = same.contributions;
+      out.push(...connection.nodes);
+    }
+    return out;
+  };
+
+  const days = new Map<string, HarvestedDay>();
+  const day = (date: string): HarvestedDay => {
+    let d = days.get(date);
+    if (!d) {
+      d = { date, commits: 0, pullRequests: 0, issuesOpened: 0, reviews: 0 };
+      days.set(date, d);
+    }
+    return d;
+  };
+  for (const at of await items('pullRequestContributions')) day(utcDay(at)).pullRequests++;
+  for (const at of await items('issueContributions')) day(utcDay(at)).issuesOpened++;
+  for (const at of await items('pullRequestReviewContributions')) day(utcDay(at)).reviews++;
+
+  const byRepository = collection.commitContributionsByRepository;
+  if (byRepository.length < 100) {
+    for (const entry of byRepository)
+      for (const node of await commitNodes(entry)) day(utcDay(node.occurredAt)).commits += node.commitCount;
+  } else {
+    const created = new Map<string, number>();
+    for (const at of await items('repositoryContributions'))
+      created.set(utcDay(at), (created.get(utcDay(at)) ?? 0) + 1);
+    for (const week of collection.contributionCalendar.weeks) {
+      for (const { date, contributionCount } of week.contributionDays) {
+        const known = days.get(date);
+        const others =
+          (known ? known.pullRequests + known.issuesOpened + known.reviews : 0) + (created.get(date) ?? 0);
+        if (contributionCount > others) day(date).commits = contributionCount - others;
+      }
+    }
+  }
+  const sorted = [...days.values()]
+    .filter((d) => d.date >= firstDay && d.date <= lastDay)
+    .filter((d) => d.commits + d.pullRequests + d.issuesOpened + d.reviews > 0)
+    .sort((a, b) => a.date.localeCompare(b.date));
+  return { source: 'graphql', firstDay, lastDay, days: sorted };
+}

@@ -1,0 +1,154 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../../platform/logging/logger';
+import type { AppPubSub } from '../../platform/pubsub/pubsub';
+import type { RunningJob } from '../../platform/queue/job-queue';
+import { statusOf } from './harvest-rest';
+import { HarvestJob } from './harvest-job.entity';
+import { HARVEST_PROGRESS, type HarvestJobData, toHarvestState } from './harvest.service';
+import type { HarvestState } from './harvest-requests';
+import { type CountryLocator, type WriteResult, writeHarvest } from './harvest-writer';
+import type { UserHarvester } from './user-harvester';
+
+/** Told after a harvest was stored (e.g. to drop cached reads of that user). */
+export type HarvestCompletedListener = (event: {
+  readonly jobId: string;
+  readonly login: string;
+  readonly result: WriteResult;
+}) => Promise<void> | void;
+
+export interface HarvestJobProcessorOptions {
+  /** The global EntityManager: each job works on a fork of it. */
+  readonly em: EntityManager;
+  readonly harvester: UserHarvester;
+  readonly pubSub: AppPubSub;
+  readonly logger: Logger;
+  readonly locate?: CountryLocator;
+  readonly now?: () => Date;
+  /** How long to wait for the record of a job that was enqueued inside a still-open transaction. */
+  readonly recordWaitMs?: number;
+}
+
+/** A GitHub 4xx other than rate limits will not change on a retry. */
+function isPermanent(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 400 && status < 500 && status !== 403 && status !== 429;
+}
+
+function describe(error: unknown): string {
+  const status = statusOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return (status ? `GitHub answered ${status}: ${message}` : message).slice(0, 500);
+}
+
+/**
+ * Runs one queued harvest: marks the record running, collects the user from GitHub (reporting
+ * percent and stage on the record and on pub/sub topic `HARVEST_PROGRESS:<jobId>`), and writes
+ * everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
+ * nothing: before the last attempt the record goes back to `queued` with the error and the queue
+ * retries after its backoff; on the last attempt (or a permanent 4xx) it ends `failed`.
+ */
+export class HarvestJobProcessor {
+  private readonly listeners: HarvestCompletedListener[] = [];
+
+  constructor(private readonly options: HarvestJobProcessorOptions) {}
+
+  onCompleted(listener: HarvestCompletedListener): void {
+    this.listeners.push(listener);
+  }
+
+  readonly handle = async (job: RunningJob<HarvestJobData>): Promise<void> => {
+    const { logger } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    const em = this.options.em.fork();
+    const record = await this.record(em, job.data.jobId);
+    if (!record) {
+      logger.warn({ jobId: job.data.jobId }, 'harvest job has no record; skipped');
+      return;
+    }
+    const attempt = job.attemptsMade + 1;
+    const last = attempt >= job.data.attempts;
+    record.status = 'running';
+    record.attempts = attempt;
+    record.startedAt ??= now();
+    record.progress = 0;
+    record.stage = 'starting';
+    await this.save(em, record);
+    const log = logger.child({ jobId: record.id, login: record.login, attempt });
+    const started = Date.now();
+    // Reports may come from concurrent requests: save them one after another, never two flushes at once.
+    let reports = Promise.resolve();
+    try {
+      const outcome = await this.options.harvester.harvest(record.login, (progress, stage) => {
+        reports = reports.then(async () => {
+          if (progress < record.progress) return;
+          record.progress = progress;
+          record.stage = stage;
+          await this.save(em, record);
+          await job.updateProgress({ progress, stage });
+        });
+        return reports;
+      });
+      await reports;
+      if (outcome.kind === 'not_found') {
+        Object.assign(record, {
+          status: 'not_found',
+          progress: 100,
+          stage: 'done',
+          error: null,
+          finishedAt: now(),
+        });
+        await this.save(em, record);
+        log.info('harvest: GitHub has no such login');
+        return;
+      }
+      record.progress = 95;
+      record.stage = 'saving';
+      await this.save(em, record);
+      const result = await writeHarvest(em.fork(), record.id, outcome.user, now(), this.options.locate);
+      await em.refresh(record);
+      this.publish(toHarvestState(record));
+      log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
+      for (const listener of this.listeners) {
+        await Promise.resolve(
+          listener({ jobId: record.id, login: outcome.user.profile.login, result }),
+        ).catch((error: Error) => log.warn({ error: error.message }, 'harvest completion listener failed'));
+      }
+    } catch (error) {
+      await reports.catch(() => undefined); // a report still in flight from a concurrent request
+      const permanent = isPermanent(error);
+      const final = last || permanent;
+      Object.assign(record, {
+        status: final ? 'failed' : 'queued',
+        error: describe(error),
+        finishedAt: final ? now() : null,
+      });
+      await this.save(em, record).catch((e: Error) =>
+        log.error({ error: e.message }, 'harvest record not saved'),
+      );
+      log.warn(
+        { error: record.error, final },
+        final ? 'harvest failed' : 'harvest attempt failed; will retry',
+      );
+      // Permanent failures end here (the record says failed); others let the queue retry or fail.
+      if (!permanent) throw error;
+    }
+  };
+
+  private async record(em: EntityManager, id: string): Promise<HarvestJob | null> {
+    const deadline = Date.now() + (this.options.recordWaitMs ?? 5_000);
+    for (;;) {
+      const record = await em.findOne(HarvestJob, { id });
+      if (record || Date.now() > deadline) return record;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async save(em: EntityManager, record: HarvestJob): Promise<void> {
+    await em.flush();
+    this.publish(toHarvestState(record));
+  }
+
+  private publish(state: HarvestState): void {
+    this.options.pubSub.publish(HARVEST_PROGRESS, state.jobId, state);
+  }
+}

@@ -1,0 +1,39 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
+import { DomainError } from '../../graphql/errors';
+import type { HarvestService } from './harvest.service';
+import { HarvestJobNode } from './harvest.types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Resolver()
+export class HarvestResolver {
+  constructor(private readonly harvests: HarvestService) {}
+
+  @Mutation(() => HarvestJobNode, {
+    description:
+      'Harvests a developer from GitHub now (public). One harvest per login at a time: while one is queued or running it is returned; a login asked for less than REFRESH_USER_MIN_INTERVAL_MS ago returns that latest harvest instead of a new one; a login GitHub did not know is not asked again within HARVEST_NOT_FOUND_TTL_HOURS.',
+  })
+  async refreshUser(
+    @Ctx() { em }: GraphQLContext,
+    @Arg('login', () => String, { description: 'GitHub login (1-39 letters, digits or single hyphens).' })
+    login: string,
+  ): Promise<HarvestJobNode> {
+    return HarvestJobNode.from(await this.harvests.refresh(em, login));
+  }
+
+  @Query(() => HarvestJobNode, {
+    nullable: true,
+    description: 'A harvest by id: its status, progress, attempts and error; null when unknown.',
+  })
+  async harvestJob(
+    @Ctx() { em }: GraphQLContext,
+    @Arg('id', () => ID, { description: 'The job id refreshUser (or a user harvest state) returned.' })
+    id: string,
+  ): Promise<HarvestJobNode | null> {
+    if (!UUID.test(id))
+      throw new DomainError('BAD_USER_INPUT', 'id must be a harvest job id', { argument: 'id' });
+    const state = await this.harvests.byId(em, id);
+    return state ? HarvestJobNode.from(state) : null;
+  }
+}

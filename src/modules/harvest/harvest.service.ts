@@ -1,0 +1,143 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { HarvestConfig } from '../../config/config';
+import type { Logger } from '../../platform/logging/logger';
+import type { QueueDriver } from '../../platform/queue/job-queue';
+import { assertValidLogin, loginKey } from '../users/login';
+import { HarvestJob, type HarvestTrigger } from './harvest-job.entity';
+import type { HarvestRequests, HarvestState } from './harvest-requests';
+
+export const HARVEST_QUEUE = 'harvest';
+export const HARVEST_JOB_NAME = 'harvest-user';
+/** Pub/sub topic of harvest progress; events go to `HARVEST_PROGRESS:<jobId>` with a HarvestState. */
+export const HARVEST_PROGRESS = 'HARVEST_PROGRESS';
+
+/** What a queued harvest carries (the durable record holds the rest). */
+export interface HarvestJobData {
+  readonly jobId: string;
+  readonly login: string;
+  /** Tries the job was enqueued with (the processor knows its last attempt from it). */
+  readonly attempts: number;
+}
+
+export function toHarvestState(job: HarvestJob): HarvestState {
+  return {
+    jobId: job.id,
+    login: job.login,
+    status: job.status,
+    trigger: job.trigger,
+    progress: job.progress,
+    stage: job.stage,
+    attempts: job.attempts,
+    error: job.error,
+    enqueuedAt: job.enqueuedAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+export interface HarvestServiceOptions {
+  readonly queue: QueueDriver;
+  readonly config: HarvestConfig;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+/**
+ * Asks for harvests and reads their records. Per login (case-insensitively), under a PostgreSQL
+ * advisory lock so concurrent requests on any number of processes agree:
+ * - a queued or running harvest is returned instead of a new one (one job per login at a time);
+ * - a login GitHub did not know within `notFoundTtlMs` returns that not_found record (no job,
+ *   no GitHub call: the negative cache);
+ * - a login whose latest harvest failed is not asked again within `refreshMinIntervalMs`, by any
+ *   trigger (a login GitHub keeps failing for must not cost a harvest on every read);
+ * - otherwise a `harvest_job` record is written and a job enqueued with `attempts` and
+ *   exponential backoff from `backoffMs`.
+ * An invalid login is rejected with BAD_USER_INPUT before anything is read or sent.
+ */
+export class HarvestService implements HarvestRequests {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: HarvestServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  request(em: EntityManager, login: string, trigger: HarvestTrigger): Promise<HarvestState> {
+    return this.enqueue(em, login, trigger, 0);
+  }
+
+  /**
+   * `refreshUser`: like `request` with the `manual` trigger, at most once per
+   * `refreshMinIntervalMs` per login: within it, the latest harvest is returned unchanged.
+   */
+  refresh(em: EntityManager, login: string): Promise<HarvestState> {
+    return this.enqueue(em, login, 'manual', this.options.config.refreshMinIntervalMs);
+  }
+
+  async latest(em: EntityManager, login: string): Promise<HarvestState | null> {
+    const job = await this.latestRecord(em, loginKey(login));
+    return job ? toHarvestState(job) : null;
+  }
+
+  async byId(em: EntityManager, jobId: string): Promise<HarvestState | null> {
+    const job = await em.findOne(HarvestJob, { id: jobId });
+    return job ? toHarvestState(job) : null;
+  }
+
+  private latestRecord(em: EntityManager, key: string): Promise<HarvestJob | null> {
+    return em.findOne(HarvestJob, { loginKey: key }, { orderBy: { enqueuedAt: 'desc', id: 'desc' } });
+  }
+
+  private async enqueue(
+    em: EntityManager,
+    login: string,
+    trigger: HarvestTrigger,
+    minIntervalMs: number,
+  ): Promise<HarvestState> {
+    assertValidLogin(login);
+    const key = loginKey(login);
+    const { config, queue, logger } = this.options;
+    return em.fork().transactional(async (tx) => {
+      await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`harvest:${key}`]);
+      const now = this.now();
+      const latest = await this.latestRecord(tx, key);
+      if (latest && (latest.status === 'queued' || latest.status === 'running')) {
+        if (await this.stillQueued(latest)) return toHarvestState(latest);
+        latest.status = 'failed';
+        latest.error =
+          'the job queue no longer holds this harvest (cleaned or lost); a new one was asked for';
+        latest.finishedAt = now;
+        logger.warn({ jobId: latest.id, login }, 'harvest record without a queued job marked failed');
+      } else if (
+        latest?.status === 'not_found' &&
+        now.getTime() - (latest.finishedAt ?? latest.enqueuedAt).getTime() < config.notFoundTtlMs
+      ) {
+        return toHarvestState(latest);
+      } else if (latest) {
+        // A failed harvest is not retried by automatic requests more often than refreshUser may be.
+        const interval = Math.max(
+          minIntervalMs,
+          latest.status === 'failed' ? config.refreshMinIntervalMs : 0,
+        );
+        if (now.getTime() - latest.enqueuedAt.getTime() < interval) return toHarvestState(latest);
+      }
+      const job = Object.assign(new HarvestJob(), { login, loginKey: key, trigger, enqueuedAt: now });
+      await tx.persistAndFlush(job);
+      // Enqueued while the lock is held: a concurrent request waits and then sees this job.
+      const data: HarvestJobData = { jobId: job.id, login, attempts: config.attempts };
+      await queue.add(HARVEST_QUEUE, HARVEST_JOB_NAME, data, {
+        jobId: job.id,
+        attempts: config.attempts,
+        backoffMs: config.backoffMs,
+      });
+      logger.info({ jobId: job.id, login, trigger }, 'harvest enqueued');
+      return toHarvestState(job);
+    });
+  }
+
+  private async stillQueued(record: HarvestJob): Promise<boolean> {
+    const job = await this.options.queue.get(HARVEST_QUEUE, record.id);
+    return (
+      job !== undefined && job.state !== 'completed' && job.state !== 'failed' && job.state !== 'unknown'
+    );
+  }
+}

@@ -1,0 +1,160 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GitHubClient } from '../../platform/github/github-client';
+import { GitHubRateLimitedError } from '../../platform/github/github-errors';
+import type { Logger } from '../../platform/logging/logger';
+import type { HarvestRequests } from '../harvest/harvest-requests';
+import type { CountryDirectory } from './country-directory';
+
+/** GitHub's search returns at most this many results per query, however many match. */
+export const SEARCH_RESULT_CAP = 1000;
+const PER_PAGE = 100;
+
+export interface CountryHarvestProgress {
+  searches: number;
+  usersFound: number;
+  harvestsRequested: number;
+  queriesDone: number;
+}
+
+export interface CountryHarvestSettings {
+  /** Follower floor of the searches. */
+  readonly minFollowers: number;
+  /** Largest cities searched besides the country's name. */
+  readonly cities: number;
+  /** A developer harvested less than this long ago is not harvested again. */
+  readonly freshnessMs: number;
+}
+
+export interface CountryHarvestOptions {
+  readonly github: GitHubClient;
+  readonly harvests: HarvestRequests;
+  readonly countries: CountryDirectory;
+  readonly settings: CountryHarvestSettings;
+  readonly logger: Logger;
+  /** Waiting for the search budget (tests inject a fast clock). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+interface SearchAnswer {
+  readonly total: number;
+  readonly logins: string[];
+}
+
+/**
+ * Finds a country's developers through GitHub's user search and asks for a harvest of each new
+ * or stale one. Queries: `location:"<name>"` for the country's name and its largest cities, with
+ * a follower floor. GitHub answers at most 1,000 results per query, so a query whose
+ * `total_count` is above that is split into two follower ranges, recursively, until every range
+ * fits. The search budget (30 a minute per token) is the token pool's `search` resource: the
+ * client waits for it, and when even that wait would be too long this job sleeps and retries.
+ */
+export class CountryHarvestService {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CountryHarvestOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The `location:` values searched for a country: its name, then its largest cities. */
+  locations(code: string): string[] {
+    const name = this.options.countries.name(code) ?? code;
+    const names = [name, ...this.options.countries.largestCities(code, this.options.settings.cities)];
+    return [...new Set(names.map((n) => n.replace(/"/g, '').trim()).filter(Boolean))];
+  }
+
+  async harvest(
+    em: EntityManager,
+    code: string,
+    report: (progress: CountryHarvestProgress) => Promise<void>,
+  ): Promise<CountryHarvestProgress> {
+    const progress: CountryHarvestProgress = {
+      searches: 0,
+      usersFound: 0,
+      harvestsRequested: 0,
+      queriesDone: 0,
+    };
+    const seen = new Set<string>();
+    const onLogins = async (logins: string[]): Promise<void> => {
+      const fresh = logins.filter((l) => !seen.has(l.toLowerCase()));
+      fresh.forEach((l) => seen.add(l.toLowerCase()));
+      progress.usersFound += fresh.length;
+      progress.harvestsRequested += await this.requestStale(em, fresh);
+    };
+    for (const location of this.locations(code)) {
+      await this.searchRange(location, this.options.settings.minFollowers, null, progress, onLogins);
+      await report({ ...progress });
+    }
+    this.options.logger.info({ country: code, ...progress }, 'country harvest searched');
+    return progress;
+  }
+
+  /** One follower range of one location: all its pages, or two halves when it exceeds the cap. */
+  private async searchRange(
+    location: string,
+    low: number,
+    high: number | null,
+    progress: CountryHarvestProgress,
+    onLogins: (logins: string[]) => Promise<void>,
+  ): Promise<void> {
+    const q = `location:"${location}" followers:${low}..${high ?? '*'} type:user`;
+    const first = await this.search(q, 1, progress);
+    const splittable = high === null || high > low;
+    if (first.total > SEARCH_RESULT_CAP && splittable) {
+      // An open range splits at twice its floor (follower counts are heavily skewed).
+      const mid = high === null ? Math.max(low * 2, low + 100) : Math.floor((low + high) / 2);
+      await this.searchRange(location, low, mid, progress, onLogins);
+      await this.searchRange(location, mid + 1, high, progress, onLogins);
+      return;
+    }
+    if (first.total > SEARCH_RESULT_CAP)
+      this.options.logger.warn(
+        { q, total: first.total },
+        'search range cannot be split further; first 1,000 only',
+      );
+    await onLogins(first.logins);
+    const pages = Math.ceil(Math.min(first.total, SEARCH_RESULT_CAP) / PER_PAGE);
+    for (let page = 2; page <= pages; page++) await onLogins((await this.search(q, page, progress)).logins);
+    progress.queriesDone++;
+  }
+
+  private async search(q: string, page: number, progress: CountryHarvestProgress): Promise<SearchAnswer> {
+    for (;;) {
+      try {
+        progress.searches++;
+        const response = await this.options.github.octokit.request('GET /search/users', {
+          q,
+          per_page: PER_PAGE,
+          page,
+        });
+        return { total: response.data.total_count, logins: response.data.items.map((i) => i.login) };
+      } catch (error) {
+        if (!(error instanceof GitHubRateLimitedError)) throw error;
+        const waitMs = Math.max(1_000, error.resetAt - this.now());
+        this.options.logger.info({ waitMs }, 'country harvest waits for the GitHub search budget');
+        await this.sleep(waitMs);
+      }
+    }
+  }
+
+  /** Asks for a harvest of each login never harvested or harvested too long ago; returns how many. */
+  private async requestStale(em: EntityManager, logins: string[]): Promise<number> {
+    if (logins.length === 0) return 0;
+    const keys = logins.map((l) => l.toLowerCase());
+    const rows = await em.execute<{ login_key: string }[]>(
+      `select login_key from github_user where login_key in (${keys.map(() => '?').join(',')})
+         and harvested_at > ?`,
+      [...keys, new Date(this.now() - this.options.settings.freshnessMs)],
+    );
+    const fresh = new Set(rows.map((r) => r.login_key));
+    let requested = 0;
+    for (const login of logins) {
+      if (fresh.has(login.toLowerCase())) continue;
+      await this.options.harvests.request(em, login, 'country');
+      requested++;
+    }
+    return requested;
+  }
+}

@@ -1,0 +1,87 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Cache } from '../../platform/cache/cache';
+import type { Logger } from '../../platform/logging/logger';
+import type { AppPubSub } from '../../platform/pubsub/pubsub';
+import type { QueueDriver, RunningJob } from '../../platform/queue/job-queue';
+import type { RankingRunTrigger } from './ranking-run.entity';
+import type { RankingRunResult, RankingRunService } from './ranking-run.service';
+import { CURRENT_RUNS_CACHE_KEY } from './rankings-query.service';
+
+export const RANKINGS_QUEUE = 'rankings';
+/** The job scheduler's fixed key: every worker upserts the same schedule. */
+export const RANKINGS_SCHEDULE_KEY = 'rankings-run';
+/** Pub/sub topic published when a run ends (completed, failed or skipped). */
+export const RANKINGS_UPDATED = 'RANKINGS_UPDATED';
+
+export interface RankingJobData {
+  readonly trigger: RankingRunTrigger;
+  /** A run recorded by recomputeRankings; scheduled jobs record their own. */
+  readonly runId?: number;
+}
+
+export interface RankingJobsOptions {
+  readonly queue: QueueDriver;
+  readonly runs: RankingRunService;
+  readonly pubSub: AppPubSub;
+  readonly cache: Cache;
+  /** A fresh EntityManager for each job. */
+  readonly fork: () => EntityManager;
+  readonly cron: string;
+  readonly logger: Logger;
+}
+
+/**
+ * Ranking runs as jobs: on a schedule (a repeatable job with a fixed key, so one job per period
+ * however many workers are up; the run's advisory lock keeps two from ever overlapping) and on
+ * demand (recomputeRankings). When a run ends its readers' cache pointer is dropped and
+ * RANKINGS_UPDATED is published.
+ */
+export class RankingJobs {
+  constructor(private readonly options: RankingJobsOptions) {}
+
+  /** Queues a run now, or returns the one already queued or running. */
+  async recompute(em: EntityManager): Promise<RankingRunResult> {
+    const pending = await this.options.runs.pending(em);
+    if (pending) return pending;
+    const run = await this.options.runs.queue(em, 'manual');
+    await this.options.queue.add<RankingJobData>(
+      RANKINGS_QUEUE,
+      'run',
+      { trigger: 'manual', runId: run.id },
+      { jobId: `manual-${run.id}` },
+    );
+    return run;
+  }
+
+  /** Worker role: registers the schedule and processes runs (one at a time per worker). */
+  async startWorker(): Promise<void> {
+    await this.options.queue.schedule<RankingJobData>(
+      RANKINGS_QUEUE,
+      RANKINGS_SCHEDULE_KEY,
+      this.options.cron,
+      'run',
+      { trigger: 'schedule' },
+    );
+    this.options.queue.work<RankingJobData>(RANKINGS_QUEUE, (job) => this.handle(job), { concurrency: 1 });
+  }
+
+  readonly handle = async (job: RunningJob<RankingJobData>): Promise<RankingRunResult> => {
+    const em = this.options.fork();
+    // Scheduled jobs record their run first, so a failure can be reported with it.
+    const runId = job.data.runId ?? (await this.options.runs.queue(em, job.data.trigger)).id;
+    try {
+      const run = await this.options.runs.run(em, job.data.trigger, job.id, runId);
+      await this.ended(run);
+      return run;
+    } catch (error) {
+      const failed = await this.options.runs.get(em, runId);
+      if (failed) await this.ended(failed);
+      throw error;
+    }
+  };
+
+  private async ended(run: RankingRunResult): Promise<void> {
+    await this.options.cache.delete(CURRENT_RUNS_CACHE_KEY);
+    this.options.pubSub.publish(RANKINGS_UPDATED, run);
+  }
+}

@@ -1,0 +1,91 @@
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context';
+import { requireCountry, type CountryDirectory } from './country-directory';
+import type { CountryHarvestJobs } from './country-harvest.jobs';
+import type { RankingJobs } from './rankings.jobs';
+import { RANKINGS_UPDATED } from './rankings.jobs';
+import type { RankingsQueryService } from './rankings-query.service';
+import type { RankingRunResult } from './ranking-run.service';
+import { CountryHarvestNode, RankedCountryNode, RankingConnection, RankingRunNode } from './rankings.types';
+import type { RankingEntriesService, RankingConnectionShape } from './ranking-entries.service';
+
+/** Rankings, countries, the ranking run and country harvests (thin: services hold the logic). */
+@Resolver()
+export class RankingsResolver {
+  constructor(
+    private readonly entries: RankingEntriesService,
+    private readonly queries: RankingsQueryService,
+    private readonly directory: CountryDirectory,
+    private readonly jobs: RankingJobs,
+    private readonly countryHarvests: CountryHarvestJobs,
+  ) {}
+
+  @Query(() => RankingConnection, {
+    description:
+      'Developers by rank in the current ranking: global, or within a country. Equal scores share a rank. Cached until the next ranking run.',
+  })
+  rankings(
+    @Ctx() { em }: GraphQLContext,
+    @Arg('country', () => String, {
+      nullable: true,
+      description: 'ISO 3166-1 alpha-2 code (DE) or English name (Germany); omit for the global ranking.',
+    })
+    country: string | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size: 1-100, 20 by default.' })
+    first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (endCursor).' })
+    after: string | null,
+  ): Promise<RankingConnectionShape> {
+    return this.entries.connection(em, { country, first, after });
+  }
+
+  @Query(() => [RankedCountryNode], {
+    description: 'Countries of the current ranking with their number of ranked developers, most first.',
+  })
+  async countries(@Ctx() { em }: GraphQLContext): Promise<RankedCountryNode[]> {
+    const counts = await this.queries.countryCounts(em);
+    return counts.map((c) =>
+      Object.assign(new RankedCountryNode(), { ...c, name: this.directory.name(c.code) ?? c.code }),
+    );
+  }
+
+  @Authorized('admin')
+  @Mutation(() => RankingRunNode, {
+    description:
+      'Recomputes every score and rank now (admin). Queued as a job; while a run is queued or running, that run is returned.',
+  })
+  async recomputeRankings(@Ctx() { em }: GraphQLContext): Promise<RankingRunNode> {
+    return RankingRunNode.from(await this.jobs.recompute(em));
+  }
+
+  @Authorized('admin')
+  @Mutation(() => CountryHarvestNode, {
+    description:
+      "Finds a country's developers through GitHub's user search and harvests each new or stale one (admin). Runs as a job; follow it with countryHarvest(id:).",
+  })
+  harvestCountry(
+    @Arg('country', () => String, { description: 'ISO 3166-1 alpha-2 code (JP) or English name (Japan).' })
+    country: string,
+  ): Promise<CountryHarvestNode> {
+    return this.countryHarvests.enqueue(requireCountry(this.directory, country));
+  }
+
+  @Authorized('operator')
+  @Query(() => CountryHarvestNode, {
+    nullable: true,
+    description: 'A country harvest by id (operator); null when unknown.',
+  })
+  countryHarvest(
+    @Arg('id', () => ID, { description: 'The id harvestCountry returned.' }) id: string,
+  ): Promise<CountryHarvestNode | null> {
+    return this.countryHarvests.get(id);
+  }
+
+  @Subscription(() => RankingRunNode, {
+    topics: RANKINGS_UPDATED,
+    description: 'A ranking run ended (completed, failed or skipped); completed runs bring new ranks.',
+  })
+  rankingsUpdated(@Root() run: RankingRunResult): RankingRunNode {
+    return RankingRunNode.from(run);
+  }
+}

@@ -1,0 +1,125 @@
+import { DateResolver } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AchievementKind, REPORT_PERIOD_DAYS, TrophyKind } from './report-rules';
+
+export enum TrophyTier {
+  BRONZE = 'BRONZE',
+  SILVER = 'SILVER',
+  GOLD = 'GOLD',
+}
+registerEnumType(TrophyTier, {
+  name: 'TrophyTier',
+  description: 'Trophy levels, lowest first.',
+  valuesConfig: {
+    BRONZE: { description: 'First threshold reached.' },
+    SILVER: { description: 'Second threshold reached.' },
+    GOLD: { description: 'Third threshold reached.' },
+  },
+});
+
+registerEnumType(TrophyKind, {
+  name: 'TrophyKind',
+  description: 'Trophies (thresholds in src/modules/reports/report-rules.ts).',
+  valuesConfig: {
+    SUPER_FOLLOWER: { description: 'Followers: 1,000 / 5,000 / 10,000.' },
+    CODE_CONTRIBUTOR: { description: 'Commits in the report period: 1,000 / 5,000 / 10,000.' },
+    STAR_GAZER: { description: 'Stars across owned repositories: 100 / 1,000 / 5,000.' },
+    PROLIFIC_REPOSITORY_CREATOR: { description: 'Public repositories: 20 / 50 / 100.' },
+  },
+});
+
+registerEnumType(AchievementKind, {
+  name: 'AchievementKind',
+  description: 'Achievements (thresholds in src/modules/reports/report-rules.ts).',
+  valuesConfig: {
+    JACK_OF_ALL_TRADES: { description: 'Distinct topics across owned repositories: 3 / 5 / 10.' },
+    OPEN_SOURCE_BUG_HUNTER: { description: 'Issues opened in the report period: 10 / 50 / 100.' },
+    PULL_REQUEST_PRO: { description: 'Pull requests opened in the report period: 5 / 20 / 50.' },
+    REPOSITORY_FORKER: { description: 'Forks across owned repositories: 100 / 500 / 1,000.' },
+  },
+});
+
+@ObjectType('Trophy', { description: 'A trophy and how far the developer got (every trophy is listed).' })
+export class Trophy {
+  @Field(() => TrophyKind, { description: 'Which trophy.' })
+  kind!: TrophyKind;
+
+  @Field(() => String, { description: 'Its display name.' })
+  name!: string;
+
+  @Field(() => String, { description: 'What it counts.' })
+  description!: string;
+
+  @Field(() => Int, { description: 'The counted value.' })
+  value!: number;
+
+  @Field(() => TrophyTier, { nullable: true, description: 'The tier reached; null when not earned yet.' })
+  tier!: TrophyTier | null;
+
+  @Field(() => Int, { nullable: true, description: 'Value the next tier needs; null at GOLD.' })
+  nextThreshold!: number | null;
+}
+
+@ObjectType('Achievement', {
+  description: 'An achievement and how far the developer got (every one is listed).',
+})
+export class Achievement {
+  @Field(() => AchievementKind, { description: 'Which achievement.' })
+  kind!: AchievementKind;
+
+  @Field(() => String, { description: 'Its display name.' })
+  name!: string;
+
+  @Field(() => String, { description: 'What it counts.' })
+  description!: string;
+
+  @Field(() => Int, { description: 'The counted value.' })
+  value!: number;
+
+  @Field(() => Int, { description: 'Level reached, 1-3; 0 when not earned yet.' })
+  level!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Value the next level needs; null at level 3.' })
+  nextThreshold!: number | null;
+}
+
+@ObjectType('Report', {
+  description: `A developer's trophies and achievements (the old service's rules) and, once rankings exist, score and ranks. Commits, issues and pull requests count over the report period: the ${REPORT_PERIOD_DAYS} days ending on the day of the last harvest.`,
+})
+export class Report {
+  @Field(() => DateResolver, { description: 'First day of the report period.' })
+  periodStart!: string;
+
+  @Field(() => DateResolver, { description: 'Last day of the report period (the day of the last harvest).' })
+  periodEnd!: string;
+
+  @Field(() => [Trophy], { description: 'Every trophy, earned or not, in the order of the rules table.' })
+  trophies!: Trophy[];
+
+  @Field(() => [Achievement], {
+    description: 'Every achievement, earned or not, in the order of the rules table.',
+  })
+  achievements!: Achievement[];
+
+  @Field(() => Float, { nullable: true, description: 'Score from the rankings; null until ranked.' })
+  score!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Rank among all ranked developers (1 is first); null until ranked.',
+  })
+  globalRank!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Rank within the developer's country; null until ranked or without a country.",
+  })
+  countryRank!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share (0-100) of ranked developers of the same country this one is ahead of; null until ranked.',
+  })
+  percentileInCountry!: number | null;
+}

@@ -1,0 +1,155 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError } from '../../graphql/errors';
+import {
+  type ConnectionShape,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  toConnection,
+} from '../../graphql/pagination';
+import type { Cache } from '../../platform/cache/cache';
+import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../loaders';
+import { RepositoryNode, RepositoryOrderField } from './repository.types';
+
+type Row = Record<string, unknown>;
+
+interface Ordering {
+  readonly tag: string;
+  /** Window ordering over one owner's rows (aliased `o`). */
+  readonly orderBy: string;
+  /** Keyset condition after the cursor's two values. */
+  readonly after: string;
+  readonly values: (row: Row) => (string | number)[];
+  readonly valid: (values: readonly unknown[]) => boolean;
+}
+
+const isInt = (v: unknown) => Number.isSafeInteger(v);
+const UPDATED = `coalesce(o.github_updated_at, 'epoch'::timestamptz)`;
+
+const ORDERINGS: Record<RepositoryOrderField, Ordering> = {
+  STARS: {
+    tag: 'S',
+    orderBy: 'o.stargazer_count desc, o.id desc',
+    after: '(o.stargazer_count, o.id) < (?, ?)',
+    values: (r) => [Number(r.stargazer_count), Number(r.id)],
+    valid: ([s, id]) => isInt(s) && isInt(id),
+  },
+  FORKS: {
+    tag: 'F',
+    orderBy: 'o.fork_count desc, o.id desc',
+    after: '(o.fork_count, o.id) < (?, ?)',
+    values: (r) => [Number(r.fork_count), Number(r.id)],
+    valid: ([f, id]) => isInt(f) && isInt(id),
+  },
+  UPDATED: {
+    tag: 'U',
+    orderBy: `${UPDATED} desc, o.id desc`,
+    after: `(${UPDATED}, o.id) < (?::timestamptz, ?)`,
+    values: (r) => [new Date((r.github_updated_at as Date | null) ?? 0).toISOString(), Number(r.id)],
+    valid: ([u, id]) => typeof u === 'string' && !Number.isNaN(Date.parse(u)) && isInt(id),
+  },
+  NAME: {
+    tag: 'N',
+    orderBy: 'lower(o.name) asc, o.id asc',
+    after: '(lower(o.name), o.id) > (?, ?)',
+    values: (r) => [String(r.name).toLowerCase(), Number(r.id)],
+    valid: ([n, id]) => typeof n === 'string' && isInt(id),
+  },
+};
+
+export interface RepositoryPageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly orderBy: RepositoryOrderField;
+}
+
+interface PageKey {
+  readonly userId: number;
+  readonly harvestedAt: Date | null;
+  readonly size: number;
+  readonly orderBy: RepositoryOrderField;
+  /** The cursor's values (validated), or null for the first page. */
+  readonly after: (string | number)[] | null;
+}
+
+export type RepositoryPage = ConnectionShape<RepositoryNode>;
+
+/**
+ * `User.repositories`: one page per developer. Every developer of a request asking the same
+ * page (size, ordering, cursor) is answered by ONE query that numbers each owner's rows with
+ * `row_number() over (partition by owner_id order by ...)`; pages are cached per developer and
+ * harvest.
+ */
+export class RepositoryPagesService {
+  constructor(private readonly cache: Cache) {}
+
+  async page(
+    em: EntityManager,
+    loaders: Loaders,
+    user: { userId: number; harvestedAt: Date | null },
+    args: RepositoryPageArgs,
+  ): Promise<RepositoryPage> {
+    const ordering = ORDERINGS[args.orderBy];
+    const key: PageKey = {
+      userId: user.userId,
+      harvestedAt: user.harvestedAt,
+      size: pageSize(args.first),
+      orderBy: args.orderBy,
+      after: args.after ? this.cursorValues(ordering, args.after) : null,
+    };
+    const loader = loaders.batches.get('repositoryPages', () =>
+      cachedLoader<PageKey, RepositoryPage>({
+        cache: this.cache,
+        ttlMs: INSIGHTS_CACHE_TTL_MS,
+        cacheKey: (k) =>
+          insightsCacheKey('repos', k.userId, k.harvestedAt, k.orderBy, k.size, JSON.stringify(k.after)),
+        group: (k) => JSON.stringify([k.orderBy, k.size, k.after]),
+        load: (keys) => this.load(em, keys),
+      }),
+    );
+    return loader.load(key);
+  }
+
+  private cursorValues(ordering: Ordering, after: string): (string | number)[] {
+    const [tag, ...values] = decodeCursor(after, 3);
+    if (tag !== ordering.tag || !ordering.valid(values))
+      throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
+    return values as (string | number)[];
+  }
+
+  /** One query for a group of developers sharing size, ordering and cursor. */
+  private async load(em: EntityManager, keys: readonly PageKey[]): Promise<RepositoryPage[]> {
+    const { size, orderBy, after } = keys[0]!;
+    const ordering = ORDERINGS[orderBy];
+    const rows = await em.execute<Row[]>(
+      `with owned as (
+         select r.*, count(*) over (partition by r.owner_id) as total_count
+         from repository r where r.owner_id in (?)
+       ), totals as (
+         select owner_id as page_owner, max(total_count) as page_total from owned group by owner_id
+       ), ranked as (
+         select o.*, row_number() over (partition by o.owner_id order by ${ordering.orderBy}) as position
+         from owned o where ${after ? ordering.after : 'true'}
+       )
+       select t.page_owner, t.page_total, k.*
+       from totals t left join ranked k on k.owner_id = t.page_owner and k.position <= ?
+       order by t.page_owner, k.position`,
+      [keys.map((k) => k.userId), ...(after ?? []), size + 1],
+    );
+    const byOwner = new Map<number, { total: number; rows: Row[] }>();
+    for (const row of rows) {
+      const owner = Number(row.page_owner);
+      const entry = byOwner.get(owner) ?? { total: Number(row.page_total), rows: [] };
+      if (row.id != null) entry.rows.push(row);
+      byOwner.set(owner, entry);
+    }
+    return keys.map((key) => {
+      const entry = byOwner.get(key.userId) ?? { total: 0, rows: [] };
+      const page = toConnection(entry.rows, size, entry.total, after !== null, (row) =>
+        encodeCursor([ordering.tag, ...ordering.values(row)]),
+      );
+      const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: RepositoryNode.fromRow(node) }));
+      return { ...page, edges, nodes: edges.map((e) => e.node) };
+    });
+  }
+}

@@ -1,0 +1,150 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Connection } from '../../graphql/pagination';
+import { encodeGlobalId } from '../users/global-id';
+import { Node } from '../users/node.types';
+
+@ObjectType('Language', { description: 'A programming language, as GitHub detects it.' })
+export class LanguageNode {
+  @Field(() => String, { description: "The language's name (`TypeScript`, `Go`, ...)." })
+  name!: string;
+}
+
+@ObjectType('Repository', { implements: Node, description: 'A repository owned by a harvested developer.' })
+export class RepositoryNode extends Node {
+  @Field(() => Float, {
+    nullable: true,
+    description: "GitHub's numeric id (databaseId in GitHub's API; may exceed 32 bits).",
+  })
+  githubId!: number | null;
+
+  @Field(() => String, { description: 'The name, without the owner.' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'The description, when set.' })
+  description!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The homepage, when set.' })
+  homepageUrl!: string | null;
+
+  @Field(() => LanguageNode, {
+    nullable: true,
+    description: 'The main language; null when GitHub detects none.',
+  })
+  primaryLanguage!: LanguageNode | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'SPDX id of the license (`MIT`, `Apache-2.0`, `NOASSERTION`); null without one.',
+  })
+  licenseSpdxId!: string | null;
+
+  @Field(() => [String], { description: 'Topics, as set on GitHub.' })
+  topics!: string[];
+
+  @Field(() => Int, { description: 'Stars.' })
+  stargazerCount!: number;
+
+  @Field(() => Int, { description: 'Forks.' })
+  forkCount!: number;
+
+  @Field(() => Int, {
+    description: 'Open issues (and pull requests, as GitHub counts them on the REST API).',
+  })
+  openIssueCount!: number;
+
+  @Field(() => Int, { description: 'Size in kilobytes.' })
+  diskUsage!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Commits on the default branch; null when unknown.' })
+  commitCount!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Pull requests; null when unknown.' })
+  pullRequestCount!: number | null;
+
+  @Field(() => Boolean, { description: 'Whether it is a fork.' })
+  isFork!: boolean;
+
+  @Field(() => Boolean, { description: 'Whether it is archived.' })
+  isArchived!: boolean;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When it was created on GitHub.' })
+  createdAt!: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When GitHub last saw it change.' })
+  updatedAt!: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When something was last pushed to it.' })
+  pushedAt!: string | null;
+
+  /** Builds a node from a raw `repository` row (or its cached JSON form). */
+  static fromRow(row: Record<string, unknown>): RepositoryNode {
+    const time = (v: unknown) => (v == null ? null : new Date(v as string | Date).toISOString());
+    const count = (v: unknown) => (v == null ? null : Number(v));
+    return Object.assign(new RepositoryNode(), {
+      id: encodeGlobalId('Repository', Number(row.id)),
+      githubId: count(row.github_id),
+      name: row.name as string,
+      description: (row.description as string | null) ?? null,
+      homepageUrl: (row.homepage_url as string | null) ?? null,
+      primaryLanguage: row.primary_language
+        ? Object.assign(new LanguageNode(), { name: row.primary_language as string })
+        : null,
+      licenseSpdxId: (row.license as string | null) ?? null,
+      topics: (row.topics as string[] | null) ?? [],
+      stargazerCount: Number(row.stargazer_count),
+      forkCount: Number(row.fork_count),
+      openIssueCount: Number(row.open_issues_count),
+      diskUsage: Number(row.disk_usage_kb),
+      commitCount: count(row.commit_count),
+      pullRequestCount: count(row.pull_request_count),
+      isFork: Boolean(row.is_fork),
+      isArchived: Boolean(row.is_archived),
+      createdAt: time(row.github_created_at),
+      updatedAt: time(row.github_updated_at),
+      pushedAt: time(row.pushed_at),
+    });
+  }
+}
+
+export enum RepositoryOrderField {
+  STARS = 'STARS',
+  FORKS = 'FORKS',
+  UPDATED = 'UPDATED',
+  NAME = 'NAME',
+}
+registerEnumType(RepositoryOrderField, {
+  name: 'RepositoryOrderField',
+  description: "Orderings of a developer's repositories.",
+  valuesConfig: {
+    STARS: { description: 'Most stars first.' },
+    FORKS: { description: 'Most forks first.' },
+    UPDATED: { description: 'Most recently updated first (never updated last).' },
+    NAME: { description: 'By name, case-insensitively, A to Z.' },
+  },
+});
+
+export const RepositoryConnection = Connection(RepositoryNode, 'Repository', 'repository');
+
+@ObjectType('LanguageShare', {
+  description:
+    "One primary language's share of a developer's repositories (forks included) and of their stars. Repositories without a detected language are left out of both shares.",
+})
+export class LanguageShare {
+  @Field(() => LanguageNode, { description: 'The language.' })
+  language!: LanguageNode;
+
+  @Field(() => Int, { description: 'Repositories whose primary language it is.' })
+  repositoryCount!: number;
+
+  @Field(() => Float, { description: 'repositoryCount / repositories with a language, 0-1.' })
+  repositoryShare!: number;
+
+  @Field(() => Int, { description: 'Stars of those repositories.' })
+  stargazerCount!: number;
+
+  @Field(() => Float, {
+    description: 'stargazerCount / stars of repositories with a language, 0-1 (0 without stars).',
+  })
+  stargazerShare!: number;
+}

@@ -1,0 +1,126 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError } from '../../graphql/errors';
+import {
+  type ConnectionShape,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  toConnection,
+} from '../../graphql/pagination';
+import { GithubUser } from './github-user.entity';
+import { UserNode, UserOrderField } from './user.types';
+
+export const MAX_SEARCH_LENGTH = 64;
+
+type CursorValue = string | number;
+
+interface Ordering {
+  /** Tag stored in the cursor, so a cursor of one ordering is refused by another. */
+  readonly tag: string;
+  readonly arity: number;
+  readonly orderBy: string;
+  /** Keyset condition after the cursor's values (one `?` per value). */
+  readonly after: string;
+  readonly values: (user: GithubUser) => CursorValue[];
+  readonly valid: (values: readonly unknown[]) => boolean;
+}
+
+const isInt = (v: unknown) => Number.isSafeInteger(v);
+const isTime = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/** Each ordering is served by an index: (followers, id), (harvested_at, id), unique login_key. */
+const ORDERINGS: Record<UserOrderField, Ordering> = {
+  FOLLOWERS: {
+    tag: 'F',
+    arity: 2,
+    orderBy: 'u.followers desc, u.id desc',
+    after: '(u.followers, u.id) < (?, ?)',
+    values: (u) => [u.followers, u.id],
+    valid: ([f, id]) => isInt(f) && isInt(id),
+  },
+  RECENTLY_HARVESTED: {
+    tag: 'H',
+    arity: 2,
+    orderBy: 'u.harvested_at desc, u.id desc',
+    after: '(u.harvested_at, u.id) < (?::timestamptz, ?)',
+    values: (u) => [u.harvestedAt!.toISOString(), u.id],
+    valid: ([h, id]) => isTime(h) && isInt(id),
+  },
+  LOGIN: {
+    tag: 'L',
+    arity: 1,
+    orderBy: 'u.login_key asc',
+    after: 'u.login_key > ?',
+    values: (u) => [u.loginKey],
+    valid: ([k]) => typeof k === 'string',
+  },
+};
+
+/** Escapes LIKE's wildcards (and the escape character) so user text matches literally. */
+export function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The search text, lower-cased and bounded; empty means no filter. */
+export function searchKey(search: string | null | undefined): string | null {
+  const text = (search ?? '').trim().toLowerCase();
+  if (text.length > MAX_SEARCH_LENGTH)
+    throw new DomainError('BAD_USER_INPUT', `search must be at most ${MAX_SEARCH_LENGTH} characters`, {
+      argument: 'search',
+    });
+  return text || null;
+}
+
+export interface UserListArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly search?: string | null;
+  readonly orderBy: UserOrderField;
+}
+
+/**
+ * `users(...)`: harvested developers as a keyset-paginated connection. `search` matches login and
+ * name prefixes through the `text_pattern_ops` indexes (`like 'prefix%'`, wildcards escaped).
+ * Two queries whatever the page size: the page and its total.
+ */
+export class UserDirectoryService {
+  async list(em: EntityManager, args: UserListArgs): Promise<ConnectionShape<UserNode>> {
+    const size = pageSize(args.first);
+    const ordering = ORDERINGS[args.orderBy];
+    const search = searchKey(args.search);
+    const where = ['u.harvested_at is not null'];
+    const params: unknown[] = [];
+    if (search) {
+      where.push(`(u.login_key like ? escape '\\' or u.name_key like ? escape '\\')`);
+      params.push(likePrefix(search), likePrefix(search));
+    }
+    const filter = where.join(' and ');
+    const pageWhere = [filter];
+    const pageParams = [...params];
+    if (args.after) {
+      const [tag, ...values] = decodeCursor(args.after, ordering.arity + 1);
+      if (tag !== ordering.tag || !ordering.valid(values))
+        throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', {
+          argument: 'after',
+        });
+      pageWhere.push(ordering.after);
+      pageParams.push(...values);
+    }
+    const [rows, counted] = await Promise.all([
+      em.execute<Record<string, unknown>[]>(
+        `select u.* from github_user u where ${pageWhere.join(' and ')} order by ${ordering.orderBy} limit ?`,
+        [...pageParams, size + 1],
+      ),
+      em.execute<{ total: string }[]>(`select count(*) as total from github_user u where ${filter}`, params),
+    ]);
+    const page = toConnection(
+      rows.map((row) => em.map(GithubUser, row)),
+      size,
+      Number(counted[0]?.total ?? 0),
+      Boolean(args.after),
+      (user) => encodeCursor([ordering.tag, ...ordering.values(user)]),
+    );
+    const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: UserNode.from(node) }));
+    return { ...page, edges, nodes: edges.map((e) => e.node) };
+  }
+}

@@ -1,0 +1,147 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Connection } from '../../graphql/pagination';
+import { HarvestJobNode } from '../harvest/harvest.types';
+import type { GithubUser } from './github-user.entity';
+import { encodeGlobalId } from './global-id';
+import { Node } from './node.types';
+
+@ObjectType('SocialAccount', { description: 'A social account linked on the GitHub profile.' })
+export class SocialAccountNode {
+  @Field(() => String, {
+    description: "GitHub's provider name, lower-case (`twitter`, `linkedin`, `mastodon`, ... or `generic`).",
+  })
+  provider!: string;
+
+  @Field(() => String, { description: 'Address of the account.' })
+  url!: string;
+}
+
+@ObjectType('Organization', { description: 'A public organization membership shown on the profile.' })
+export class OrganizationNode {
+  @Field(() => String, { description: "The organization's login." })
+  login!: string;
+
+  @Field(() => String, { nullable: true, description: "The organization's avatar, when it has one." })
+  avatarUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The organization's description, when it has one." })
+  description!: string | null;
+}
+
+@ObjectType('User', {
+  implements: Node,
+  description:
+    'A GitHub developer as last harvested. Lists on it (repositories, activity, languages, report) are batched and cached.',
+})
+export class UserNode extends Node {
+  /** Database id (not a GraphQL field): what loaders and other features key on. */
+  userId!: number;
+  /** ISO 3166-1 alpha-2 code resolved from `location` (not a field here; rankings use it). */
+  countryCode!: string | null;
+  /** GitHub's count of public repositories (used by the report). */
+  publicRepos!: number;
+
+  @Field(() => Int, { nullable: true, description: "GitHub's numeric id (databaseId in GitHub's API)." })
+  githubId!: number | null;
+
+  @Field(() => String, { description: 'The login, as GitHub spells it now.' })
+  login!: string;
+
+  @Field(() => String, { nullable: true, description: 'The display name, when set.' })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Address of the avatar image.' })
+  avatarUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The profile bio, when set.' })
+  bio!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The company on the profile, when set.' })
+  company!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The location on the profile (free text), when set.' })
+  location!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The website on the profile, when set.' })
+  websiteUrl!: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the GitHub account was created.' })
+  createdAt!: Date | null;
+
+  @Field(() => Int, { description: 'How many people follow this developer.' })
+  followers!: number;
+
+  @Field(() => Int, { description: 'How many people this developer follows.' })
+  following!: number;
+
+  @Field(() => [SocialAccountNode], { description: 'Social accounts linked on the profile.' })
+  social!: SocialAccountNode[];
+
+  @Field(() => [OrganizationNode], { description: 'Public organization memberships.' })
+  organizations!: OrganizationNode[];
+
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When the last complete harvest was stored; null before the first one.',
+  })
+  harvestedAt!: Date | null;
+
+  static from(user: GithubUser): UserNode {
+    return Object.assign(new UserNode(), {
+      id: encodeGlobalId('User', user.id),
+      userId: user.id,
+      countryCode: user.countryCode,
+      publicRepos: user.publicRepos,
+      githubId: user.githubId,
+      login: user.login,
+      name: user.name,
+      avatarUrl: user.avatarUrl,
+      bio: user.bio,
+      company: user.company,
+      location: user.location,
+      websiteUrl: user.websiteUrl,
+      createdAt: user.githubCreatedAt,
+      followers: user.followers,
+      following: user.following,
+      social: user.social.map((s) => Object.assign(new SocialAccountNode(), s)),
+      organizations: user.organizations.map((o) => Object.assign(new OrganizationNode(), o)),
+      harvestedAt: user.harvestedAt,
+    });
+  }
+}
+
+@ObjectType('UserLookup', {
+  description:
+    'The answer to user(login:): the stored developer (null when unknown) and the harvest that refreshes it.',
+})
+export class UserLookup {
+  @Field(() => String, { description: 'The login asked for.' })
+  login!: string;
+
+  @Field(() => UserNode, {
+    nullable: true,
+    description: 'The stored developer; null when it was never harvested (see `harvest`).',
+  })
+  user!: UserNode | null;
+
+  /** The harvest this read asked for, when it asked for one (the field falls back to the latest). */
+  requested!: HarvestJobNode | null;
+}
+
+export enum UserOrderField {
+  FOLLOWERS = 'FOLLOWERS',
+  RECENTLY_HARVESTED = 'RECENTLY_HARVESTED',
+  LOGIN = 'LOGIN',
+}
+registerEnumType(UserOrderField, {
+  name: 'UserOrderField',
+  description: 'Orderings of users(...).',
+  valuesConfig: {
+    FOLLOWERS: { description: 'Most followers first.' },
+    RECENTLY_HARVESTED: { description: 'Most recently harvested first.' },
+    LOGIN: { description: 'By login, case-insensitively, A to Z.' },
+  },
+});
+
+export const UserConnection = Connection(UserNode, 'User', 'developer');

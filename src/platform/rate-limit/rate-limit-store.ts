@@ -1,0 +1,52 @@
+import type { RateLimitConfig } from '../../config/config';
+import type { Logger } from '../logging/logger';
+import { closeRedis, type RedisFactory } from '../redis/redis-factory';
+import { FallbackRateLimiter } from './fallback-rate-limiter';
+import { MemoryRateLimiter } from './memory-rate-limiter';
+import type { RateLimiter, RateLimiterStatus } from './rate-limiter';
+import { RedisRateLimiter } from './redis-rate-limiter';
+import { windowShape } from './sliding-window';
+
+/** A limiter with what health and shutdown need to know about it. */
+export interface RateLimitStore {
+  readonly limiter: RateLimiter;
+  status(): RateLimiterStatus;
+  close(): Promise<void>;
+}
+
+/**
+ * Valkey is a few milliseconds away; a reply that takes longer than this means a failing link, and
+ * the request is better decided locally than held up.
+ */
+export const VALKEY_TIMEOUT_MS = 250;
+
+/**
+ * With Valkey (`redis` given): limits shared by every instance, falling back to memory while Valkey
+ * is unreachable. Without (embedded mode): memory only, which is exact for the single process
+ * embedded mode allows.
+ */
+export function createRateLimitStore(options: {
+  readonly config: RateLimitConfig;
+  readonly redis: RedisFactory | undefined;
+  readonly logger: Logger;
+}): RateLimitStore {
+  const { config, redis, logger } = options;
+  const shape = windowShape(config.windowMs);
+  const local = new MemoryRateLimiter(shape, config.memoryMaxIdentities);
+  if (!redis) {
+    const since = new Date().toISOString();
+    return {
+      limiter: local,
+      status: () => ({ store: 'memory', degraded: false, since }),
+      close: async () => {},
+    };
+  }
+  const client = redis.create('command');
+  const limiter = new FallbackRateLimiter({
+    shared: new RedisRateLimiter(client, `${redis.keyPrefix}:ratelimit:`, shape),
+    local,
+    logger,
+    timeoutMs: VALKEY_TIMEOUT_MS,
+  });
+  return { limiter, status: () => limiter.status(), close: () => closeRedis(client) };
+}

@@ -1,0 +1,136 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HarvestRequests, HarvestState } from '../../src/modules/harvest/harvest-requests';
+import {
+  type CountryDirectory,
+  LocationCountryDirectory,
+} from '../../src/modules/rankings/country-directory';
+import { CountryHarvestService } from '../../src/modules/rankings/country-harvest.service';
+import { createLocationResolver, packageLocationDataSource } from '../../src/modules/rankings/location';
+import { createGitHubClient } from '../../src/platform/github/github-client';
+import { TokenPool } from '../../src/platform/github/token-pool';
+import { createTokenProvider } from '../../src/platform/github/token-provider';
+import { createLogger } from '../../src/platform/logging/logger';
+import {
+  CROWDED_LOCATION,
+  type FakeDataset,
+  type FakeGitHub,
+  generateStandardDataset,
+  startFakeGitHub,
+} from '../support/fake-github';
+import { insertUsers, openRankingsDb, type RankingsDb } from './rankings-fixtures';
+
+const logger = createLogger('silent');
+const TOKEN = 'ghp_countryharvest0000000000000000000000';
+
+/** Records what was asked for instead of queueing harvests. */
+class RecordingHarvests implements HarvestRequests {
+  readonly requested: string[] = [];
+  async request(_em: EntityManager, login: string): Promise<HarvestState> {
+    this.requested.push(login);
+    const now = new Date();
+    return {
+      jobId: `job-${login}`,
+      login,
+      status: 'queued',
+      trigger: 'country',
+      progress: 0,
+      stage: null,
+      attempts: 0,
+      error: null,
+      enqueuedAt: now,
+      startedAt: null,
+      finishedAt: null,
+    };
+  }
+  async latest(): Promise<HarvestState | null> {
+    return null;
+  }
+  async byId(): Promise<HarvestState | null> {
+    return null;
+  }
+}
+
+const JAPAN: CountryDirectory = {
+  resolve: (input) => (/^(jp|japan)$/i.test(input) ? 'JP' : null),
+  name: (code) => (code === 'JP' ? 'Japan' : null),
+  largestCities: () => ['Tokyo', 'Osaka'],
+};
+
+describe('country harvest', () => {
+  let db: RankingsDb;
+  let fake: FakeGitHub;
+  let dataset: FakeDataset;
+  beforeAll(async () => {
+    db = await openRankingsDb();
+    // 10 searches a second: the run needs more, so it must wait for the budget rather than fail.
+    dataset = generateStandardDataset({ today: new Date() });
+    fake = await startFakeGitHub({ dataset, limits: { search: { limit: 10, windowMs: 1_000 } } });
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await db?.close();
+  });
+
+  it('splits a query above 1,000 results by follower ranges and asks for every new or stale developer', async () => {
+    expect(CROWDED_LOCATION).toBe('Tokyo, Japan');
+    // One crowd member harvested just now (fresh: not asked again), one long ago (stale: asked).
+    await insertUsers(db.em(), [
+      { login: 'tokyo-dev-0001', followers: 1 },
+      { login: 'tokyo-dev-0002', followers: 1 },
+    ]);
+    await db
+      .em()
+      .execute(
+        "update github_user set harvested_at = now() - interval '30 days' where login = 'tokyo-dev-0002'",
+      );
+    const pool = new TokenPool({ provider: createTokenProvider({ staticTokens: [TOKEN] }), logger });
+    const github = await createGitHubClient({ baseUrl: fake.url, pool, logger });
+    const harvests = new RecordingHarvests();
+    const service = new CountryHarvestService({
+      github,
+      harvests,
+      countries: JAPAN,
+      settings: { minFollowers: 0, cities: 2, freshnessMs: 24 * 3_600_000 },
+      logger,
+    });
+    const reports: number[] = [];
+    const progress = await service.harvest(db.em(), 'JP', async (p) => void reports.push(p.searches));
+
+    const crowd = dataset.users.filter((u) => u.location === CROWDED_LOCATION).map((u) => u.login);
+    expect(crowd).toHaveLength(1100);
+    const requested = new Set(harvests.requested);
+    expect(requested.size).toBe(harvests.requested.length); // each developer once, across queries
+    for (const login of crowd) if (login !== 'tokyo-dev-0001') expect(requested.has(login)).toBe(true);
+    expect(requested.has('tokyo-dev-0001')).toBe(false);
+    expect(progress.usersFound).toBe(crowd.length);
+    expect(progress.harvestsRequested).toBe(crowd.length - 1);
+    // "Japan" and "Tokyo" each match 1,100 (> 1,000): split, never paged past the cap (no 422).
+    const searches = fake.counters.routeCount('GET /search/users');
+    expect(searches).toBe(progress.searches);
+    expect(searches).toBeGreaterThan(2 * 12);
+    expect(searches).toBeLessThan(60);
+    expect(reports).toHaveLength(3); // one report per location
+    expect(github.stats().rateLimitWaits).toBeGreaterThan(0); // it waited for the budget, it did not fail
+  }, 120_000);
+
+  it('searches the country by its name and its largest cities (location data)', () => {
+    const directory = new LocationCountryDirectory(createLocationResolver(), () =>
+      packageLocationDataSource().loadPlaces(),
+    );
+    expect(directory.resolve('Japan')).toBe('JP');
+    expect(directory.resolve('jp')).toBe('JP');
+    expect(directory.resolve('Tokyo')).toBeNull();
+    const service = new CountryHarvestService({
+      github: undefined as never,
+      harvests: new RecordingHarvests(),
+      countries: directory,
+      settings: { minFollowers: 31, cities: 5, freshnessMs: 1 },
+      logger,
+    });
+    const locations = service.locations('JP');
+    expect(locations[0]).toBe('Japan');
+    expect(locations).toContain('Tokyo');
+    expect(locations.length).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app-harness';
+import { type Child, spawnTs } from '../support/child-process';
+import { freePort } from '../support/free-port';
+import { CHEAP_QUERY, postGraphql, rateLimitHeaders } from '../support/rate-limit-client';
+import { SHARED_PG, SHARED_REDIS } from '../support/services';
+
+/**
+ * Two instances of the service, one in this process and one in a child process, on the same
+ * database and the same Valkey key prefix: a client's budget is one budget whichever instance
+ * answers it (what a load balancer in front of several ECS tasks needs).
+ */
+const BUDGET = 6;
+const LIMITS = {
+  TRUST_PROXY_HOPS: '1',
+  // Long enough that nothing leaves the window during the test, however slow the machine.
+  RATE_LIMIT_WINDOW_MS: '30000',
+  RATE_LIMIT_MAX_REQUESTS: String(BUDGET),
+};
+
+let inProcess: TestApp;
+let child: Child;
+let childUrl: string;
+
+beforeAll(async () => {
+  inProcess = await startTestApp({ env: LIMITS });
+  const port = await freePort();
+  child = spawnTs(
+    'src/main.ts',
+    {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DB_HOST: SHARED_PG.host,
+      DB_PORT: String(SHARED_PG.port),
+      DB_NAME: inProcess.config.database.name,
+      REDIS_HOST: SHARED_REDIS.host,
+      REDIS_PORT: String(SHARED_REDIS.port),
+      REDIS_KEY_PREFIX: inProcess.config.redis.keyPrefix,
+      ...LIMITS,
+    },
+    undefined,
+    ['api'],
+  );
+  await child.waitForLine(/"msg":"started"/, 60_000);
+  childUrl = `http://127.0.0.1:${port}`;
+}, 90_000);
+
+afterAll(async () => {
+  child?.process.kill('SIGTERM');
+  await child?.exited(15_000).catch(() => child.kill());
+  await inProcess?.close();
+});
+
+describe('rate limits shared by two processes through Valkey', () => {
+  it('spends one budget across both instances and refuses on both once it is gone', async () => {
+    const ip = '198.51.100.20';
+    const remaining: (number | undefined)[] = [];
+    // Alternate instances: each sees what the other spent.
+    for (let i = 0; i < BUDGET; i++) {
+      const url = i % 2 === 0 ? inProcess.url : childUrl;
+      const response = await postGraphql(url, CHEAP_QUERY, { ip });
+      expect(response.status).toBe(200);
+      remaining.push(rateLimitHeaders(response.headers).remaining);
+    }
+    expect(remaining).toEqual([5, 4, 3, 2, 1, 0]);
+
+    for (const url of [inProcess.url, childUrl]) {
+      const refused = await postGraphql(url, CHEAP_QUERY, { ip });
+      expect(refused.status).toBe(429);
+      expect(refused.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      expect(rateLimitHeaders(refused.headers).retryAfter).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps other clients separate on both instances', async () => {
+    for (let i = 0; i < BUDGET; i++) await postGraphql(childUrl, CHEAP_QUERY, { ip: '198.51.100.21' });
+    expect((await postGraphql(inProcess.url, CHEAP_QUERY, { ip: '198.51.100.21' })).status).toBe(429);
+    const other = await postGraphql(inProcess.url, CHEAP_QUERY, { ip: '198.51.100.22' });
+    expect(other.status).toBe(200);
+    expect(rateLimitHeaders(other.headers).remaining).toBe(BUDGET - 1);
+  });
+});
