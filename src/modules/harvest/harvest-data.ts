@@ -109,3 +109,30 @@ export async function mapLimit<T, R>(
   await Promise.all(lanes);
   return results;
 }
+
+/** Counts per UTC day, filled by a harvest source; `inRange` lists the days with any activity, ascending. */
+export class DayTally {
+  private readonly days = new Map<string, HarvestedDay>();
+
+  /** The counters of `date` (`YYYY-MM-DD`), created empty on first use. */
+  day(date: string): HarvestedDay {
+    let d = this.days.get(date);
+    if (!d) {
+      d = { date, commits: 0, pullRequests: 0, issuesOpened: 0, reviews: 0 };
+      this.days.set(date, d);
+    }
+    return d;
+  }
+
+  /** The counters of `date` if anything was counted on it. */
+  peek(date: string): HarvestedDay | undefined {
+    return this.days.get(date);
+  }
+
+  inRange(firstDay: string, lastDay: string): HarvestedDay[] {
+    return [...this.days.values()]
+      .filter((d) => d.date >= firstDay && d.date <= lastDay)
+      .filter((d) => d.commits + d.pullRequests + d.issuesOpened + d.reviews > 0)
+      .sort((a, b) => a.date.localeCompare(b.date));
+  }
+}

@@ -1,5 +1,5 @@
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
-import { DAY_MS, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
+import { DAY_MS, DayTally, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
 import { statusOf } from './harvest-rest';
 
 /** GitHub keeps public events for 90 days and lists at most 300 of them. */
@@ -43,15 +43,8 @@ export async function fetchEventActivity(
   }
   const firstDay = dayOf(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
   const lastDay = dayOf(nowMs);
-  const days = new Map<string, HarvestedDay>();
-  const day = (date: string): HarvestedDay => {
-    let d = days.get(date);
-    if (!d) {
-      d = { date, commits: 0, pullRequests: 0, issuesOpened: 0, reviews: 0 };
-      days.set(date, d);
-    }
-    return d;
-  };
+  const tally = new DayTally();
+  const day = (date: string): HarvestedDay => tally.day(date);
   for (const event of events) {
     if (!event.created_at) continue;
     const date = new Date(event.created_at).toISOString().slice(0, 10);
@@ -73,8 +66,6 @@ export async function fetchEventActivity(
         break;
     }
   }
-  const sorted = [...days.values()]
-    .filter((d) => d.date >= firstDay && d.date <= lastDay)
-    .sort((a, b) => a.date.localeCompare(b.date));
+  const sorted = tally.inRange(firstDay, lastDay);
   return { source: 'events', firstDay, lastDay, days: sorted };
 }

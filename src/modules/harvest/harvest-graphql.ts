@@ -1,5 +1,5 @@
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
-import { dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
+import { DayTally, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
 
 /**
  * The GraphQL half of a harvest (authenticated only; GitHub refuses GraphQL without a token).
@@ -265,15 +265,8 @@ export async function fetchContributions(
     return out;
   };
 
-  const days = new Map<string, HarvestedDay>();
-  const day = (date: string): HarvestedDay => {
-    let d = days.get(date);
-    if (!d) {
-      d = { date, commits: 0, pullRequests: 0, issuesOpened: 0, reviews: 0 };
-      days.set(date, d);
-    }
-    return d;
-  };
+  const tally = new DayTally();
+  const day = (date: string): HarvestedDay => tally.day(date);
   for (const at of await items('pullRequestContributions')) day(utcDay(at)).pullRequests++;
   for (const at of await items('issueContributions')) day(utcDay(at)).issuesOpened++;
   for (const at of await items('pullRequestReviewContributions')) day(utcDay(at)).reviews++;
@@ -288,16 +281,13 @@ export async function fetchContributions(
       created.set(utcDay(at), (created.get(utcDay(at)) ?? 0) + 1);
     for (const week of collection.contributionCalendar.weeks) {
       for (const { date, contributionCount } of week.contributionDays) {
-        const known = days.get(date);
+        const known = tally.peek(date);
         const others =
           (known ? known.pullRequests + known.issuesOpened + known.reviews : 0) + (created.get(date) ?? 0);
         if (contributionCount > others) day(date).commits = contributionCount - others;
       }
     }
   }
-  const sorted = [...days.values()]
-    .filter((d) => d.date >= firstDay && d.date <= lastDay)
-    .filter((d) => d.commits + d.pullRequests + d.issuesOpened + d.reviews > 0)
-    .sort((a, b) => a.date.localeCompare(b.date));
+  const sorted = tally.inRange(firstDay, lastDay);
   return { source: 'graphql', firstDay, lastDay, days: sorted };
 }

@@ -1,6 +1,13 @@
 import { DateResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AchievementKind, REPORT_PERIOD_DAYS, TrophyKind } from './report-rules';
+import {
+  ACHIEVEMENT_RULES,
+  AchievementKind,
+  type BadgeRule,
+  REPORT_PERIOD_DAYS,
+  TROPHY_RULES,
+  TrophyKind,
+} from './report-rules';
 
 export enum TrophyTier {
   BRONZE = 'BRONZE',
@@ -17,26 +24,27 @@ registerEnumType(TrophyTier, {
   },
 });
 
+/** Enum descriptions come from the rules table, so the schema shows the thresholds that apply. */
+function valuesFromRules(rules: readonly BadgeRule[]): Record<string, { description: string }> {
+  const levels = (t: readonly number[]) => t.map((n) => n.toLocaleString('en-US')).join(' / ');
+  return Object.fromEntries(
+    rules.map((r) => [
+      r.id,
+      { description: `${r.description.replace(/\.$/, '')}: ${levels(r.thresholds)}.` },
+    ]),
+  );
+}
+
 registerEnumType(TrophyKind, {
   name: 'TrophyKind',
   description: 'Trophies (thresholds in src/modules/reports/report-rules.ts).',
-  valuesConfig: {
-    SUPER_FOLLOWER: { description: 'Followers: 1,000 / 5,000 / 10,000.' },
-    CODE_CONTRIBUTOR: { description: 'Commits in the report period: 1,000 / 5,000 / 10,000.' },
-    STAR_GAZER: { description: 'Stars across owned repositories: 100 / 1,000 / 5,000.' },
-    PROLIFIC_REPOSITORY_CREATOR: { description: 'Public repositories: 20 / 50 / 100.' },
-  },
+  valuesConfig: valuesFromRules(TROPHY_RULES),
 });
 
 registerEnumType(AchievementKind, {
   name: 'AchievementKind',
   description: 'Achievements (thresholds in src/modules/reports/report-rules.ts).',
-  valuesConfig: {
-    JACK_OF_ALL_TRADES: { description: 'Distinct topics across owned repositories: 3 / 5 / 10.' },
-    OPEN_SOURCE_BUG_HUNTER: { description: 'Issues opened in the report period: 10 / 50 / 100.' },
-    PULL_REQUEST_PRO: { description: 'Pull requests opened in the report period: 5 / 20 / 50.' },
-    REPOSITORY_FORKER: { description: 'Forks across owned repositories: 100 / 500 / 1,000.' },
-  },
+  valuesConfig: valuesFromRules(ACHIEVEMENT_RULES),
 });
 
 @ObjectType('Trophy', { description: 'A trophy and how far the developer got (every trophy is listed).' })
