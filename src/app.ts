@@ -17,6 +17,7 @@ import {
   githubPoolCheck,
   mailCheck,
   queueCheck,
+  rateLimitCheck,
   secretsCheck,
 } from './modules/system/health-checks';
 import { type HealthCheck, HealthService } from './modules/system/health.service';
@@ -32,6 +33,7 @@ import { type AppPubSub, createMemoryPubSub, createRedisPubSub } from './platfor
 import { BullMqDriver } from './platform/queue/bullmq-driver';
 import type { QueueDriver } from './platform/queue/job-queue';
 import { MemoryQueueDriver } from './platform/queue/memory-driver';
+import { createRateLimitStore, type RateLimitStore } from './platform/rate-limit/rate-limit-store';
 import { closeRedis, createRedisFactory, type RedisClient } from './platform/redis/redis-factory';
 import type { SecretStore } from './platform/secrets/secret-store';
 // harvest
@@ -84,14 +86,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let cache: Cache;
   let pubSub: AppPubSub;
   let queue: QueueDriver;
+  let rateLimits: RateLimitStore;
   if (config.redis.mode === 'external') {
     const redis = createRedisFactory(config.redis, logger);
+    rateLimits = createRateLimitStore({ config: config.rateLimit, redis, logger });
     const cacheClient: RedisClient = redis.create('command');
     cache = new RedisCache(cacheClient, `${redis.keyPrefix}:cache:`, logger);
     pubSub = createRedisPubSub(redis, logger);
     queue = new BullMqDriver(redis, logger);
     closers.push(() => closeRedis(cacheClient));
   } else {
+    rateLimits = createRateLimitStore({ config: config.rateLimit, redis: undefined, logger });
     cache = new MemoryCache(config.cache.memoryMaxEntries);
     pubSub = createMemoryPubSub(logger);
     queue = new MemoryQueueDriver(logger);
@@ -128,6 +133,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       secretsCheck(overrides.secrets, config.secrets.names),
       githubPoolCheck(harvest.github.pool), // harvest: the token pool's live budgets
       mailCheck(config.mail),
+      rateLimitCheck(rateLimits, config.rateLimit.enabled),
       ...(overrides.extraHealthChecks ?? []),
     ],
     config.health.timeoutMs,
@@ -201,7 +207,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           context: createContextFactory(database.orm, apiKeys, config.http.trustProxyHops),
           guards: combineGuards(
             createQueryLimits(schema, config.limits),
-            createRateLimitGuard({ config, schema, logger, onClose: (close) => closers.push(close) }),
+            createRateLimitGuard({ config, schema, logger, store: rateLimits }),
           ),
           routes: overrides.extraRoutes,
         });
@@ -219,7 +225,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         await http?.close();
         await queue.close();
         await pubSub.close();
-        await Promise.all(closers.map((close) => close()));
+        await Promise.all([...closers.map((close) => close()), rateLimits.close()]);
         await database.close();
         logger.info('closed');
       })();

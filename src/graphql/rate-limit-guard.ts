@@ -5,22 +5,19 @@ import type { Viewer } from '../modules/auth/viewer';
 import type { Logger } from '../platform/logging/logger';
 import { addressGroup } from '../platform/rate-limit/client-address';
 import { rateLimitHeaders, retryAfterSeconds } from '../platform/rate-limit/rate-limit-headers';
-import { createRateLimitStore, type RateLimitStore } from '../platform/rate-limit/rate-limit-store';
+import type { RateLimitStore } from '../platform/rate-limit/rate-limit-store';
 import type { RateLimitDecision } from '../platform/rate-limit/rate-limiter';
-import { createRedisFactory } from '../platform/redis/redis-factory';
 import type { GraphQLContext } from './context';
 import { DomainError } from './errors';
 import type { GraphqlGuards } from './guards';
 import { estimateCost } from './query-limits';
 
 export interface RateLimitGuardOptions {
-  readonly config: Pick<Config, 'rateLimit' | 'redis'>;
+  readonly config: Pick<Config, 'rateLimit'>;
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
-  /** Registers cleanup with the app: the limiter's Valkey connection closes with it. */
-  readonly onClose: (close: () => Promise<void>) => void;
-  /** A store the caller built (and closes); by default one is built from `config`. */
-  readonly store?: RateLimitStore;
+  /** Where budgets are kept; the composition root builds it (and closes it, and reports it in health). */
+  readonly store: RateLimitStore;
   /** How operations are priced; the query limits' `estimateCost` unless a test prices them. */
   readonly estimate?: typeof estimateCost;
 }
@@ -53,14 +50,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): Partial<Gr
     logger.warn('rate limits are off (RATE_LIMIT_ENABLED=false)');
     return {};
   }
-  let store = options.store;
-  if (!store) {
-    const redis = config.redis.mode === 'external' ? createRedisFactory(config.redis, logger) : undefined;
-    const built = createRateLimitStore({ config: config.rateLimit, redis, logger });
-    options.onClose(() => built.close());
-    store = built;
-  }
-  const { limiter } = store;
+  const { limiter } = options.store;
   const estimate = options.estimate ?? estimateCost;
 
   const price = (

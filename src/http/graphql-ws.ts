@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
@@ -42,6 +43,8 @@ export interface GraphqlWs {
 }
 
 type SocketExtra = {
+  /** Ours, unique per connection: a client's request id may repeat across connections. */
+  connectionId?: string;
   viewer?: Viewer;
   requestId?: string;
 };
@@ -71,16 +74,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     maxPayload: options.maxPayloadBytes,
   });
   let accepting = true;
-  let inFlight = 0;
   let drained: (() => void) | undefined;
+  /** Every running operation by `<connectionId>:<operation id>`, aborted when it ends or its socket closes. */
   const operations = new Map<string, AbortController>();
+  /** The queries and mutations among them (subscriptions do not hold up a drain). */
   const counted = new Set<string>();
   const finish = (key: string) => {
     operations.get(key)?.abort();
     operations.delete(key);
-    if (counted.delete(key)) inFlight--;
-    if (inFlight === 0) drained?.();
+    counted.delete(key);
+    if (counted.size === 0) drained?.();
   };
+  const keyOf = (extra: SocketExtra, id: string) => `${extra.connectionId}:${id}`;
 
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
@@ -93,6 +98,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         try {
           ctx.extra.viewer = await options.context.viewerForSocket(ctx.extra.request, ctx.connectionParams);
           ctx.extra.requestId = requestIdOf(ctx.extra.request);
+          ctx.extra.connectionId = randomUUID();
           return true;
         } catch (error) {
           logger.info({ error: (error as Error).message }, 'websocket connection refused');
@@ -100,6 +106,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         }
       },
       async onSubscribe(ctx, id, payload) {
+        if (!accepting) {
+          return [new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down: reconnect and retry')];
+        }
         let document;
         try {
           document = parseWithinTokenLimit(payload.query, options.maxTokens);
@@ -129,15 +138,17 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
             (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
           );
         }
-        const key = `${ctx.extra.requestId}:${id}`;
+        const key = keyOf(ctx.extra, id);
         const controller = new AbortController();
         operations.set(key, controller);
         // Subscriptions live until the client leaves; only queries and mutations hold up a drain.
-        if (operation.operation !== 'subscription') {
-          counted.add(key);
-          inFlight++;
-        }
-        const contextValue = options.context.forSocketOperation(ctx.extra.viewer!, key, controller.signal);
+        if (operation.operation !== 'subscription') counted.add(key);
+        const requestId = `${ctx.extra.requestId}:${id}`;
+        const contextValue = options.context.forSocketOperation(
+          ctx.extra.viewer!,
+          requestId,
+          controller.signal,
+        );
         const variableValues = payload.variables ?? {};
         try {
           await guards.beforeSocketOperation(contextValue, document, variableValues);
@@ -149,11 +160,25 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         return { schema, document, variableValues, operationName: payload.operationName, contextValue };
       },
       onComplete(ctx, id) {
-        finish(`${ctx.extra.requestId}:${id}`);
+        finish(keyOf(ctx.extra, id));
+      },
+      onClose(ctx) {
+        // A socket that goes away stops its work: every operation's signal is aborted.
+        const prefix = `${ctx.extra.connectionId}:`;
+        for (const key of [...operations.keys()]) if (key.startsWith(prefix)) finish(key);
       },
       onError(ctx, id, _payload, errors): GraphQLFormattedError[] {
-        finish(`${ctx.extra.requestId}:${id}`);
-        return errors.map((e) => formatError(e.toJSON(), e));
+        finish(keyOf(ctx.extra, id));
+        return errors.map((e) => {
+          const formatted = formatError(e.toJSON(), e);
+          if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+            logger.error(
+              { requestId: `${ctx.extra.requestId}:${id}`, err: unwrapResolverError(e) },
+              'unexpected error in GraphQL operation',
+            );
+          }
+          return formatted;
+        });
       },
       onNext(ctx, id, _payload, _args, result) {
         if (!result.errors) return result;
@@ -177,7 +202,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     async close() {
       // Refuse new connections, let running operations finish, then say goodbye (code 1001).
       accepting = false;
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      if (counted.size > 0) await new Promise<void>((resolve) => (drained = resolve));
       await cleanup.dispose();
     },
   };

@@ -28,6 +28,7 @@ describe('GraphQL over HTTP', () => {
       'secrets',
       'github',
       'mail',
+      'rateLimits',
     ]);
     expect(health.status).toBe('OK');
     expect(health.version).toMatch(/^\d+\.\d+\.\d+/);

@@ -66,7 +66,15 @@ describe('GET /api/system/health', () => {
     const { status, body, text } = await health();
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.components)).toEqual(['database', 'cache', 'queue', 'secrets', 'github', 'mail']);
+    expect(Object.keys(body.components)).toEqual([
+      'database',
+      'cache',
+      'queue',
+      'secrets',
+      'github',
+      'mail',
+      'rateLimits',
+    ]);
     expect(body.components.database).toMatchObject({ status: 'ok', required: true });
     expect(body.components.database.latencyMs).toBeGreaterThanOrEqual(0);
     expect(text).not.toContain('never-shown-pw-1234');
@@ -96,6 +104,9 @@ describe('GET /api/system/health', () => {
 
     const gql = await t.graphql('{ systemHealth { status components { name status } } }');
     expect(gql.body.data.systemHealth.status).toBe('DEGRADED');
+    // That request was rate-limited in process memory, which health now reports.
+    const afterRequest = await health();
+    expect(afterRequest.body.components.rateLimits.status).toBe('degraded');
 
     await redis.start();
     const ok = await until('ok');

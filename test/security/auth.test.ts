@@ -124,6 +124,8 @@ describe('authorization', () => {
       return { name: `${type?.name}.${f.fieldName}`, roles: f.roles as Role[] };
     });
     expect(names.map((n) => n.name).filter((n) => !(n in NESTED_FIELD_QUERIES))).toEqual([]);
+    // And the other way round: a field meant to be protected that lost its @Authorized fails here.
+    expect(Object.keys(NESTED_FIELD_QUERIES).filter((n) => !names.some((m) => m.name === n))).toEqual([]);
     for (const { name, roles } of names) {
       const document = NESTED_FIELD_QUERIES[name];
       const minRole = roles.length

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load-config';
 import type { GraphQLContext } from '../../src/graphql/context';
 import { DomainError, formatError } from '../../src/graphql/errors';
 import { createRateLimitGuard, rateLimitSubject } from '../../src/graphql/rate-limit-guard';
+import { createRateLimitStore } from '../../src/platform/rate-limit/rate-limit-store';
 import type { Viewer } from '../../src/modules/auth/viewer';
 import { addressGroup } from '../../src/platform/rate-limit/client-address';
 import { LogCapture } from '../support/app-harness';
@@ -80,11 +81,13 @@ async function harness(
   } = {},
 ): Promise<Harness> {
   const logs = new LogCapture('debug');
+  const config = await settings(options.env);
   const guard = createRateLimitGuard({
-    config: await settings(options.env),
+    config,
     schema,
     logger: logs.logger,
-    onClose: () => {},
+    // Embedded settings: the per-process store, no connection to close.
+    store: createRateLimitStore({ config: config.rateLimit, redis: undefined, logger: logs.logger }),
     estimate: options.cost ?? (() => 5),
   });
   const server = new ApolloServer<GraphQLContext>({

@@ -3,6 +3,7 @@ import type { Cache } from '../../platform/cache/cache';
 import type { Database } from '../../platform/database/database';
 import type { TokenPool } from '../../platform/github/token-pool';
 import type { QueueDriver } from '../../platform/queue/job-queue';
+import type { RateLimitStore } from '../../platform/rate-limit/rate-limit-store';
 import type { SecretStore } from '../../platform/secrets/secret-store';
 import type { CheckResult, HealthCheck, HealthDetails } from './health.service';
 
@@ -129,6 +130,25 @@ export function githubPoolCheck(pool: Pick<TokenPool, 'snapshot' | 'reload'>): H
       return problems.length === 0
         ? { status: 'ok', details }
         : { status: 'degraded', message: problems.join('; '), details };
+    },
+  };
+}
+
+/** Degraded while rate limits are kept per process because Valkey is unreachable (budgets multiply). */
+export function rateLimitCheck(store: Pick<RateLimitStore, 'status'>, enabled: boolean): HealthCheck {
+  return {
+    name: 'rateLimits',
+    required: false,
+    async check(): Promise<CheckResult> {
+      if (!enabled) return { status: 'disabled', message: 'RATE_LIMIT_ENABLED is false' };
+      const status = store.status();
+      return status.degraded
+        ? {
+            status: 'degraded',
+            message: `Valkey unreachable since ${status.since}: limiting per process (${status.lastError ?? 'no answer'})`,
+            details: { store: status.store },
+          }
+        : { status: 'ok', details: { store: status.store } };
     },
   };
 }

@@ -22,7 +22,9 @@ registerEnumType(HealthStatus, {
 
 @ObjectType({ description: 'The state of one outside system the service depends on.' })
 export class ComponentHealth {
-  @Field(() => String, { description: 'Component name: database, cache, queue, secrets, github, mail.' })
+  @Field(() => String, {
+    description: 'Component name: database, cache, queue, secrets, github, mail, rateLimits.',
+  })
   name!: string;
 
   @Field(() => HealthStatus, { description: 'The component state.' })
@@ -41,9 +43,10 @@ export class ComponentHealth {
   })
   message?: string;
 
+  @Authorized('operator')
   @Field(() => JSONObjectResolver, {
     nullable: true,
-    description: 'Component-specific figures (no secrets).',
+    description: 'Component-specific figures, no secrets (operator; they can name internal hosts).',
   })
   details?: HealthDetails;
 }

@@ -2,6 +2,8 @@ import type { Logger } from '../logging/logger';
 import type { SharedRateLimiter } from './redis-rate-limiter';
 import { assertCost, type RateLimitDecision, type RateLimiter, type RateLimiterStatus } from './rate-limiter';
 
+const NOT_READY = 'connection to Valkey is not ready';
+
 export interface FallbackRateLimiterOptions {
   readonly shared: SharedRateLimiter;
   readonly local: RateLimiter;
@@ -32,7 +34,7 @@ export class FallbackRateLimiter implements RateLimiter {
     const { shared, local } = this.options;
     if (!shared.available) {
       // Requests in the first moments after start-up, before the connection is up, are no outage.
-      if (!shared.starting) this.degrade('connection to Valkey is not ready');
+      if (!shared.starting) this.degrade(NOT_READY);
       return local.consume(identity, cost, limit);
     }
     try {
@@ -45,10 +47,14 @@ export class FallbackRateLimiter implements RateLimiter {
     }
   }
 
-  /** Where limits are kept now. A connection known to be down counts even before the next request. */
+  /**
+   * Where limits are kept now. A connection known to be down counts even before the next request,
+   * and so does its return (a failed command or a timeout waits for the next request to clear).
+   */
   status(): RateLimiterStatus {
     const { shared } = this.options;
-    if (!shared.available && !shared.starting) this.degrade('connection to Valkey is not ready');
+    if (!shared.available && !shared.starting) this.degrade(NOT_READY);
+    else if (this.degraded && shared.available && this.lastError === NOT_READY) this.recover();
     return {
       store: this.degraded ? 'memory' : 'valkey',
       degraded: this.degraded,
