@@ -1,5 +1,8 @@
 import type { Env } from './env-schema';
 
+/** What a GitHub token looks like (classic `ghp_…`, fine-grained `github_pat_…`, app tokens). */
+export const GITHUB_TOKEN_PATTERN = /^[A-Za-z0-9_]{10,255}$/;
+
 /** The typed, validated configuration every part of the app receives. Pure data. */
 export interface Config {
   readonly env: Env['NODE_ENV'];
@@ -187,7 +190,7 @@ export function crossFieldProblems(env: Env): string[] {
   }
   // Positions, not values, identify a bad token: the token itself must never be printed.
   const tokens = env.GITHUB_TOKENS ?? [];
-  const badTokens = tokens.flatMap((t, i) => (/^[A-Za-z0-9_]{10,255}$/.test(t) ? [] : [i + 1]));
+  const badTokens = tokens.flatMap((t, i) => (GITHUB_TOKEN_PATTERN.test(t) ? [] : [i + 1]));
   if (badTokens.length > 0) {
     problems.push(
       `GITHUB_TOKENS: token${badTokens.length === 1 ? '' : 's'} ${badTokens.join(', ')} of ${tokens.length} ` +

@@ -13,10 +13,18 @@ const SECRET = 'prod/github-tokens';
 
 describe('GitHub token provider', () => {
   it('reads every secret format bootstrap accepts, de-duplicated', () => {
-    expect(tokensFromSecret(SECRET, '{"tokens":["ghp_a1","ghp_b2","ghp_a1"]}')).toEqual(['ghp_a1', 'ghp_b2']);
-    expect(tokensFromSecret(SECRET, '{"tokens":"ghp_a1, ghp_b2"}')).toEqual(['ghp_a1', 'ghp_b2']);
-    expect(tokensFromSecret(SECRET, '{"value":"ghp_a1"}')).toEqual(['ghp_a1']);
-    expect(tokensFromSecret(SECRET, 'ghp_a1,ghp_b2')).toEqual(['ghp_a1', 'ghp_b2']);
+    expect(
+      tokensFromSecret(SECRET, '{"tokens":["ghp_a1a1a1a1a1","ghp_b2b2b2b2b2","ghp_a1a1a1a1a1"]}'),
+    ).toEqual(['ghp_a1a1a1a1a1', 'ghp_b2b2b2b2b2']);
+    expect(tokensFromSecret(SECRET, '{"tokens":"ghp_a1a1a1a1a1, ghp_b2b2b2b2b2"}')).toEqual([
+      'ghp_a1a1a1a1a1',
+      'ghp_b2b2b2b2b2',
+    ]);
+    expect(tokensFromSecret(SECRET, '{"value":"ghp_a1a1a1a1a1"}')).toEqual(['ghp_a1a1a1a1a1']);
+    expect(tokensFromSecret(SECRET, 'ghp_a1a1a1a1a1,ghp_b2b2b2b2b2')).toEqual([
+      'ghp_a1a1a1a1a1',
+      'ghp_b2b2b2b2b2',
+    ]);
   });
 
   it('rejects a secret without tokens, naming the secret and no value', () => {
@@ -91,5 +99,27 @@ describe('GitHub token provider', () => {
     expect(facts(502)).toEqual({ kind: 'server-error', retryAfterMs: undefined });
     expect(facts(undefined)).toEqual({ kind: 'network-error' });
     expect(facts(422)).toEqual({ kind: 'fatal' });
+  });
+});
+
+describe('tokensFromSecret reads a rotated secret exactly as start-up does', () => {
+  const a = 'ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+  const b = 'ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+  it.each([
+    ['a JSON object with an array', JSON.stringify({ tokens: [a, b] })],
+    ['a JSON object with a list', JSON.stringify({ tokens: `${a},${b}` })],
+    ['a JSON object with value', JSON.stringify({ value: `${a}, ${b}` })],
+    ['plain text', `${a},${b}`],
+    ['a JSON string', JSON.stringify(`${a},${b}`)],
+  ])('accepts %s', (_what, raw) => {
+    expect(tokensFromSecret('gh', raw)).toEqual([a, b]);
+  });
+
+  it.each([
+    ['a JSON array', JSON.stringify([a])],
+    ['an empty list', JSON.stringify({ tokens: [] })],
+    ['a token with quotes in it', `"${a}`],
+  ])('refuses %s instead of using a mangled token', (_what, raw) => {
+    expect(() => tokensFromSecret('gh', raw)).toThrow(TokenSecretError);
   });
 });

@@ -1,4 +1,5 @@
-import { githubTokensFrom } from '../../config/secret-mapping';
+import { GITHUB_TOKEN_PATTERN } from '../../config/config';
+import { settingsFromSecret } from '../../config/secret-mapping';
 import type { SecretStore } from '../secrets/secret-store';
 
 /**
@@ -30,21 +31,17 @@ export class TokenSecretError extends Error {
   }
 }
 
-/** The tokens in a GitHub secret's string value (same formats bootstrap accepts). */
+/**
+ * The tokens in a GitHub secret's string value, read by the same parser as at start-up (so a
+ * re-read after rotation accepts exactly what bootstrap accepted), with the same token check.
+ */
 export function tokensFromSecret(secretName: string, raw: string): string[] {
-  const text = raw.trim();
-  if (text !== '' && !text.startsWith('{')) return unique(text.split(','));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
+  const result = settingsFromSecret('github', secretName, raw);
+  if ('problem' in result) throw new TokenSecretError(secretName);
+  const tokens = unique((result.settings.GITHUB_TOKENS ?? '').split(','));
+  if (tokens.length === 0 || tokens.some((t) => !GITHUB_TOKEN_PATTERN.test(t)))
     throw new TokenSecretError(secretName);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new TokenSecretError(secretName);
-  const tokens = githubTokensFrom(parsed as Record<string, unknown>);
-  if (tokens === undefined) throw new TokenSecretError(secretName);
-  return unique(tokens);
+  return tokens;
 }
 
 function unique(tokens: readonly string[]): string[] {
