@@ -161,4 +161,18 @@ describe('rankings over GraphQL', () => {
     const again = await countQueries(() => t.graphql(query, { first: 50, after }));
     expect(again).toBeLessThan(large);
   });
+
+  it('skips a ranked developer deleted since the run and keeps the page full and paginable', async () => {
+    await recompute();
+    const before = await t.execute(RankingsDocument, { first: 4 });
+    const removed = before.data!.rankings.edges[2]!.node.user.login;
+    await em().nativeDelete('GithubUser', { loginKey: removed });
+    const page = await t.execute(RankingsDocument, { first: 3 });
+    expect(page.errors).toBeUndefined();
+    const logins = page.data!.rankings.edges.map((e) => e.node.user.login);
+    expect(logins).toHaveLength(3);
+    expect(logins).not.toContain(removed);
+    expect(logins[2]).toBe(before.data!.rankings.edges[3]!.node.user.login);
+    expect(page.data!.rankings.pageInfo.hasNextPage).toBe(true);
+  });
 });

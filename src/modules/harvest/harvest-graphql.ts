@@ -1,5 +1,5 @@
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
-import { DayTally, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
+import { DAY_MS, DayTally, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
 
 /**
  * The GraphQL half of a harvest (authenticated only; GitHub refuses GraphQL without a token).
@@ -233,7 +233,8 @@ export async function fetchContributions(
     vars,
   );
   const collection = answer.user?.contributionsCollection;
-  const firstDay = dayOf(Date.parse(from));
+  // `from` falls inside its day, which GitHub counts only in part: the window's first whole day follows it.
+  const firstDay = dayOf(Date.parse(from) + DAY_MS);
   const lastDay = dayOf(nowMs);
   if (!collection) return { source: 'graphql', firstDay, lastDay, days: [] };
 

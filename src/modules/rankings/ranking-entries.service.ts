@@ -16,24 +16,25 @@ export class RankingEntriesService {
     args: { country: string | null; first: number | null; after: string | null },
   ): Promise<RankingConnectionShape> {
     const page = await this.queries.page(em, args);
-    const ids = page.rows.slice(0, page.size).map((r) => r.userId);
+    // Users for every fetched row, the look-ahead one included: a user deleted since the run is
+    // skipped (the next run drops them) and the following row takes its place.
+    const ids = page.rows.map((r) => r.userId);
     const users = ids.length === 0 ? [] : await em.find(GithubUser, { id: { $in: ids } });
     const byId = new Map(users.map((u) => [u.id, UserNode.from(u)]));
-    const entries = page.rows.flatMap((row) => {
-      const user = byId.get(row.userId);
-      // A user deleted since the run is left out of the page (the next run drops them).
-      if (!user && ids.includes(row.userId)) return [];
-      return [
-        Object.assign(new RankingEntryNode(), {
-          userId: row.userId,
-          rank: row.rank,
-          score: row.score,
-          rankChange: row.previousRank === null ? null : row.previousRank - row.rank,
-          user,
-        }),
-      ];
-    });
+    const present = page.rows.filter((row) => byId.has(row.userId));
+    const shown = present.slice(0, page.size);
+    const entries = shown.map((row) =>
+      Object.assign(new RankingEntryNode(), {
+        userId: row.userId,
+        rank: row.rank,
+        score: row.score,
+        rankChange: row.previousRank === null ? null : row.previousRank - row.rank,
+        user: byId.get(row.userId)!,
+      }),
+    );
     const cursorOf = (entry: RankingEntryNode) => page.cursorOf({ ...entry, previousRank: null });
-    return toConnection(entries, page.size, page.totalCount, page.hasPrevious, cursorOf);
+    const connection = toConnection(entries, page.size, page.totalCount, page.hasPrevious, cursorOf);
+    // The look-ahead row was there, so rows follow this page (even when it filled a deleted user's place).
+    return { ...connection, pageInfo: { ...connection.pageInfo, hasNextPage: page.rows.length > page.size } };
   }
 }

@@ -95,7 +95,7 @@ export class RankingRunService {
         await this.hooks.afterStatement?.(tx);
         // The switch: this run becomes the current one in the same transaction as its ranks.
         await tx.execute(
-          `update ranking_run set status = 'completed', finished_at = now(), ranked_users = ?, duration_ms = ?,
+          `update ranking_run set status = 'completed', finished_at = clock_timestamp(), ranked_users = ?, duration_ms = ?,
              countries = (select count(*) from ranking_country where run_id = ?) where id = ?`,
           [result.affectedRows, Math.round(performance.now() - started), runId, runId],
         );
