@@ -221,12 +221,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return { url };
     },
     close() {
+      // Each stage runs even when an earlier one failed, so a failing step never leaves Valkey
+      // connections or the database pool open; the first failure is reported at the end.
       closing ??= (async () => {
-        await http?.close();
-        await queue.close();
-        await pubSub.close();
-        await Promise.all([...closers.map((close) => close()), rateLimits.close()]);
-        await database.close();
+        const stages: (() => Promise<unknown>)[] = [
+          async () => http?.close(),
+          () => queue.close(),
+          () => pubSub.close(),
+          () => Promise.all([...closers.map((close) => close()), rateLimits.close()]),
+          () => database.close(),
+        ];
+        const failures: unknown[] = [];
+        for (const stage of stages) await stage().catch((error: unknown) => failures.push(error));
+        if (failures.length > 0) {
+          logger.error({ err: failures[0], failures: failures.length }, 'closed with errors');
+          throw failures[0];
+        }
         logger.info('closed');
       })();
       return closing;

@@ -31,6 +31,12 @@ export interface GraphqlHttpOptions {
 /** Logs every unexpected error once, with the request id; clients get the masked form. */
 function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
   return {
+    // A context that cannot be built (the database down while a key is checked) is masked by
+    // Apollo; log why, with the request id, so it does not vanish.
+    async contextCreationDidFail({ error }) {
+      if (isExpectedError(error, (error as { extensions?: { code?: unknown } }).extensions?.code)) return;
+      logger.error({ err: unwrapResolverError(error) }, 'cannot build the GraphQL request context');
+    },
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
