@@ -25,6 +25,7 @@ export async function fetchEventActivity(
   nowMs: number,
 ): Promise<HarvestedActivity> {
   const events: PublicEvent[] = [];
+  let capped = false;
   for (let page = 1; page <= EVENTS_MAX_PAGES; page++) {
     let batch: PublicEvent[];
     try {
@@ -35,13 +36,24 @@ export async function fetchEventActivity(
       });
       batch = response.data as PublicEvent[];
     } catch (error) {
-      if (statusOf(error) === 422) break; // past GitHub's pagination limit
+      if (statusOf(error) === 422) {
+        capped = true; // past GitHub's pagination limit
+        break;
+      }
       throw error;
     }
     events.push(...batch);
     if (batch.length < 100) break;
+    if (page === EVENTS_MAX_PAGES) capped = true;
   }
-  const firstDay = dayOf(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
+  // When GitHub's 300-event cap cut the feed, it covers only back to its oldest event (and that day
+  // in part): the window starts the day after, so older stored days are left as they are.
+  const oldest = events.reduce<string | undefined>(
+    (min, e) => (e.created_at && (!min || e.created_at < min) ? e.created_at : min),
+    undefined,
+  );
+  const firstDay =
+    capped && oldest ? dayOf(Date.parse(oldest) + DAY_MS) : dayOf(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
   const lastDay = dayOf(nowMs);
   const tally = new DayTally();
   const day = (date: string): HarvestedDay => tally.day(date);

@@ -108,7 +108,13 @@ export async function writeHarvest(
           pushedAt: r.pushedAt,
           harvestedAt,
         })),
-        { onConflictFields: ['githubId'], onConflictAction: 'merge', onConflictExcludeFields: ['id'] },
+        {
+          onConflictFields: ['githubId'],
+          onConflictAction: 'merge',
+          // An unauthenticated harvest (events fallback) knows no commit or PR counts: keep the stored ones.
+          onConflictExcludeFields:
+            harvested.activity.source === 'events' ? ['id', 'commitCount', 'pullRequestCount'] : ['id'],
+        },
       );
     }
 
