@@ -126,4 +126,18 @@ describe('ranking run (one set-based statement, atomic switch)', () => {
     }
     expect((await service.run(db.em(), 'schedule')).status).toBe('completed');
   });
+
+  it('a queued or running run nobody finished within twice the timeout no longer blocks new runs', async () => {
+    const em = db.em();
+    const stale = await service.queue(em, 'manual');
+    expect((await service.pending(em))?.id).toBe(stale.id);
+    const longAgo = new Date(Date.now() - 2 * SETTINGS.runTimeoutMs - 60_000);
+    await em.execute('update ranking_run set started_at = ? where id = ?', [longAgo, stale.id]);
+    expect(await service.pending(em)).toBeNull();
+    const [row] = await em.execute<{ status: string; error: string }[]>(
+      'select status, error from ranking_run where id = ?',
+      [stale.id],
+    );
+    expect(row).toMatchObject({ status: 'failed', error: expect.stringContaining('abandoned') });
+  });
 });

@@ -51,12 +51,32 @@ export class RankingRunService {
     return (await this.get(em, runId))!;
   }
 
-  /** The run queued or running now, if any (so a second request joins it). */
+  /**
+   * The run queued or running now, if any (so a second request joins it). A run no worker finished
+   * within twice the run timeout (a crashed worker, a restart of the in-memory queue, a lost job) is
+   * marked failed instead, so it cannot hold `recomputeRankings` forever.
+   */
   async pending(em: EntityManager): Promise<RankingRunResult | null> {
     const run = await em
       .fork()
       .findOne(RankingRun, { status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'desc' } });
-    return run ? toResult(run) : null;
+    if (!run) return null;
+    if (Date.now() - run.startedAt.getTime() > 2 * this.settings.runTimeoutMs) {
+      await this.abandon(em, run.id, 'abandoned: no worker finished it within twice RANKING_RUN_TIMEOUT_MS');
+      return null;
+    }
+    return toResult(run);
+  }
+
+  /** Marks a queued or running run failed (its job is gone or was never queued). */
+  async abandon(em: EntityManager, runId: number, reason: string): Promise<void> {
+    await em
+      .fork()
+      .nativeUpdate(
+        RankingRun,
+        { id: runId, status: { $in: ['queued', 'running'] } },
+        { status: 'failed', finishedAt: new Date(), error: reason },
+      );
   }
 
   /**

@@ -44,12 +44,18 @@ export class RankingJobs {
     const pending = await this.options.runs.pending(em);
     if (pending) return pending;
     const run = await this.options.runs.queue(em, 'manual');
-    await this.options.queue.add<RankingJobData>(
-      RANKINGS_QUEUE,
-      'run',
-      { trigger: 'manual', runId: run.id },
-      { jobId: `manual-${run.id}` },
-    );
+    try {
+      await this.options.queue.add<RankingJobData>(
+        RANKINGS_QUEUE,
+        'run',
+        { trigger: 'manual', runId: run.id },
+        { jobId: `manual-${run.id}` },
+      );
+    } catch (error) {
+      // No job will ever run it: do not leave a queued run for later requests to join.
+      await this.options.runs.abandon(em, run.id, `could not be queued: ${(error as Error).message}`);
+      throw error;
+    }
     return run;
   }
 
