@@ -31,8 +31,9 @@ export class CountryHarvestJobs {
       COUNTRY_HARVEST_QUEUE,
       'harvest-country',
       { country: code },
-      // A harvest asked again while one waits or runs gets a new job; its harvest requests are deduplicated.
-      { jobId: `country-${code}-${Date.now()}`, attempts: 3, backoffMs: 60_000 },
+      // One job per country per clock hour: asking again within the hour returns that job (waiting,
+      // running or done) instead of spending the 30-a-minute search budget on the same searches.
+      { jobId: `country-${code}-${Math.floor(Date.now() / 3_600_000)}`, attempts: 3, backoffMs: 60_000 },
     );
     return this.toNode(job);
   }
