@@ -6,15 +6,8 @@ import { statusOf } from './harvest-rest';
 import { HarvestJob } from './harvest-job.entity';
 import { HARVEST_PROGRESS, type HarvestJobData, toHarvestState } from './harvest.service';
 import type { HarvestState } from './harvest-requests';
-import { type CountryLocator, type WriteResult, writeHarvest } from './harvest-writer';
+import { type CountryLocator, writeHarvest } from './harvest-writer';
 import type { UserHarvester } from './user-harvester';
-
-/** Told after a harvest was stored (e.g. to drop cached reads of that user). */
-export type HarvestCompletedListener = (event: {
-  readonly jobId: string;
-  readonly login: string;
-  readonly result: WriteResult;
-}) => Promise<void> | void;
 
 export interface HarvestJobProcessorOptions {
   /** The global EntityManager: each job works on a fork of it. */
@@ -48,13 +41,7 @@ function describe(error: unknown): string {
  * retries after its backoff; on the last attempt (or a permanent 4xx) it ends `failed`.
  */
 export class HarvestJobProcessor {
-  private readonly listeners: HarvestCompletedListener[] = [];
-
   constructor(private readonly options: HarvestJobProcessorOptions) {}
-
-  onCompleted(listener: HarvestCompletedListener): void {
-    this.listeners.push(listener);
-  }
 
   readonly handle = async (job: RunningJob<HarvestJobData>): Promise<void> => {
     const { logger } = this.options;
@@ -108,11 +95,6 @@ export class HarvestJobProcessor {
       await em.refresh(record);
       this.publish(toHarvestState(record));
       log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
-      for (const listener of this.listeners) {
-        await Promise.resolve(
-          listener({ jobId: record.id, login: outcome.user.profile.login, result }),
-        ).catch((error: Error) => log.warn({ error: error.message }, 'harvest completion listener failed'));
-      }
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
       const permanent = isPermanent(error);

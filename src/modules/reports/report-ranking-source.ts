@@ -13,7 +13,7 @@ export interface ReportRanking {
 /**
  * Where the report's score and ranks come from. The rankings feature implements it (batching
  * through `loaders`, so a page of reports stays a constant number of queries) and app.ts hands it
- * to the report service; until then `NO_RANKINGS` answers null.
+ * to the report service.
  */
 export interface ReportRankingSource {
   rankingOf(
@@ -22,7 +22,3 @@ export interface ReportRankingSource {
     user: { userId: number; countryCode: string | null },
   ): Promise<ReportRanking | null>;
 }
-
-export const NO_RANKINGS: ReportRankingSource = {
-  rankingOf: async () => null,
-};
