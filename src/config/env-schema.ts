@@ -187,7 +187,7 @@ export const envSchema = z.object({
   AWS_GITHUB_SECRET_NAME: optionalText,
   AWS_SES_SECRET_NAME: optionalText,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: httpUrl.optional(),
-  SECRETS_CACHE_TTL_MS: int(0, 86_400_000).default(300_000),
+  SECRETS_CACHE_TTL_MS: int(1_000, 86_400_000).default(300_000),
   SECRETS_STARTUP_ATTEMPTS: int(1, 20).default(5),
   SECRETS_STARTUP_BACKOFF_MS: int(0, 60_000).default(500),
 

@@ -154,6 +154,7 @@ export class MemoryQueueDriver implements QueueDriver {
   }
 
   private later(ms: number, fn: () => void): void {
+    if (this.closed) return; // nothing new is scheduled once closing began
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       fn();

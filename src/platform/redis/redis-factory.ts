@@ -26,6 +26,8 @@ export interface RedisFactory {
 
 /** One place that knows how to connect to Valkey: standalone or cluster, TLS, ACL user. */
 export function createRedisFactory(config: RedisConfig, logger: Logger): RedisFactory {
+  // Read once: every connection (six or so per process) shares the bundle.
+  const ca = config.tls && config.tls.caPath ? readFileSync(config.tls.caPath, 'utf8') : undefined;
   const base: RedisOptions = {
     host: config.host,
     port: config.port,
@@ -37,7 +39,7 @@ export function createRedisFactory(config: RedisConfig, logger: Logger): RedisFa
           rejectUnauthorized: config.tls.rejectUnauthorized,
           // SNI takes a host name only; for an IP the certificate's IP SAN is checked instead.
           servername: isIP(config.host) ? undefined : config.host,
-          ca: config.tls.caPath ? readFileSync(config.tls.caPath, 'utf8') : undefined,
+          ca,
         }
       : undefined,
     connectTimeout: config.connectTimeoutMs,
