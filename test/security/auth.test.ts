@@ -192,6 +192,13 @@ describe('authorization', () => {
       undefined,
       bearer(keys.admin),
     );
+    const forged = Buffer.from(JSON.stringify(['not a date', 'x'])).toString('base64url');
+    const badCursor = await t.graphql(
+      `{ apiKeys(after: "${forged}") { totalCount } }`,
+      undefined,
+      bearer(keys.admin),
+    );
+    expect(badCursor.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(listed.body.data.apiKeys.nodes.map((n: { prefix: string }) => n.prefix)).toContain(apiKey.prefix);
     expect(JSON.stringify(listed.body)).not.toContain(key);
 

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../graphql/pagination';
-import type { ApiKeyService } from './api-key.service';
+import { apiKeyCursorPosition, type ApiKeyService } from './api-key.service';
 import {
   ApiKeyConnection,
   ApiKeyNode,
@@ -39,12 +39,8 @@ export class ApiKeyResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ): Promise<InstanceType<typeof ApiKeyConnection>> {
     const size = pageSize(first);
-    const [createdAt, id] = after ? decodeCursor(after, 2) : [];
-    const rows = await this.keys.list(em, {
-      limit: size + 1,
-      afterCreatedAt: typeof createdAt === 'string' ? new Date(createdAt) : undefined,
-      afterId: typeof id === 'string' ? id : undefined,
-    });
+    const position = after ? apiKeyCursorPosition(decodeCursor(after, 2)) : undefined;
+    const rows = await this.keys.list(em, { limit: size + 1, ...position });
     const now = this.now();
     const nodes = rows.map((row) => ApiKeyNode.from(row, now));
     const total = await this.keys.count(em);

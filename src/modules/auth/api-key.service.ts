@@ -129,3 +129,22 @@ export function keyStatus(apiKey: ApiKey, now: Date): 'active' | 'revoked' | 'ex
   if (apiKey.expiresAt && apiKey.expiresAt <= now) return 'expired';
   return 'active';
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where an `apiKeys` cursor points; a cursor that is not one of that list's is BAD_USER_INPUT. */
+export function apiKeyCursorPosition(values: readonly (string | number | null)[]): {
+  afterCreatedAt: Date;
+  afterId: string;
+} {
+  const [createdAt, id] = values;
+  if (
+    typeof createdAt !== 'string' ||
+    Number.isNaN(Date.parse(createdAt)) ||
+    typeof id !== 'string' ||
+    !UUID.test(id)
+  ) {
+    throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
+  }
+  return { afterCreatedAt: new Date(createdAt), afterId: id };
+}
