@@ -109,6 +109,15 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         if (!accepting) {
           return [new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down: reconnect and retry')];
         }
+        // A key revoked or expired after the connection opened is refused from its next operation on.
+        if (ctx.extra.viewer?.kind === 'apiKey') {
+          try {
+            ctx.extra.viewer = await options.context.viewerForSocket(ctx.extra.request, ctx.connectionParams);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
+        }
         let document;
         try {
           document = parseWithinTokenLimit(payload.query, options.maxTokens);

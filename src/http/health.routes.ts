@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../graphql/errors';
+import { hasRole } from '../modules/auth/auth-checker';
 import type { ComponentReport, HealthService } from '../modules/system/health.service';
 import type { ContextFactory } from './context-factory';
-
-const ROLES_WITH_DETAILS = new Set(['operator', 'admin']);
+import { errorBody } from './error-handler';
 
 /**
  * `GET /api/system/health`: 200 when ok or degraded, 503 when a required component is down, so a
@@ -20,7 +20,7 @@ export function registerHealthRoutes(
     if (request.headers.authorization) {
       try {
         const { viewer } = await context.forHttp(request, new AbortController().signal);
-        detailed = viewer.kind === 'apiKey' && ROLES_WITH_DETAILS.has(viewer.role);
+        detailed = hasRole(viewer, 'operator');
       } catch (error) {
         // Keys live in the database: while it is unreachable, answer without details rather
         // than fail the endpoint load balancers depend on.
@@ -30,8 +30,7 @@ export function registerHealthRoutes(
             'health: cannot check the API key',
           );
         } else {
-          const body = { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] };
-          return reply.code(401).send(body);
+          return reply.code(401).send(errorBody('UNAUTHENTICATED', error.message));
         }
       }
     }

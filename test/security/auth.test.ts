@@ -279,6 +279,42 @@ describe('authorization', () => {
       (e: { code?: number }) => e,
     );
     expect(closed).toMatchObject({ code: 4403 });
+
+    // A key revoked while its connection is open is refused from the next operation on.
+    const { key: live, prefix: livePrefix } = await createKeyWithCli(
+      t.config,
+      'reader',
+      'revoked while connected',
+    );
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false, // one connection stays open across both operations
+      connectionParams: { apiKey: live },
+    });
+    const once = () =>
+      new Promise<unknown>((resolve) => {
+        let value: unknown;
+        client.subscribe(
+          { query: '{ viewer { role } }' },
+          { next: (v) => (value = v), error: (e) => resolve(e), complete: () => resolve(value) },
+        );
+      });
+    try {
+      expect(await once()).toEqual({ data: { viewer: { role: 'READER' } } });
+      await runApiKeyCommand(
+        t.config,
+        new LogCapture('warn').logger,
+        ['revoke', livePrefix],
+        () => {},
+        () => {},
+      );
+      const refused = (await once()) as { extensions?: { code?: string } }[];
+      expect(refused[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('the CLI lists keys without showing them and rejects bad arguments', async () => {

@@ -26,3 +26,8 @@ export const authChecker: AuthChecker<GraphQLContext> = ({ context }, roles) => 
   );
   return RANK[viewer.role] >= needed;
 };
+
+/** Whether the caller holds an API key with `role` or a higher one (reader < operator < admin). */
+export function hasRole(viewer: GraphQLContext['viewer'], role: ApiKeyRole): boolean {
+  return viewer.kind === 'apiKey' && RANK[viewer.role] >= RANK[role];
+}
