@@ -60,7 +60,7 @@ export class HarvestJobNode {
   })
   stage!: string | null;
 
-  @Field(() => Int, { description: 'Attempts made so far (at most 3).' })
+  @Field(() => Int, { description: 'Attempts made so far (at most HARVEST_ATTEMPTS, 3 by default).' })
   attempts!: number;
 
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed, when it did.' })

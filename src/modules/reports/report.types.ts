@@ -127,7 +127,7 @@ export class Report {
   @Field(() => Float, {
     nullable: true,
     description:
-      'Share (0-100) of ranked developers of the same country this one is ahead of; null until ranked.',
+      "Share of the country's ranked developers at or below this rank, in percent (100: first); null until ranked.",
   })
   percentileInCountry!: number | null;
 }

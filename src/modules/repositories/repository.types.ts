@@ -49,7 +49,8 @@ export class RepositoryNode extends Node {
   forkCount!: number;
 
   @Field(() => Int, {
-    description: 'Open issues (and pull requests, as GitHub counts them on the REST API).',
+    description:
+      "Open issues. Harvested with a token: issues only; without one, GitHub's REST count, which includes open pull requests.",
   })
   openIssueCount!: number;
 

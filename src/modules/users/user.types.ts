@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Connection } from '../../graphql/pagination';
 import { HarvestJobNode } from '../harvest/harvest.types';
@@ -42,7 +42,10 @@ export class UserNode extends Node {
   /** GitHub's count of public repositories (used by the report). */
   publicRepos!: number;
 
-  @Field(() => Int, { nullable: true, description: "GitHub's numeric id (databaseId in GitHub's API)." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "GitHub's numeric id (databaseId in GitHub's API; may exceed 32 bits).",
+  })
   githubId!: number | null;
 
   @Field(() => String, { description: 'The login, as GitHub spells it now.' })
