@@ -213,6 +213,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         });
         url = await http.listen();
       }
+      // Workers resolve locations for every harvest: build the index now, not in the first job.
+      if (role === 'worker' || role === 'all') locations.warmUp();
       // harvest: the worker role cleans the harvest queue (QUEUE_CLEANUP_*) and processes harvests.
       if (role === 'worker' || role === 'all') await harvest.startWorker();
       // rankings: the worker role registers the schedule and runs rankings and country harvests.

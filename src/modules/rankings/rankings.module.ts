@@ -11,7 +11,7 @@ import type { ReportRankingSource } from '../reports/report-ranking-source';
 import { LocationCountryDirectory } from './country-directory';
 import { CountryHarvestJobs } from './country-harvest.jobs';
 import { CountryHarvestService } from './country-harvest.service';
-import { type LocationResolver, packageLocationDataSource } from './location';
+import type { LocationResolver } from './location';
 import { RankingEntriesService } from './ranking-entries.service';
 import { type RankingRunHooks, RankingRunService } from './ranking-run.service';
 import { RankingJobs } from './rankings.jobs';
@@ -52,9 +52,8 @@ export function createRankingsModule(options: RankingsModuleOptions): RankingsMo
   const { config, logger } = options;
   const log = logger.child({ component: 'rankings' });
   const fork = () => options.em.fork() as EntityManager;
-  const directory = new LocationCountryDirectory(options.locations, () =>
-    packageLocationDataSource().loadPlaces(),
-  );
+  // The resolver's own place data: the 32 MB city list is parsed once per process.
+  const directory = new LocationCountryDirectory(options.locations, () => options.locations.placeData());
   const runs = new RankingRunService(config.rankings, log, options.runHooks);
   const queries = new RankingsQueryService(options.cache, directory);
   const userRankings = new UserRankingService(queries, directory);

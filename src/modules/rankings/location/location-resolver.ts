@@ -10,6 +10,7 @@ import type {
   CountryInfo,
   LocationDataSource,
   LocationMatch,
+  PlaceData,
 } from './location.types';
 
 /** GitHub caps `location` well below this; longer input is cut so one odd value cannot cost much. */
@@ -73,6 +74,7 @@ function buildCountryTables(data: CountryData): CountryTables {
 export class LocationResolver {
   private countries: CountryTables | undefined;
   private index: LocationIndex | undefined;
+  private places: PlaceData | undefined;
   private readonly options: DecisionOptions;
   private readonly cacheSize: number;
   /**
@@ -159,8 +161,14 @@ export class LocationResolver {
     return this.countries;
   }
 
+  /** The place data behind the index, loaded once: the country directory reads its largest cities. */
+  placeData(): PlaceData {
+    this.places ??= this.source.loadPlaces();
+    return this.places;
+  }
+
   private placeIndex(): LocationIndex {
-    this.index ??= buildLocationIndex(this.countryTables().data, this.source.loadPlaces());
+    this.index ??= buildLocationIndex(this.countryTables().data, this.placeData());
     return this.index;
   }
 }
