@@ -120,6 +120,12 @@ describe('rankings over GraphQL', () => {
     }
     const harvest = await t.execute(HarvestCountryDocument, { country: 'Atlantis' }, admin);
     expect(harvest.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const global = await t.execute(RankingsDocument, { first: 1 });
+    const crossed = await t.execute(RankingsDocument, {
+      country: 'DE',
+      after: global.data!.rankings.pageInfo.endCursor,
+    });
+    expect(crossed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const big = await t.execute(RankingsDocument, { first: 101 });
     expect(big.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { DomainError } from '../../graphql/errors';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination';
 import { cachedLoader, type Loaders } from '../loaders';
 import type { Cache } from '../../platform/cache/cache';
@@ -52,6 +53,15 @@ const CURRENT_TTL_MS = 60_000;
 export const CURRENT_RUNS_CACHE_KEY = 'rankings:v1:current';
 
 const num = (v: unknown): number => Number(v);
+
+/** `[scope, rank, userId]` of a cursor from this ranking, or BAD_USER_INPUT. */
+function rankingCursorPosition(values: readonly (string | number | null)[], scope: string): [number, number] {
+  const [cursorScope, rank, userId] = values;
+  if (cursorScope !== scope || !Number.isInteger(rank) || !Number.isInteger(userId)) {
+    throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this ranking', { argument: 'after' });
+  }
+  return [rank as number, userId as number];
+}
 /** A bigint[] parameter as a PostgreSQL array literal (knex would expand a JS array into a list). */
 const pgArray = (ids: readonly number[]): string => `{${ids.map((id) => Math.trunc(id)).join(',')}}`;
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -104,8 +114,12 @@ export class RankingsQueryService {
   ): Promise<RankingPage> {
     const size = pageSize(args.first);
     const code = args.country == null ? null : requireCountry(this.countries, args.country);
-    const [afterRank, afterUser] = args.after ? (decodeCursor(args.after, 2) as number[]) : [0, 0];
-    const cursorOf = (row: RankingRow) => encodeCursor([row.rank, row.userId]);
+    // Cursors carry their ranking (global `*` or a country code): one from another list is refused.
+    const scope = code ?? '*';
+    const [afterRank, afterUser] = args.after
+      ? rankingCursorPosition(decodeCursor(args.after, 3), scope)
+      : [0, 0];
+    const cursorOf = (row: RankingRow) => encodeCursor([scope, row.rank, row.userId]);
     const runs = await this.currentRuns(em);
     if (!runs) return { rows: [], size, totalCount: 0, hasPrevious: false, cursorOf };
     const key = ['rankings:v1:page', runs.id, code ?? '*', afterRank, afterUser, size].join(':');
