@@ -107,6 +107,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? 'running in embedded mode (development only): data and jobs of this process only'
       : 'running against external PostgreSQL and Valkey',
   );
+  if (config.env === 'production' && config.http.trustProxyHops === 0) {
+    // Behind a load balancer every client would share its address: one anonymous rate-limit budget.
+    logger.warn('TRUST_PROXY_HOPS is 0: set it to the number of proxies in front (1 behind an ALB)');
+  }
 
   // --- harvest: token pool + GitHub client (ETags in the shared cache), HarvestService (requests,
   // dedup, negative cache), the harvest job processor (started by the worker role) and its resolver.
