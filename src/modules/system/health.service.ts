@@ -41,6 +41,8 @@ const MAX_MESSAGE = 200;
 
 export class HealthService {
   private readonly startedAt = Date.now();
+  /** The run in progress: concurrent callers (load balancers, a flood) share it instead of each pinging everything. */
+  private inflight: Promise<HealthReport> | undefined;
 
   constructor(
     private readonly checks: readonly HealthCheck[],
@@ -48,7 +50,12 @@ export class HealthService {
     private readonly version: string,
   ) {}
 
-  async report(): Promise<HealthReport> {
+  report(): Promise<HealthReport> {
+    this.inflight ??= this.runAll().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private async runAll(): Promise<HealthReport> {
     const components = await Promise.all(this.checks.map((check) => this.run(check)));
     return {
       status: overallStatus(components),
