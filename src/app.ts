@@ -36,15 +36,12 @@ import { MemoryQueueDriver } from './platform/queue/memory-driver';
 import { createRateLimitStore, type RateLimitStore } from './platform/rate-limit/rate-limit-store';
 import { closeRedis, createRedisFactory, type RedisClient } from './platform/redis/redis-factory';
 import type { SecretStore } from './platform/secrets/secret-store';
-// harvest
 import { createHarvestModule } from './modules/harvest/harvest.module';
 import { HarvestResolver } from './modules/harvest/harvest.resolver';
 import { createLocationResolver } from './modules/rankings/location';
 import type { RetryPolicy } from './platform/github/github-request-hook';
-// insights (read API)
 import type { HarvestRequests } from './modules/harvest/harvest-requests';
 import { insightsResolvers } from './modules/users/insights.wiring';
-// rankings
 import { createRankingsModule } from './modules/rankings/rankings.module';
 import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
 
