@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '../../src/platform/github/github-request-hook';
 import { Redis } from 'ioredis';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ENTITIES } from '../../src/modules/entities';
@@ -27,7 +28,10 @@ export interface HarvestKit {
   close(): Promise<void>;
 }
 
-export async function startHarvestKit(env: Record<string, string> = {}): Promise<HarvestKit> {
+export async function startHarvestKit(
+  env: Record<string, string> = {},
+  githubRetry: Partial<RetryPolicy> = {},
+): Promise<HarvestKit> {
   const fake = await startFakeGitHub();
   const t = await startTestApp({
     role: 'all',
@@ -39,7 +43,7 @@ export async function startHarvestKit(env: Record<string, string> = {}): Promise
       RATE_LIMIT_ENABLED: 'false',
       ...env,
     },
-    overrides: { githubRetry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } },
+    overrides: { githubRetry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, ...githubRetry } },
   });
   const db = await openDatabase(t.config, ENTITIES, createLogger('silent'));
   const subscriber = new Redis({ host: SHARED_REDIS.host, port: SHARED_REDIS.port, lazyConnect: true });

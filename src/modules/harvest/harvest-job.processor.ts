@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../platform/logging/logger';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
-import type { RunningJob } from '../../platform/queue/job-queue';
+import { GitHubRateLimitedError } from '../../platform/github/github-errors';
+import { RetryLaterError, type RunningJob } from '../../platform/queue/job-queue';
 import { statusOf } from './harvest-rest';
 import { HarvestJob } from './harvest-job.entity';
 import { HARVEST_PROGRESS, type HarvestJobData, toHarvestState } from './harvest.service';
@@ -40,6 +41,9 @@ function describe(error: unknown): string {
  * nothing: before the last attempt the record goes back to `queued` with the error and the queue
  * retries after its backoff; on the last attempt (or a permanent 4xx) it ends `failed`.
  */
+/** Past GitHub's reset time before trying again (clocks differ a little). */
+const RATE_LIMIT_MARGIN_MS = 2_000;
+
 export class HarvestJobProcessor {
   constructor(private readonly options: HarvestJobProcessorOptions) {}
 
@@ -97,6 +101,22 @@ export class HarvestJobProcessor {
       log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
+      if (error instanceof GitHubRateLimitedError) {
+        // Every token is spent: wait for the reset instead of burning the attempts on it.
+        Object.assign(record, {
+          status: 'queued',
+          stage: 'waiting for GitHub rate limit',
+          error: describe(error),
+        });
+        await this.save(em, record).catch((e: Error) =>
+          log.error({ error: e.message }, 'harvest record not saved'),
+        );
+        log.warn(
+          { resetAt: new Date(error.resetAt).toISOString() },
+          'harvest waits for the GitHub rate limit',
+        );
+        throw new RetryLaterError(error.resetAt + RATE_LIMIT_MARGIN_MS, error.message);
+      }
       const permanent = isPermanent(error);
       const final = last || permanent;
       Object.assign(record, {

@@ -1,4 +1,4 @@
-import { type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Logger } from '../logging/logger';
 import { closeRedis, type RedisClient, type RedisFactory } from '../redis/redis-factory';
 import {
@@ -9,6 +9,7 @@ import {
   type JobOptions,
   type JobState,
   type QueueDriver,
+  RetryLaterError,
 } from './job-queue';
 
 /** Finished jobs are kept for inspection (`harvestJob(id)`), bounded in age and number. */
@@ -80,14 +81,22 @@ export class BullMqDriver implements QueueDriver {
     this.workerConnection ??= this.factory.create('worker');
     const worker = new Worker<T>(
       queue,
-      (job) =>
-        handler({
-          id: job.id!,
-          name: job.name,
-          data: job.data,
-          attemptsMade: job.attemptsMade,
-          updateProgress: (progress) => job.updateProgress(progress),
-        }),
+      async (job, token) => {
+        try {
+          return await handler({
+            id: job.id!,
+            name: job.name,
+            data: job.data,
+            attemptsMade: job.attemptsMade,
+            updateProgress: (progress) => job.updateProgress(progress),
+          });
+        } catch (error) {
+          if (!(error instanceof RetryLaterError)) throw error;
+          // Back to delayed until then; BullMQ counts no attempt for a DelayedError.
+          await job.moveToDelayed(error.untilMs, token);
+          throw new DelayedError(error.message);
+        }
+      },
       { connection: this.workerConnection, prefix: this.prefix, concurrency: options.concurrency },
     );
     worker.on('failed', (job, error) =>

@@ -74,3 +74,17 @@ export interface QueueDriver {
   /** Stops taking jobs, waits for running ones to finish, then disconnects. */
   close(): Promise<void>;
 }
+
+/**
+ * Thrown by a handler to put its job back until `untilMs` (epoch ms) without spending an attempt:
+ * the job waits on an outside limit (GitHub's rate limit) rather than failing on it.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly untilMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}

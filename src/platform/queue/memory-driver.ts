@@ -8,6 +8,7 @@ import {
   type JobOptions,
   type JobState,
   type QueueDriver,
+  RetryLaterError,
 } from './job-queue';
 
 interface MemoryJob {
@@ -197,6 +198,12 @@ export class MemoryQueueDriver implements QueueDriver {
       job.attemptsMade++;
       this.finish(queueName, job, 'completed', undefined);
     } catch (error) {
+      if (error instanceof RetryLaterError) {
+        // Waits for an outside limit: back to delayed until then, no attempt spent.
+        job.state = 'delayed';
+        this.later(Math.max(0, error.untilMs - Date.now()), () => this.enqueue(queueName, job));
+        return;
+      }
       job.attemptsMade++;
       const message = error instanceof Error ? error.message : String(error);
       if (job.attemptsMade < (job.options.attempts ?? 1) && !this.closed) {
