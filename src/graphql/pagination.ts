@@ -78,9 +78,10 @@ export function encodeCursor(values: readonly (string | number | null)[]): strin
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
+const invalid = () =>
+  new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
+
 export function decodeCursor(cursor: string, arity: number): (string | number | null)[] {
-  const invalid = () =>
-    new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let values: unknown;
   try {
@@ -119,4 +120,25 @@ export function toConnection<T>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/** Cursor value checks for `decodeTaggedCursor`. */
+export const isCursorInt = (v: unknown): v is number => Number.isSafeInteger(v);
+export const isCursorTime = (v: unknown): v is string =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/**
+ * The values of a cursor made by `encodeCursor([tag, ...values])`: a cursor of another list (or
+ * ordering, or country) has another tag, and one whose values fail `valid` was forged; both are
+ * BAD_USER_INPUT rather than a wrong page or a database error.
+ */
+export function decodeTaggedCursor(
+  cursor: string,
+  tag: string,
+  arity: number,
+  valid: (values: readonly (string | number | null)[]) => boolean,
+): (string | number | null)[] {
+  const [cursorTag, ...values] = decodeCursor(cursor, arity + 1);
+  if (cursorTag !== tag || !valid(values)) throw invalid();
+  return values;
 }

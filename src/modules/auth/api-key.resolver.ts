@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../graphql/pagination';
-import { apiKeyCursorPosition, type ApiKeyService } from './api-key.service';
+import { encodeCursor, pageSize, toConnection } from '../../graphql/pagination';
+import { API_KEY_CURSOR_TAG, apiKeyCursorPosition, type ApiKeyService } from './api-key.service';
 import {
   ApiKeyConnection,
   ApiKeyNode,
@@ -39,13 +39,13 @@ export class ApiKeyResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ): Promise<InstanceType<typeof ApiKeyConnection>> {
     const size = pageSize(first);
-    const position = after ? apiKeyCursorPosition(decodeCursor(after, 2)) : undefined;
+    const position = after ? apiKeyCursorPosition(after) : undefined;
     const rows = await this.keys.list(em, { limit: size + 1, ...position });
     const now = this.now();
     const nodes = rows.map((row) => ApiKeyNode.from(row, now));
     const total = await this.keys.count(em);
     return toConnection(nodes, size, total, after !== undefined && after !== null, (n) =>
-      encodeCursor([n.createdAt.toISOString(), n.id]),
+      encodeCursor([API_KEY_CURSOR_TAG, n.createdAt.toISOString(), n.id]),
     );
   }
 

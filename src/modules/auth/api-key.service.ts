@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../graphql/errors';
+import { isUuid } from '../../graphql/identifiers';
+import { decodeTaggedCursor, isCursorTime } from '../../graphql/pagination';
 import { ApiKey, type ApiKeyRole } from './api-key.entity';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -101,8 +103,7 @@ export class ApiKeyService {
 
   /** Revokes by id or by prefix (`gia_xxxxxxxx`); revoking twice keeps the first time. */
   async revoke(em: EntityManager, idOrPrefix: string): Promise<ApiKey> {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix);
-    const apiKey = await em.findOne(ApiKey, isUuid ? { id: idOrPrefix } : { prefix: idOrPrefix });
+    const apiKey = await em.findOne(ApiKey, isUuid(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix });
     if (!apiKey) throw new DomainError('NOT_FOUND', 'No API key with that id or prefix');
     apiKey.revokedAt ??= this.now();
     await em.flush();
@@ -130,21 +131,15 @@ export function keyStatus(apiKey: ApiKey, now: Date): 'active' | 'revoked' | 'ex
   return 'active';
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Where an `apiKeys` cursor points; a cursor that is not one of that list's is BAD_USER_INPUT. */
-export function apiKeyCursorPosition(values: readonly (string | number | null)[]): {
-  afterCreatedAt: Date;
-  afterId: string;
-} {
-  const [createdAt, id] = values;
-  if (
-    typeof createdAt !== 'string' ||
-    Number.isNaN(Date.parse(createdAt)) ||
-    typeof id !== 'string' ||
-    !UUID.test(id)
-  ) {
-    throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
-  }
+/** Where an `apiKeys` cursor (`['K', createdAt, id]`) points; anything else is BAD_USER_INPUT. */
+export function apiKeyCursorPosition(cursor: string): { afterCreatedAt: Date; afterId: string } {
+  const [createdAt, id] = decodeTaggedCursor(
+    cursor,
+    API_KEY_CURSOR_TAG,
+    2,
+    ([c, i]) => isCursorTime(c) && isUuid(i),
+  ) as [string, string];
   return { afterCreatedAt: new Date(createdAt), afterId: id };
 }
+
+export const API_KEY_CURSOR_TAG = 'K';

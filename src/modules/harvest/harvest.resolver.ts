@@ -1,10 +1,9 @@
+import { isUuid } from '../../graphql/identifiers';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { DomainError } from '../../graphql/errors';
 import type { HarvestService } from './harvest.service';
 import { HarvestJobNode } from './harvest.types';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Resolver()
 export class HarvestResolver {
@@ -31,7 +30,7 @@ export class HarvestResolver {
     @Arg('id', () => ID, { description: 'The job id refreshUser (or a user harvest state) returned.' })
     id: string,
   ): Promise<HarvestJobNode | null> {
-    if (!UUID.test(id))
+    if (!isUuid(id))
       throw new DomainError('BAD_USER_INPUT', 'id must be a harvest job id', { argument: 'id' });
     const state = await this.harvests.byId(em, id);
     return state ? HarvestJobNode.from(state) : null;

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { DomainError } from '../../graphql/errors';
-import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination';
+import { decodeTaggedCursor, encodeCursor, isCursorInt, pageSize } from '../../graphql/pagination';
 import { cachedLoader, type Loaders } from '../loaders';
 import type { Cache } from '../../platform/cache/cache';
 import { requireCountry, type CountryDirectory } from './country-directory';
@@ -54,14 +53,6 @@ export const CURRENT_RUNS_CACHE_KEY = 'rankings:v1:current';
 
 const num = (v: unknown): number => Number(v);
 
-/** `[scope, rank, userId]` of a cursor from this ranking, or BAD_USER_INPUT. */
-function rankingCursorPosition(values: readonly (string | number | null)[], scope: string): [number, number] {
-  const [cursorScope, rank, userId] = values;
-  if (cursorScope !== scope || !Number.isInteger(rank) || !Number.isInteger(userId)) {
-    throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this ranking', { argument: 'after' });
-  }
-  return [rank as number, userId as number];
-}
 /** A bigint[] parameter as a PostgreSQL array literal (knex would expand a JS array into a list). */
 const pgArray = (ids: readonly number[]): string => `{${ids.map((id) => Math.trunc(id)).join(',')}}`;
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -117,7 +108,7 @@ export class RankingsQueryService {
     // Cursors carry their ranking (global `*` or a country code): one from another list is refused.
     const scope = code ?? '*';
     const [afterRank, afterUser] = args.after
-      ? rankingCursorPosition(decodeCursor(args.after, 3), scope)
+      ? (decodeTaggedCursor(args.after, scope, 2, (v) => v.every(isCursorInt)) as number[])
       : [0, 0];
     const cursorOf = (row: RankingRow) => encodeCursor([scope, row.rank, row.userId]);
     const runs = await this.currentRuns(em);

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError } from '../../graphql/errors';
 import {
   type ConnectionShape,
-  decodeCursor,
+  decodeTaggedCursor,
   encodeCursor,
+  isCursorInt,
+  isCursorTime,
   pageSize,
   toConnection,
 } from '../../graphql/pagination';
@@ -23,7 +24,6 @@ interface Ordering {
   readonly valid: (values: readonly unknown[]) => boolean;
 }
 
-const isInt = (v: unknown) => Number.isSafeInteger(v);
 const UPDATED = `coalesce(o.github_updated_at, 'epoch'::timestamptz)`;
 
 const ORDERINGS: Record<RepositoryOrderField, Ordering> = {
@@ -32,28 +32,28 @@ const ORDERINGS: Record<RepositoryOrderField, Ordering> = {
     orderBy: 'o.stargazer_count desc, o.id desc',
     after: '(o.stargazer_count, o.id) < (?, ?)',
     values: (r) => [Number(r.stargazer_count), Number(r.id)],
-    valid: ([s, id]) => isInt(s) && isInt(id),
+    valid: ([s, id]) => isCursorInt(s) && isCursorInt(id),
   },
   FORKS: {
     tag: 'F',
     orderBy: 'o.fork_count desc, o.id desc',
     after: '(o.fork_count, o.id) < (?, ?)',
     values: (r) => [Number(r.fork_count), Number(r.id)],
-    valid: ([f, id]) => isInt(f) && isInt(id),
+    valid: ([f, id]) => isCursorInt(f) && isCursorInt(id),
   },
   UPDATED: {
     tag: 'U',
     orderBy: `${UPDATED} desc, o.id desc`,
     after: `(${UPDATED}, o.id) < (?::timestamptz, ?)`,
     values: (r) => [new Date((r.github_updated_at as Date | null) ?? 0).toISOString(), Number(r.id)],
-    valid: ([u, id]) => typeof u === 'string' && !Number.isNaN(Date.parse(u)) && isInt(id),
+    valid: ([u, id]) => isCursorTime(u) && isCursorInt(id),
   },
   NAME: {
     tag: 'N',
     orderBy: 'lower(o.name) asc, o.id asc',
     after: '(lower(o.name), o.id) > (?, ?)',
     values: (r) => [String(r.name).toLowerCase(), Number(r.id)],
-    valid: ([n, id]) => typeof n === 'string' && isInt(id),
+    valid: ([n, id]) => typeof n === 'string' && isCursorInt(id),
   },
 };
 
@@ -95,7 +95,9 @@ export class RepositoryPagesService {
       harvestedAt: user.harvestedAt,
       size: pageSize(args.first),
       orderBy: args.orderBy,
-      after: args.after ? this.cursorValues(ordering, args.after) : null,
+      after: args.after
+        ? (decodeTaggedCursor(args.after, ordering.tag, 2, ordering.valid) as (string | number)[])
+        : null,
     };
     const loader = loaders.batches.get('repositoryPages', () =>
       cachedLoader<PageKey, RepositoryPage>({
@@ -108,13 +110,6 @@ export class RepositoryPagesService {
       }),
     );
     return loader.load(key);
-  }
-
-  private cursorValues(ordering: Ordering, after: string): (string | number)[] {
-    const [tag, ...values] = decodeCursor(after, 3);
-    if (tag !== ordering.tag || !ordering.valid(values))
-      throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
-    return values as (string | number)[];
   }
 
   /** One query for a group of developers sharing size, ordering and cursor. */

@@ -2,8 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../graphql/errors';
 import {
   type ConnectionShape,
-  decodeCursor,
+  decodeTaggedCursor,
   encodeCursor,
+  isCursorInt,
+  isCursorTime,
   pageSize,
   toConnection,
 } from '../../graphql/pagination';
@@ -25,9 +27,6 @@ interface Ordering {
   readonly valid: (values: readonly unknown[]) => boolean;
 }
 
-const isInt = (v: unknown) => Number.isSafeInteger(v);
-const isTime = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-
 /** Each ordering is served by an index: (followers, id), (harvested_at, id), unique login_key. */
 const ORDERINGS: Record<UserOrderField, Ordering> = {
   FOLLOWERS: {
@@ -36,7 +35,7 @@ const ORDERINGS: Record<UserOrderField, Ordering> = {
     orderBy: 'u.followers desc, u.id desc',
     after: '(u.followers, u.id) < (?, ?)',
     values: (u) => [u.followers, u.id],
-    valid: ([f, id]) => isInt(f) && isInt(id),
+    valid: ([f, id]) => isCursorInt(f) && isCursorInt(id),
   },
   RECENTLY_HARVESTED: {
     tag: 'H',
@@ -44,7 +43,7 @@ const ORDERINGS: Record<UserOrderField, Ordering> = {
     orderBy: 'u.harvested_at desc, u.id desc',
     after: '(u.harvested_at, u.id) < (?::timestamptz, ?)',
     values: (u) => [u.harvestedAt!.toISOString(), u.id],
-    valid: ([h, id]) => isTime(h) && isInt(id),
+    valid: ([h, id]) => isCursorTime(h) && isCursorInt(id),
   },
   LOGIN: {
     tag: 'L',
@@ -98,13 +97,8 @@ export class UserDirectoryService {
     const pageWhere = [filter];
     const pageParams = [...params];
     if (args.after) {
-      const [tag, ...values] = decodeCursor(args.after, ordering.arity + 1);
-      if (tag !== ordering.tag || !ordering.valid(values))
-        throw new DomainError('BAD_USER_INPUT', 'after is not a cursor from this list', {
-          argument: 'after',
-        });
       pageWhere.push(ordering.after);
-      pageParams.push(...values);
+      pageParams.push(...decodeTaggedCursor(args.after, ordering.tag, ordering.arity, ordering.valid));
     }
     const [rows, counted] = await Promise.all([
       em.execute<Record<string, unknown>[]>(
