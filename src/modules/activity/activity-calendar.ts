@@ -41,10 +41,11 @@ export interface ActivitySummary {
   readonly longestStreak: Streak;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
-export function toDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
+/** The UTC calendar day (`YYYY-MM-DD`) of a moment: a Date, epoch ms or an ISO timestamp. */
+export function toDay(moment: Date | number | string): string {
+  return new Date(moment).toISOString().slice(0, 10);
 }
 
 export function addDays(day: string, days: number): string {

@@ -82,12 +82,6 @@ export type HarvestOutcome =
 /** Called as the harvest moves on: percent 0-100 and the stage name. */
 export type ProgressReporter = (progress: number, stage: string) => Promise<void>;
 
-export const DAY_MS = 86_400_000;
-
-export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 export function dateOrNull(value: string | null | undefined): Date | null {
   return value ? new Date(value) : null;
 }

@@ -1,5 +1,6 @@
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
-import { DAY_MS, DayTally, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
+import { DAY_MS, toDay } from '../activity/activity-calendar';
+import { DayTally, type HarvestedActivity, type HarvestedDay } from './harvest-data';
 import { statusOf } from './harvest-rest';
 
 /** GitHub keeps public events for 90 days and lists at most 300 of them. */
@@ -53,13 +54,13 @@ export async function fetchEventActivity(
     undefined,
   );
   const firstDay =
-    capped && oldest ? dayOf(Date.parse(oldest) + DAY_MS) : dayOf(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
-  const lastDay = dayOf(nowMs);
+    capped && oldest ? toDay(Date.parse(oldest) + DAY_MS) : toDay(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
+  const lastDay = toDay(nowMs);
   const tally = new DayTally();
   const day = (date: string): HarvestedDay => tally.day(date);
   for (const event of events) {
     if (!event.created_at) continue;
-    const date = new Date(event.created_at).toISOString().slice(0, 10);
+    const date = toDay(event.created_at);
     const action = event.payload?.action;
     switch (event.type) {
       case 'PushEvent':

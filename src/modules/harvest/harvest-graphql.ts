@@ -1,5 +1,6 @@
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
-import { DAY_MS, DayTally, dayOf, type HarvestedActivity, type HarvestedDay } from './harvest-data';
+import { DAY_MS, toDay } from '../activity/activity-calendar';
+import { DayTally, type HarvestedActivity, type HarvestedDay } from './harvest-data';
 
 /**
  * The GraphQL half of a harvest (authenticated only; GitHub refuses GraphQL without a token).
@@ -211,8 +212,6 @@ function oneYearBefore(ms: number): number {
   return d.getTime();
 }
 
-const utcDay = (timestamp: string): string => new Date(timestamp).toISOString().slice(0, 10);
-
 /**
  * A year of contributions up to `nowMs`, per UTC day: commits (from
  * `commitContributionsByRepository`, exact counts), pull requests and issues opened, and
@@ -234,8 +233,8 @@ export async function fetchContributions(
   );
   const collection = answer.user?.contributionsCollection;
   // `from` falls inside its day, which GitHub counts only in part: the window's first whole day follows it.
-  const firstDay = dayOf(Date.parse(from) + DAY_MS);
-  const lastDay = dayOf(nowMs);
+  const firstDay = toDay(Date.parse(from) + DAY_MS);
+  const lastDay = toDay(nowMs);
   if (!collection) return { source: 'graphql', firstDay, lastDay, days: [] };
 
   const items = async (kind: ItemKind): Promise<string[]> => {
@@ -268,18 +267,18 @@ export async function fetchContributions(
 
   const tally = new DayTally();
   const day = (date: string): HarvestedDay => tally.day(date);
-  for (const at of await items('pullRequestContributions')) day(utcDay(at)).pullRequests++;
-  for (const at of await items('issueContributions')) day(utcDay(at)).issuesOpened++;
-  for (const at of await items('pullRequestReviewContributions')) day(utcDay(at)).reviews++;
+  for (const at of await items('pullRequestContributions')) day(toDay(at)).pullRequests++;
+  for (const at of await items('issueContributions')) day(toDay(at)).issuesOpened++;
+  for (const at of await items('pullRequestReviewContributions')) day(toDay(at)).reviews++;
 
   const byRepository = collection.commitContributionsByRepository;
   if (byRepository.length < 100) {
     for (const entry of byRepository)
-      for (const node of await commitNodes(entry)) day(utcDay(node.occurredAt)).commits += node.commitCount;
+      for (const node of await commitNodes(entry)) day(toDay(node.occurredAt)).commits += node.commitCount;
   } else {
     const created = new Map<string, number>();
     for (const at of await items('repositoryContributions'))
-      created.set(utcDay(at), (created.get(utcDay(at)) ?? 0) + 1);
+      created.set(toDay(at), (created.get(toDay(at)) ?? 0) + 1);
     for (const week of collection.contributionCalendar.weeks) {
       for (const { date, contributionCount } of week.contributionDays) {
         const known = tally.peek(date);
