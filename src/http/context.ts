@@ -37,6 +37,9 @@ export function createContextFactory(
       const viewer = await resolveViewer(keys, em, request.headers.authorization, request.ip);
       return build(em, viewer, request.id, signal);
     },
+    viewerForHttp(request) {
+      return resolveViewer(keys, fork(), request.headers.authorization, request.ip);
+    },
     async viewerForSocket(request, connectionParams) {
       return resolveViewer(
         keys,

@@ -32,6 +32,9 @@ const contextFactory: ContextFactory = {
       signal,
     } as unknown as GraphQLContext;
   },
+  async viewerForHttp(request) {
+    return anonymousViewer(request.ip);
+  },
   async viewerForSocket(request) {
     return anonymousViewer(request.socket.remoteAddress ?? 'unknown');
   },
