@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildAppSchema, printAppSchema } from '../src/graphql/schema';
 import { SCHEMA_FILE } from '../src/graphql/schema-file';
-import { authChecker } from '../src/modules/auth/auth-checker';
+import { authChecker } from '../src/graphql/auth-checker';
 import { RESOLVERS } from '../src/modules/resolvers';
 import { createMemoryPubSub } from '../src/platform/pubsub/pubsub';
 import { createLogger } from '../src/platform/logging/logger';

@@ -8,7 +8,7 @@ import { createContextFactory } from './http/context';
 import { createHttpServer, type HttpServer } from './http/server';
 import { ApiKeyResolver } from './modules/auth/api-key.resolver';
 import { ApiKeyService } from './modules/auth/api-key.service';
-import { authChecker } from './modules/auth/auth-checker';
+import { authChecker } from './graphql/auth-checker';
 import { ENTITIES } from './modules/entities';
 import { RESOLVERS } from './modules/resolvers';
 import {

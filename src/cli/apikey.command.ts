@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
-import { DomainError } from '../graphql/errors';
+import { DomainError } from '../core/errors';
 import { API_KEY_ROLES, type ApiKeyRole } from '../modules/auth/api-key.entity';
 import { ApiKeyService, keyStatus } from '../modules/auth/api-key.service';
 import { ENTITIES } from '../modules/entities';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../modules/auth/viewer';
+import type { Viewer } from '../core/viewer';
 import type { Loaders } from '../modules/loaders';
 
 /**

@@ -1,37 +1,12 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { DomainError, type ErrorCode } from '../core/errors';
 
-/**
- * Every `extensions.code` a client can receive, with what it means. docs/errors.md mirrors this
- * list; clients branch on the code, never on the message.
- */
-export const ERROR_CODES = {
-  BAD_USER_INPUT: 'An argument is invalid; the message says which and why.',
-  NOT_FOUND: 'The requested object does not exist.',
-  UNAUTHENTICATED: 'The API key is missing where required, unknown, revoked or expired.',
-  FORBIDDEN: "The API key's role does not allow this field or mutation.",
-  RATE_LIMITED: 'Too many requests; retry after the time given in `extensions.retryAfterSeconds`.',
-  QUERY_TOO_COMPLEX: 'The query exceeds a depth, alias, directive, token or cost limit.',
-  GRAPHQL_PARSE_FAILED: 'The query is not valid GraphQL syntax.',
-  GRAPHQL_VALIDATION_FAILED: 'The query does not match the schema.',
-  BAD_REQUEST: 'The HTTP request is malformed (body, content type, variables).',
-  PAYLOAD_TOO_LARGE: 'The request body exceeds the size limit.',
-  UNSUPPORTED_MEDIA_TYPE: 'The request content type is not accepted (use application/json).',
-  PERSISTED_QUERY_NOT_FOUND: 'Automatic persisted query: send the full query with its hash.',
-  PERSISTED_QUERY_NOT_SUPPORTED: 'Persisted queries are disabled.',
-  OPERATION_RESOLUTION_FAILURE: 'The operation name does not match an operation in the document.',
-  SERVICE_UNAVAILABLE: 'A dependency the request needs is down; retry later.',
-  INTERNAL_SERVER_ERROR: 'An unexpected failure; it is logged with the request id (`x-request-id`).',
-} as const;
+export { ERROR_CODES, type ErrorCode } from '../core/errors';
 
-export type ErrorCode = keyof typeof ERROR_CODES;
-
-/** A failure a client caused or can act on. Its message is shown as written; write it for clients. */
-export class DomainError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
-    this.name = 'DomainError';
-  }
+/** The GraphQL error for a domain error raised outside a resolver (validation rules, plugins). */
+export function toGraphQLError(error: DomainError, nodes?: GraphQLError['nodes']): GraphQLError {
+  return new GraphQLError(error.message, { nodes, originalError: error, extensions: error.extensions });
 }
 
 /** Codes whose message graphql-js, Apollo or type-graphql write for clients; shown unchanged. */
@@ -84,12 +59,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (!isExpectedError(error, formatted.extensions?.code)) {
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
+  const domain = original instanceof DomainError ? original : undefined;
   const graphqlError = original instanceof GraphQLError ? original : undefined;
-  const { validationErrors, ...rest } = graphqlError?.extensions ?? {};
+  const { validationErrors, ...rest } = domain?.extensions ?? graphqlError?.extensions ?? {};
   const rawCode = String(formatted.extensions?.code);
   const code = CODE_ALIASES[rawCode] ?? rawCode;
   const extensions: Record<string, unknown> = { code };
-  if (graphqlError instanceof DomainError) Object.assign(extensions, rest);
+  if (domain) Object.assign(extensions, rest);
   if (Array.isArray(validationErrors))
     extensions.fields = fieldProblems(validationErrors as ValidationErrorLike[]);
   const message = Array.isArray(validationErrors)

@@ -1,14 +1,15 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Config, RateLimitConfig } from '../config/config';
-import type { Viewer } from '../modules/auth/viewer';
+import type { Viewer } from '../core/viewer';
 import type { Logger } from '../platform/logging/logger';
 import { addressGroup } from '../platform/rate-limit/client-address';
 import { rateLimitHeaders, retryAfterSeconds } from '../platform/rate-limit/rate-limit-headers';
 import type { RateLimitStore } from '../platform/rate-limit/rate-limit-store';
 import type { RateLimitDecision } from '../platform/rate-limit/rate-limiter';
 import type { GraphQLContext } from './context';
-import { DomainError } from './errors';
+import { DomainError, httpStatusOf } from '../core/errors';
+import { toGraphQLError } from './errors';
 import type { GraphqlGuards } from './guards';
 import { estimateCost } from './query-limits';
 
@@ -31,10 +32,10 @@ export function rateLimitSubject(
   return { identity: `ip:${addressGroup(viewer.ip)}`, limit: budgets.anonymous };
 }
 
-/** The outcome of asking for an operation's cost: a decision, or an error and the HTTP status for it. */
+/** The outcome of asking for an operation's cost: a decision, or the error refusing it. */
 type Admission =
   | { readonly decision: RateLimitDecision; readonly error?: undefined }
-  | { readonly decision?: RateLimitDecision; readonly error: DomainError; readonly status: number };
+  | { readonly decision?: RateLimitDecision; readonly error: DomainError };
 
 /**
  * Rate limits per API key and per client address, over HTTP and WebSocket alike: each operation
@@ -72,11 +73,11 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): Partial<Gr
   const admit = async (viewer: Viewer, cost: number): Promise<Admission> => {
     const { identity, limit } = rateLimitSubject(viewer, budgets);
     // Waiting cannot help an operation dearer than the whole budget: say so instead of "retry".
-    if (cost > limit) return { error: tooCostly(cost, limit, windowMs), status: 400 };
+    if (cost > limit) return { error: tooCostly(cost, limit, windowMs) };
     const decision = await limiter.consume(identity, cost, limit);
     if (decision.allowed) return { decision };
     logger.debug({ identity, cost, retryAfterMs: decision.retryAfterMs }, 'rate limited');
-    return { decision, error: refusal(decision, cost, windowMs), status: 429 };
+    return { decision, error: refusal(decision, cost, windowMs) };
   };
 
   return {
@@ -105,9 +106,9 @@ function httpPlugin(
           decision = admission.decision;
           if (!admission.error) return null;
           return {
-            http: { status: admission.status, headers: new HeaderMap() },
-            // A DomainError's own JSON is what formatError would show: message and extensions.
-            body: { kind: 'single', singleResult: { errors: [admission.error.toJSON()] } },
+            http: { status: httpStatusOf(admission.error.code), headers: new HeaderMap() },
+            // The error's JSON is what formatError would show: message and extensions.
+            body: { kind: 'single', singleResult: { errors: [toGraphQLError(admission.error).toJSON()] } },
           };
         },
         // Every response, including those that failed before an operation was known (charged 1).

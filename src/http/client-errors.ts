@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { DomainError, formatError } from '../graphql/errors';
+import { DomainError } from '../core/errors';
+import { formatError } from '../graphql/errors';
 
 export interface ClientErrorOptions {
   /** Keep graphql-js's "Did you mean ...?" hints (they reveal field and type names). */
@@ -22,7 +23,7 @@ const SUGGESTION = / ?Did you mean .+\?$/s;
  */
 function domainErrorIn(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
-  if (error instanceof GraphQLError && !error.path && error.originalError instanceof DomainError) {
+  if (error instanceof GraphQLError && error.originalError instanceof DomainError) {
     return error.originalError;
   }
   return undefined;
@@ -38,13 +39,7 @@ export function createClientErrorFormatter(options: ClientErrorOptions): ClientE
     const domain = domainErrorIn(error);
     let result: GraphQLFormattedError;
     if (domain) {
-      const { code, http: _http, ...rest } = domain.extensions;
-      const clean = new DomainError(
-        code as ConstructorParameters<typeof DomainError>[0],
-        domain.message,
-        rest,
-      );
-      result = formatError({ ...formatted, message: domain.message, extensions: { ...rest, code } }, clean);
+      result = formatError({ ...formatted, message: domain.message, extensions: domain.extensions }, domain);
     } else {
       result = formatError(formatted, error);
     }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { GraphQLContext } from '../graphql/context';
-import type { Viewer } from '../modules/auth/viewer';
+import type { Viewer } from '../core/viewer';
 
 /** Builds the per-request GraphQL context; the composition root supplies the implementation. */
 export interface ContextFactory {

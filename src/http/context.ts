@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { GraphQLContext } from '../graphql/context';
 import type { ApiKeyService } from '../modules/auth/api-key.service';
-import type { Viewer } from '../modules/auth/viewer';
+import type { Viewer } from '../core/viewer';
 import { credentialFromConnectionParams, resolveViewer } from '../modules/auth/viewer-resolver';
 import { createLoaders } from '../modules/loaders';
 import { clientIp } from './client-ip';

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, httpStatusOf } from '../core/errors';
 import type { Logger } from '../platform/logging/logger';
 
 export interface ErrorHandlerOptions {
@@ -44,7 +45,13 @@ export function registerErrorHandlers(
   logger: Logger,
   options: ErrorHandlerOptions,
 ): void {
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+  fastify.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    // A route's domain error: its code, and the status the code maps to (src/core/errors.ts).
+    if (error instanceof DomainError) {
+      return reply
+        .code(httpStatusOf(error.code))
+        .send({ errors: [{ message: error.message, extensions: error.extensions }] });
+    }
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLContext } from '../graphql/context';
-import { DomainError } from '../graphql/errors';
+import { DomainError } from '../core/errors';
+import { toGraphQLError } from '../graphql/errors';
 import { parseWithinTokenLimit } from '../graphql/query-limits';
 import type { ClientErrorFormatter } from './client-errors';
 
@@ -29,7 +30,7 @@ function requestUrl(request: FastifyRequest): URL | undefined {
 export function graphqlPrecheck(options: GraphqlPrecheckOptions) {
   const refuse = (reply: FastifyReply, status: number, error: DomainError) => {
     // The route's reply type is Apollo's string body, hence the serialization here.
-    const body = JSON.stringify({ errors: [options.formatError(error.toJSON(), error)] });
+    const body = JSON.stringify({ errors: [options.formatError(toGraphQLError(error).toJSON(), error)] });
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   };
   return async (request: FastifyRequest, reply: FastifyReply) => {

@@ -13,10 +13,11 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { DomainError } from '../graphql/errors';
+import { DomainError } from '../core/errors';
+import { toGraphQLError } from '../graphql/errors';
 import type { GraphqlGuards } from '../graphql/guards';
 import { parseWithinTokenLimit } from '../graphql/query-limits';
-import type { Viewer } from '../modules/auth/viewer';
+import type { Viewer } from '../core/viewer';
 import type { Logger } from '../platform/logging/logger';
 import type { ClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
@@ -107,14 +108,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
       },
       async onSubscribe(ctx, id, payload) {
         if (!accepting) {
-          return [new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down: reconnect and retry')];
+          return [
+            toGraphQLError(
+              new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down: reconnect and retry'),
+            ),
+          ];
         }
         // A key revoked or expired after the connection opened is refused from its next operation on.
         if (ctx.extra.viewer?.kind === 'apiKey') {
           try {
             ctx.extra.viewer = await options.context.viewerForSocket(ctx.extra.request, ctx.connectionParams);
           } catch (error) {
-            if (error instanceof GraphQLError) return [error];
+            if (error instanceof DomainError) return [toGraphQLError(error)];
             throw error;
           }
         }
@@ -122,6 +127,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         try {
           document = parseWithinTokenLimit(payload.query, options.maxTokens);
         } catch (error) {
+          if (error instanceof DomainError) return [toGraphQLError(error)];
           return [refusal(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document, rules);
@@ -129,7 +135,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) {
           return [
-            new DomainError('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (operationName)'),
+            toGraphQLError(
+              new DomainError('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (operationName)'),
+            ),
           ];
         }
         // Variables are coerced here, as Apollo does over HTTP: graphql-js would report a bad one
@@ -163,7 +171,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           await guards.beforeSocketOperation(contextValue, document, variableValues);
         } catch (error) {
           finish(key);
-          if (error instanceof GraphQLError) return [error];
+          if (error instanceof DomainError) return [toGraphQLError(error)];
           throw error;
         }
         return { schema, document, variableValues, operationName: payload.operationName, contextValue };

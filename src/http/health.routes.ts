@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../graphql/errors';
-import { hasRole } from '../modules/auth/auth-checker';
+import { DomainError, httpStatusOf } from '../core/errors';
+import { hasRole } from '../core/viewer';
 import type { ComponentReport, HealthService } from '../modules/system/health.service';
 import type { ContextFactory } from './context-factory';
 import { errorBody } from './error-handler';
@@ -23,14 +23,13 @@ export function registerHealthRoutes(
       } catch (error) {
         // Keys live in the database: while it is unreachable, answer without details rather
         // than fail the endpoint load balancers depend on.
-        if (!(error instanceof DomainError)) {
-          request.log.warn(
-            { requestId: request.id, error: (error as Error).message },
-            'health: cannot check the API key',
-          );
-        } else {
-          return reply.code(401).send(errorBody('UNAUTHENTICATED', error.message));
+        if (error instanceof DomainError) {
+          return reply.code(httpStatusOf(error.code)).send(errorBody(error.code, error.message));
         }
+        request.log.warn(
+          { requestId: request.id, error: (error as Error).message },
+          'health: cannot check the API key',
+        );
       }
     }
     const report = await health.report();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/config/env-schema';
-import { ERROR_CODES } from '../../src/graphql/errors';
+import { ERROR_CODES } from '../../src/core/errors';
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');

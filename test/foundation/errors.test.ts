@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DomainError, formatError } from '../../src/graphql/errors';
+import { DomainError } from '../../src/core/errors';
+import { formatError } from '../../src/graphql/errors';
 
 /** Apollo wraps resolver errors in a GraphQLError whose originalError is the thrown value. */
 function resolverError(thrown: Error, code = 'INTERNAL_SERVER_ERROR') {

@@ -5,7 +5,7 @@ import { ACHIEVEMENT_RULES, type ReportMetrics, TROPHY_RULES } from '../../src/m
 import { badgeReport } from '../../src/modules/reports/report.service';
 import { languageShares } from '../../src/modules/repositories/language-shares.service';
 import { likePrefix, searchKey } from '../../src/modules/users/user-directory.service';
-import { decodeGlobalId, encodeGlobalId } from '../../src/modules/users/global-id';
+import { decodeGlobalId, encodeGlobalId } from '../../src/core/global-id';
 
 const ZERO: ReportMetrics = {
   followers: 0,

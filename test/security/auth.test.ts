@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApiKeyCommand } from '../../src/cli/apikey.command';
 import { buildAppSchema } from '../../src/graphql/schema';
-import { authChecker } from '../../src/modules/auth/auth-checker';
+import { authChecker } from '../../src/graphql/auth-checker';
 import { RESOLVERS } from '../../src/modules/resolvers';
 import { createMemoryPubSub } from '../../src/platform/pubsub/pubsub';
 import { createLogger } from '../../src/platform/logging/logger';

@@ -4,10 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config';
 import { loadConfig } from '../../src/config/load-config';
 import type { GraphQLContext } from '../../src/graphql/context';
-import { DomainError, formatError } from '../../src/graphql/errors';
+import { DomainError } from '../../src/core/errors';
+import { formatError } from '../../src/graphql/errors';
 import { createRateLimitGuard, rateLimitSubject } from '../../src/graphql/rate-limit-guard';
 import { createRateLimitStore } from '../../src/platform/rate-limit/rate-limit-store';
-import type { Viewer } from '../../src/modules/auth/viewer';
+import type { Viewer } from '../../src/core/viewer';
 import { addressGroup } from '../../src/platform/rate-limit/client-address';
 import { LogCapture } from '../support/app-harness';
 

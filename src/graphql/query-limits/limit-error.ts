@@ -1,4 +1,4 @@
-import { DomainError } from '../errors';
+import { DomainError } from '../../core/errors';
 
 /** The limits an operation can exceed; `extensions.limit` of a QUERY_TOO_COMPLEX error. */
 export type QueryLimitName = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost';

@@ -3,6 +3,7 @@ import { maxDepthRule, type MaxDepthOptions } from '@escape.tech/graphql-armor-m
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { ValidationRule } from 'graphql';
 import type { QueryLimitsConfig } from '../../config/config';
+import { toGraphQLError } from '../errors';
 import { queryTooComplex, type QueryLimitName } from './limit-error';
 
 type RejectCallback = NonNullable<MaxDepthOptions['onReject']>[number];
@@ -15,7 +16,9 @@ type RejectCallback = NonNullable<MaxDepthOptions['onReject']>[number];
 function reportAs(limit: QueryLimitName, allowed: number): RejectCallback {
   return (context, error) => {
     const found = /found (\d+)/.exec(error.message);
-    context?.reportError(queryTooComplex(limit, allowed, found ? Number(found[1]) : undefined));
+    context?.reportError(
+      toGraphQLError(queryTooComplex(limit, allowed, found ? Number(found[1]) : undefined)),
+    );
   };
 }
 

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { type ASTVisitor, type ValidationContext, type ValidationRule } from 'graphql';
 import type { GraphQLContext } from '../context';
-import { DomainError } from '../errors';
+import { DomainError } from '../../core/errors';
+import { toGraphQLError } from '../errors';
 
 const NUL = '\u0000';
 
@@ -38,7 +39,7 @@ export function containsNul(value: unknown): boolean {
  */
 export const noNulCharactersRule: ValidationRule = (context: ValidationContext): ASTVisitor => ({
   StringValue(node) {
-    if (node.value.includes(NUL)) context.reportError(nulRefusal());
+    if (node.value.includes(NUL)) context.reportError(toGraphQLError(nulRefusal(), [node]));
   },
 });
 

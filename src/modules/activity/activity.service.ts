@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from '../../core/errors';
 import type { Cache } from '../../platform/cache/cache';
 import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../loaders';
 import {

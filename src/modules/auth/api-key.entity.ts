@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 
-export const API_KEY_ROLES = ['reader', 'operator', 'admin'] as const;
-export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+import { API_KEY_ROLES, type ApiKeyRole } from '../../core/viewer';
+
+export { API_KEY_ROLES, type ApiKeyRole };
 
 /**
  * An API key. The key itself is shown once at creation and never stored: only its SHA-256

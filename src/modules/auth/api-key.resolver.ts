@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import { encodeCursor, pageSize, toConnection } from '../../graphql/pagination';
+import { encodeCursor, pageSize, toConnection } from '../../core/cursors';
 import { API_KEY_CURSOR_TAG, apiKeyCursorPosition, type ApiKeyService } from './api-key.service';
 import {
   ApiKeyConnection,

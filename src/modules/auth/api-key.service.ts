@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError } from '../../graphql/errors';
-import { isUuid } from '../../graphql/identifiers';
-import { decodeTaggedCursor, isCursorTime } from '../../graphql/pagination';
+import { DomainError } from '../../core/errors';
+import { isUuid } from '../../core/identifiers';
+import { decodeTaggedCursor, isCursorTime } from '../../core/cursors';
 import { ApiKey, type ApiKeyRole } from './api-key.entity';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

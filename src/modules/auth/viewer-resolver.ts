@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from '../../core/errors';
 import type { ApiKeyService } from './api-key.service';
-import { anonymousViewer, type Viewer } from './viewer';
+import { anonymousViewer, type Viewer } from '../../core/viewer';
 
 /**
  * The caller of a request: anonymous without credentials; the key's identity with a valid key.

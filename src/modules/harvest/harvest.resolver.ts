@@ -1,7 +1,7 @@
-import { isUuid } from '../../graphql/identifiers';
+import { isUuid } from '../../core/identifiers';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from '../../core/errors';
 import type { HarvestService } from './harvest.service';
 import { HarvestJobNode } from './harvest.types';
 

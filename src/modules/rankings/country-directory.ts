@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from '../../core/errors';
 import type { LocationResolver, PlaceData } from './location';
 
 /** What rankings need to know about countries (from the location module's data). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ConnectionShape, toConnection } from '../../graphql/pagination';
+import { type ConnectionShape, toConnection } from '../../core/cursors';
 import { GithubUser } from '../users/github-user.entity';
 import { UserNode } from '../users/user.types';
 import type { RankingsQueryService } from './rankings-query.service';

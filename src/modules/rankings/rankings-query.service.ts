@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { decodeTaggedCursor, encodeCursor, isCursorInt, pageSize } from '../../graphql/pagination';
+import { decodeTaggedCursor, encodeCursor, isCursorInt, pageSize } from '../../core/cursors';
 import { cachedLoader, type Loaders } from '../loaders';
 import type { Cache } from '../../platform/cache/cache';
 import { requireCountry, type CountryDirectory } from './country-directory';

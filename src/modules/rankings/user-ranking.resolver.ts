@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from '../../core/errors';
 import { UserNode } from '../users/user.types';
 import type { UserRankingService } from './user-ranking.service';
 import { RankSnapshotNode, UserRankingNode } from './rankings.types';

@@ -1,13 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  type ConnectionShape,
-  decodeTaggedCursor,
-  encodeCursor,
-  isCursorInt,
-  isCursorTime,
-  pageSize,
-  toConnection,
-} from '../../graphql/pagination';
+import { type ConnectionShape, decodeTaggedCursor, encodeCursor, isCursorInt, isCursorTime, pageSize, toConnection } from '../../core/cursors';
 import type { Cache } from '../../platform/cache/cache';
 import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../loaders';
 import { RepositoryNode, RepositoryOrderField } from './repository.types';

@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
-import { encodeGlobalId } from '../users/global-id';
+import { encodeGlobalId } from '../../core/global-id';
 import { Node } from '../users/node.types';
 
 @ObjectType('Language', { description: 'A programming language, as GitHub detects it.' })

@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from '../../core/errors';
 
 /** GitHub's login rules: 1-39 characters, letters, digits and single hyphens, not at either end. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;

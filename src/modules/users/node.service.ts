@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RepositoryNode } from '../repositories/repository.types';
 import { GithubUser } from './github-user.entity';
-import { decodeGlobalId } from './global-id';
+import { decodeGlobalId } from '../../core/global-id';
 import type { Node } from './node.types';
 import { UserNode } from './user.types';
 

@@ -1,14 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError } from '../../graphql/errors';
-import {
-  type ConnectionShape,
-  decodeTaggedCursor,
-  encodeCursor,
-  isCursorInt,
-  isCursorTime,
-  pageSize,
-  toConnection,
-} from '../../graphql/pagination';
+import { DomainError } from '../../core/errors';
+import { type ConnectionShape, decodeTaggedCursor, encodeCursor, isCursorInt, isCursorTime, pageSize, toConnection } from '../../core/cursors';
 import { GithubUser } from './github-user.entity';
 import { UserNode, UserOrderField } from './user.types';
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import type { ConnectionShape } from '../../graphql/pagination';
+import type { ConnectionShape } from '../../core/cursors';
 import { HarvestJobNode } from '../harvest/harvest.types';
 import type { NodeService } from './node.service';
 import { Node } from './node.types';

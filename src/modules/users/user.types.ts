@@ -3,7 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Connection } from '../../graphql/pagination';
 import { HarvestJobNode } from '../harvest/harvest.types';
 import type { GithubUser } from './github-user.entity';
-import { encodeGlobalId } from './global-id';
+import { encodeGlobalId } from '../../core/global-id';
 import { Node } from './node.types';
 
 @ObjectType('SocialAccount', { description: 'A social account linked on the GitHub profile.' })

@@ -1,4 +1,3 @@
-import type { PubSub as TypeGraphqlPubSub } from 'type-graphql';
 import { PubSub as MemoryPubSubEngine, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from '../logging/logger';
@@ -12,7 +11,10 @@ import { closeRedis, type RedisFactory } from '../redis/redis-factory';
  * `publish(topic, payload)` or, for per-entity topics, `publish(topic, id, payload)`, which
  * matches `@Subscription({ topics, topicId })` subscribers of `topic:id`.
  */
-export interface AppPubSub extends TypeGraphqlPubSub {
+export interface AppPubSub {
+  publish(routingKey: string, ...args: unknown[]): void;
+  /** The events of `routingKey` (or `routingKey:dynamicId`); the shape type-graphql subscribes with. */
+  subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown>;
   close(): Promise<void>;
 }
 

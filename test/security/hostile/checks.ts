@@ -1,4 +1,4 @@
-import { ERROR_CODES } from '../../../src/graphql/errors';
+import { ERROR_CODES } from '../../../src/core/errors';
 
 /** A stack frame (`    at fn (file:1:2)`) as Node prints it. */
 const STACK_FRAME = /\n\s+at\s+\S|\bat\s+[\w.<>]+\s+\([^)]*:\d+:\d+\)/;

@@ -8,7 +8,7 @@ import { combineGuards } from '../../../src/graphql/guards';
 import { createQueryLimits } from '../../../src/graphql/query-limits';
 import type { ContextFactory } from '../../../src/http/context-factory';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
-import { anonymousViewer } from '../../../src/modules/auth/viewer';
+import { anonymousViewer } from '../../../src/core/viewer';
 import { HealthService } from '../../../src/modules/system/health.service';
 import { MemoryCache } from '../../../src/platform/cache/memory-cache';
 import { LogCapture } from '../../support/app-harness';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../graphql/errors';
+import { DomainError } from './errors';
 
 /** Types that implement `Node` and can be fetched back with `node(id:)`. */
 export type NodeTypeName = 'User' | 'Repository';
