@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config/load-config';
-import { ENTITIES } from '../src/modules/entities';
+import { appEntities } from '../src/app';
 import { HarvestJob } from '../src/modules/harvest/harvest-job.entity';
 import { writeHarvest } from '../src/modules/harvest/harvest-writer';
 import { UserHarvester } from '../src/modules/harvest/user-harvester';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const fake = await startFakeGitHub();
   const logger = createLogger('warn');
   const { config } = await loadConfig({ env: { NODE_ENV: 'test', DB_HOST: PG.host, DB_NAME: name } });
-  const database = await openDatabase(config, ENTITIES, logger);
+  const database = await openDatabase(config, appEntities(), logger);
   try {
     await migrateUp(database.orm);
     const pool = new TokenPool({ provider: async () => [TOKEN], logger });

@@ -7,8 +7,8 @@
  * so that a busy machine slows both alike; medians are reported. Also prints the one-off cost of
  * building the indexes and what a 1M-user migration would spend resolving locations.
  */
-import { createLocationResolver } from '../src/modules/rankings/location';
-import { LOCATION_CASES } from '../test/rankings/fixtures/location-cases';
+import { createLocationResolver } from '../src/modules/location';
+import { LOCATION_CASES } from '../test/location/location-cases';
 
 const ROUNDS = Number(process.argv[2] ?? 9);
 const ROUND_MS = 400;

@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config/load-config';
-import { ENTITIES } from '../src/modules/entities';
+import { appEntities } from '../src/app';
 import { RankingRunService } from '../src/modules/rankings/ranking-run.service';
 import { openDatabase } from '../src/platform/database/database';
 import { migrateUp } from '../src/platform/database/migrations';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     env: { NODE_ENV: 'test', DB_HOST: PG.host, DB_NAME: dbName, DB_STATEMENT_TIMEOUT_MS: '0' },
   });
   const logger = createLogger('warn');
-  const database = await openDatabase(config, ENTITIES, logger);
+  const database = await openDatabase(config, appEntities(), logger);
   try {
     await migrateUp(database.orm);
     const em = database.orm.em.fork() as EntityManager;

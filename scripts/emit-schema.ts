@@ -6,18 +6,16 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildAppSchema, printAppSchema } from '../src/graphql/schema';
 import { SCHEMA_FILE } from '../src/graphql/schema-file';
-import { authChecker } from '../src/graphql/auth-checker';
-import { RESOLVERS } from '../src/modules/resolvers';
+import { appModules } from '../src/app';
+import { resolversOf } from '../src/core/module';
 import { createMemoryPubSub } from '../src/platform/pubsub/pubsub';
 import { createLogger } from '../src/platform/logging/logger';
 
 async function main(): Promise<number> {
   // Building the schema instantiates no resolver, so no services are needed here.
   const schema = await buildAppSchema({
-    resolvers: RESOLVERS,
-    resolverInstances: new Map(),
+    resolvers: resolversOf(appModules()),
     pubSub: createMemoryPubSub(createLogger('silent')),
-    authChecker,
   });
   const sdl = printAppSchema(schema);
   if (process.argv.includes('--check')) {

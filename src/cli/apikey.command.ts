@@ -4,7 +4,7 @@ import type { Config } from '../config/config';
 import { DomainError } from '../core/errors';
 import { API_KEY_ROLES, type ApiKeyRole } from '../modules/auth/api-key.entity';
 import { ApiKeyService, keyStatus } from '../modules/auth/api-key.service';
-import { ENTITIES } from '../modules/entities';
+import { appEntities } from '../app';
 import { openDatabase } from '../platform/database/database';
 import type { Logger } from '../platform/logging/logger';
 
@@ -49,7 +49,7 @@ export async function runApiKeyCommand(
     return 64;
   }
 
-  const database = await openDatabase(config, ENTITIES, logger);
+  const database = await openDatabase(config, appEntities(), logger);
   const keys = new ApiKeyService();
   const em = database.orm.em.fork() as EntityManager;
   try {

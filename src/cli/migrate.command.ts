@@ -1,5 +1,5 @@
 import type { Config } from '../config/config';
-import { ENTITIES } from '../modules/entities';
+import { appEntities } from '../app';
 import { openDatabase } from '../platform/database/database';
 import {
   createMigration,
@@ -25,7 +25,7 @@ export async function runMigrateCommand(
   name: string | undefined,
   out: (line: string) => void,
 ): Promise<number> {
-  const database = await openDatabase(config, ENTITIES, logger);
+  const database = await openDatabase(config, appEntities(), logger);
   try {
     await database.ping();
     switch (action) {

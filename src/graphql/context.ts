@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../core/viewer';
-import type { Loaders } from '../modules/loaders';
+import type { Loaders } from '../core/loaders';
 
 /**
  * What every resolver receives. Built once per HTTP request and once per WebSocket operation:

@@ -45,6 +45,8 @@ function fieldProblems(errors: ValidationErrorLike[], parent = ''): { field: str
 export function isExpectedError(error: unknown, code: unknown): boolean {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) return true;
+  // Apollo wraps what a plugin throws (no path, so unwrapResolverError keeps the wrapper).
+  if (original instanceof GraphQLError && original.originalError instanceof DomainError) return true;
   const name = String(code ?? '');
   return CLIENT_CODES.has(name) || name in CODE_ALIASES;
 }
@@ -59,7 +61,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (!isExpectedError(error, formatted.extensions?.code)) {
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
-  const domain = original instanceof DomainError ? original : undefined;
+  const domain =
+    original instanceof DomainError
+      ? original
+      : original instanceof GraphQLError && original.originalError instanceof DomainError
+        ? original.originalError
+        : undefined;
   const graphqlError = original instanceof GraphQLError ? original : undefined;
   const { validationErrors, ...rest } = domain?.extensions ?? graphqlError?.extensions ?? {};
   const rawCode = String(formatted.extensions?.code);

@@ -1,35 +1,35 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
-import { buildSchema, type AuthChecker, type NonEmptyArray, type PubSub } from 'type-graphql';
-import type { GraphQLContext } from './context';
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export type ResolverClass = Function;
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
+import type { ResolverClass } from '../core/module';
+import { authChecker } from './auth-checker';
 
 export interface SchemaOptions {
-  readonly resolvers: NonEmptyArray<ResolverClass>;
-  /** Resolver instances, constructed with their services in the composition root. */
-  readonly resolverInstances: ReadonlyMap<ResolverClass, object>;
+  /** Every module's resolver classes (the app's module list); nothing else reaches the schema. */
+  readonly resolvers: readonly ResolverClass[];
+  /** The instances serving them, built by the modules; absent when only the SDL is wanted. */
+  readonly instances?: readonly object[];
   readonly pubSub: PubSub;
-  readonly authChecker?: AuthChecker<GraphQLContext>;
 }
 
 export { DateResolver, DateTimeResolver, JSONObjectResolver };
 
 /** Builds the one schema; the same call writes `schema/schema.graphql` (scripts/emit-schema.ts). */
 export async function buildAppSchema(options: SchemaOptions): Promise<GraphQLSchema> {
+  if (options.resolvers.length === 0) throw new Error('no module declares a resolver');
+  const instances = new Map((options.instances ?? []).map((instance) => [instance.constructor, instance]));
   return buildSchema({
-    resolvers: options.resolvers,
+    resolvers: options.resolvers as NonEmptyArray<ResolverClass>,
     container: {
       get(someClass) {
-        const instance = options.resolverInstances.get(someClass as ResolverClass);
+        const instance = instances.get(someClass as ResolverClass);
         if (!instance)
           throw new Error(`no instance registered for resolver ${(someClass as { name: string }).name}`);
         return instance;
       },
     },
     pubSub: options.pubSub,
-    authChecker: options.authChecker,
+    authChecker,
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: true, stopAtFirstError: false },

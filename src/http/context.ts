@@ -1,51 +1,56 @@
-import type { MikroORM } from '@mikro-orm/core';
-import type { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
-import type { GraphQLContext } from '../graphql/context';
-import type { ApiKeyService } from '../modules/auth/api-key.service';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Loaders } from '../core/loaders';
 import type { Viewer } from '../core/viewer';
-import { credentialFromConnectionParams, resolveViewer } from '../modules/auth/viewer-resolver';
-import { createLoaders } from '../modules/loaders';
+import type { GraphQLContext } from '../graphql/context';
 import { clientIp } from './client-ip';
 import type { ContextFactory } from './context-factory';
+
+/** What the composition root hands the edges to build contexts; no feature is imported here. */
+export interface ContextSources {
+  /** A fresh fork of the global EntityManager. */
+  readonly fork: () => EntityManager;
+  /** The caller behind a credential (`Authorization` value); throws UNAUTHENTICATED for a bad one. */
+  readonly resolveViewer: (em: EntityManager, credential: string | undefined, ip: string) => Promise<Viewer>;
+  /** The request's loaders (the modules' typed loaders, built on first use). */
+  readonly createLoaders: (em: EntityManager) => Loaders;
+  readonly trustedProxyHops: number;
+}
+
+/** The credential in WebSocket `connectionParams`: `authorization` ("Bearer <key>") or `apiKey`. */
+export function credentialFromConnectionParams(
+  params: Readonly<Record<string, unknown>> | undefined,
+): string | undefined {
+  const value = params?.authorization ?? params?.Authorization ?? params?.apiKey;
+  return typeof value === 'string' ? value : undefined;
+}
 
 /**
  * Per-request contexts: a fresh EntityManager fork and fresh loaders for every HTTP request and
  * every WebSocket operation; the caller resolved from `Authorization` (HTTP) or once per
  * connection from `connectionParams` (WebSocket).
  */
-export function createContextFactory(
-  orm: MikroORM<PostgreSqlDriver>,
-  keys: ApiKeyService,
-  trustedProxyHops: number,
-): ContextFactory {
-  const fork = () => orm.em.fork() as EntityManager;
+export function createContextFactory(sources: ContextSources): ContextFactory {
+  const { fork, resolveViewer } = sources;
   const build = (
     em: EntityManager,
     viewer: Viewer,
     requestId: string,
     signal: AbortSignal,
-  ): GraphQLContext => ({
-    em,
-    loaders: createLoaders(em),
-    viewer,
-    requestId,
-    signal,
-  });
+  ): GraphQLContext => ({ em, loaders: sources.createLoaders(em), viewer, requestId, signal });
   return {
     async forHttp(request, signal) {
       const em = fork();
-      const viewer = await resolveViewer(keys, em, request.headers.authorization, request.ip);
+      const viewer = await resolveViewer(em, request.headers.authorization, request.ip);
       return build(em, viewer, request.id, signal);
     },
     viewerForHttp(request) {
-      return resolveViewer(keys, fork(), request.headers.authorization, request.ip);
+      return resolveViewer(fork(), request.headers.authorization, request.ip);
     },
     async viewerForSocket(request, connectionParams) {
       return resolveViewer(
-        keys,
         fork(),
         credentialFromConnectionParams(connectionParams),
-        clientIp(request, trustedProxyHops),
+        clientIp(request, sources.trustedProxyHops),
       );
     },
     forSocketOperation(viewer, requestId, signal) {

@@ -2,8 +2,9 @@ import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } fro
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { DomainError, httpStatusOf } from '../core/errors';
 import type { GraphQLContext } from '../graphql/context';
 import { isExpectedError } from '../graphql/errors';
 import type { GraphqlGuards } from '../graphql/guards';
@@ -91,7 +92,17 @@ export async function registerGraphqlHttp(
     context: async (request, reply) => {
       const aborted = new AbortController();
       reply.raw.once('close', () => aborted.abort());
-      return options.context.forHttp(request, aborted.signal);
+      try {
+        return await options.context.forHttp(request, aborted.signal);
+      } catch (error) {
+        // Apollo answers a failed context with the status in `extensions.http` (500 without one).
+        if (!(error instanceof DomainError)) throw error;
+        const status = httpStatusOf(error.code);
+        throw new GraphQLError(error.message, {
+          originalError: error,
+          extensions: { ...error.extensions, http: { status } },
+        });
+      }
     },
   });
   // When the handler timeout has already answered 503, Apollo's late answer is dropped quietly

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DomainError, httpStatusOf } from '../core/errors';
 import { hasRole } from '../core/viewer';
-import type { ComponentReport, HealthService } from '../modules/system/health.service';
+import type { ComponentReport, HealthReporter } from '../core/health';
 import type { ContextFactory } from './context-factory';
 import { errorBody } from './error-handler';
 
@@ -12,7 +12,7 @@ import { errorBody } from './error-handler';
  */
 export function registerHealthRoutes(
   fastify: FastifyInstance,
-  health: HealthService,
+  health: HealthReporter,
   context: ContextFactory,
 ): void {
   fastify.get('/api/system/health', async (request, reply) => {

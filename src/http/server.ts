@@ -4,7 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config';
 import type { GraphqlGuards } from '../graphql/guards';
 import { persistedQueryStore } from '../graphql/persisted-queries';
-import type { HealthService } from '../modules/system/health.service';
+import type { HealthReporter } from '../core/health';
 import type { Cache } from '../platform/cache/cache';
 import type { Logger } from '../platform/logging/logger';
 import { clientErrorHandler } from './client-error-handler';
@@ -26,7 +26,7 @@ export interface HttpServerOptions {
   readonly nodeEnv: string;
   readonly logger: Logger;
   readonly schema: GraphQLSchema;
-  readonly health: HealthService;
+  readonly health: HealthReporter;
   readonly context: ContextFactory;
   readonly guards: GraphqlGuards;
   /** The shared cache; automatic persisted queries are kept there. */

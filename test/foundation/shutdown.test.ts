@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import { openDatabase } from '../../src/platform/database/database';
 import { migrateUp } from '../../src/platform/database/migrations';
 import { loadConfig } from '../../src/config/load-config';
@@ -12,7 +12,7 @@ let database: { name: string; drop(): Promise<void> };
 beforeAll(async () => {
   database = await createTestDatabase('shutdown');
   const { config } = await loadConfig({ env: { DB_HOST: SHARED_PG.host, DB_NAME: database.name } });
-  const db = await openDatabase(config, ENTITIES, new LogCapture('warn').logger);
+  const db = await openDatabase(config, appEntities(), new LogCapture('warn').logger);
   await migrateUp(db.orm).finally(() => db.close());
 });
 afterAll(() => database?.drop());

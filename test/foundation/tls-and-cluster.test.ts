@@ -7,7 +7,7 @@ import { RedisCache } from '../../src/platform/cache/redis-cache';
 import { createRedisPubSub } from '../../src/platform/pubsub/pubsub';
 import { BullMqDriver } from '../../src/platform/queue/bullmq-driver';
 import { closeRedis, createRedisFactory } from '../../src/platform/redis/redis-factory';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import { LogCapture } from '../support/app-harness';
 import { waitFor } from '../support/free-port';
 import { createTestCertificates, type TestCertificates } from '../support/tls-certs';
@@ -51,7 +51,7 @@ describe('PostgreSQL over TLS (RDS style)', () => {
 
   it('connects with TLS verified against the CA file', async () => {
     const { config } = await configFor(certs.caPath);
-    const db = await openDatabase(config, ENTITIES, logger);
+    const db = await openDatabase(config, appEntities(), logger);
     try {
       await db.ping();
       const [row] = await db.orm.em
@@ -65,7 +65,7 @@ describe('PostgreSQL over TLS (RDS style)', () => {
 
   it('refuses a server whose certificate the CA file does not vouch for', async () => {
     const { config } = await configFor(certs.otherCaPath);
-    const db = await openDatabase(config, ENTITIES, logger);
+    const db = await openDatabase(config, appEntities(), logger);
     try {
       await expect(db.ping()).rejects.toThrow(/certificate/i);
     } finally {

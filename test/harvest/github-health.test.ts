@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { githubPoolCheck } from '../../src/modules/system/health-checks';
+import { githubPoolCheck } from '../../src/modules/harvest/github-pool.check';
 import { MemoryCache } from '../../src/platform/cache/memory-cache';
 import { createGitHubClient } from '../../src/platform/github/github-client';
 import { TokenPool } from '../../src/platform/github/token-pool';

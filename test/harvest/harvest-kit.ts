@@ -1,7 +1,7 @@
 import type { RetryPolicy } from '../../src/platform/github/github-request-hook';
 import { Redis } from 'ioredis';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import type { HarvestState } from '../../src/modules/harvest/harvest-requests';
 import { openDatabase, type Database } from '../../src/platform/database/database';
 import { createLogger } from '../../src/platform/logging/logger';
@@ -45,7 +45,7 @@ export async function startHarvestKit(
     },
     overrides: { githubRetry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, ...githubRetry } },
   });
-  const db = await openDatabase(t.config, ENTITIES, createLogger('silent'));
+  const db = await openDatabase(t.config, appEntities(), createLogger('silent'));
   const subscriber = new Redis({ host: SHARED_REDIS.host, port: SHARED_REDIS.port, lazyConnect: true });
   await subscriber.connect();
   const events: HarvestKit['events'] = [];

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HarvestConfig } from '../../src/config/config';
 import { loadConfig } from '../../src/config/load-config';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import { HarvestJob } from '../../src/modules/harvest/harvest-job.entity';
 import { HARVEST_QUEUE, HarvestService } from '../../src/modules/harvest/harvest.service';
 import { type Database, openDatabase } from '../../src/platform/database/database';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const { config } = await loadConfig({
     env: { NODE_ENV: 'test', DB_HOST: SHARED_PG.host, DB_USER: SHARED_PG.user, DB_NAME: db.name },
   });
-  database = await openDatabase(config, ENTITIES, logger);
+  database = await openDatabase(config, appEntities(), logger);
   await migrateUp(database.orm);
 }, 60_000);
 

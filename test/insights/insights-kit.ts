@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../src/config/config';
 import { DailyActivity } from '../../src/modules/activity/daily-activity.entity';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import type { HarvestRequests, HarvestState } from '../../src/modules/harvest/harvest-requests';
 import type { HarvestTrigger } from '../../src/modules/harvest/harvest-job.entity';
 import { Repository } from '../../src/modules/repositories/repository.entity';
@@ -47,7 +47,7 @@ function state(login: string, trigger: HarvestTrigger): HarvestState {
 
 /** Runs `fn` with an EntityManager on the test app's own database, then flushes. */
 export async function seed<T>(config: Config, fn: (em: EntityManager) => T | Promise<T>): Promise<T> {
-  const db = await openDatabase(config, ENTITIES, createLogger('silent'));
+  const db = await openDatabase(config, appEntities(), createLogger('silent'));
   try {
     const em = db.orm.em.fork() as EntityManager;
     const result = await fn(em);

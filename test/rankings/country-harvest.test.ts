@@ -6,7 +6,7 @@ import {
   LocationCountryDirectory,
 } from '../../src/modules/rankings/country-directory';
 import { CountryHarvestService } from '../../src/modules/rankings/country-harvest.service';
-import { createLocationResolver, packageLocationDataSource } from '../../src/modules/rankings/location';
+import { createLocationResolver, packageLocationDataSource } from '../../src/modules/location';
 import { createGitHubClient } from '../../src/platform/github/github-client';
 import { TokenPool } from '../../src/platform/github/token-pool';
 import { createTokenProvider } from '../../src/platform/github/token-provider';

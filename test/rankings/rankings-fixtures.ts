@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../src/config/config';
 import { loadConfig } from '../../src/config/load-config';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import { type Database, openDatabase } from '../../src/platform/database/database';
 import { migrateUp } from '../../src/platform/database/migrations';
 import { createLogger } from '../../src/platform/logging/logger';
@@ -20,7 +20,7 @@ export async function openRankingsDb(): Promise<RankingsDb> {
   const { config } = await loadConfig({
     env: { NODE_ENV: 'test', DB_HOST: SHARED_PG.host, DB_PORT: String(SHARED_PG.port), DB_NAME: db.name },
   });
-  const database = await openDatabase(config, ENTITIES, createLogger('silent'));
+  const database = await openDatabase(config, appEntities(), createLogger('silent'));
   await migrateUp(database.orm);
   return {
     database,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import { type Database, openDatabase } from '../../src/platform/database/database';
 import { createLogger } from '../../src/platform/logging/logger';
 import {
@@ -54,7 +54,7 @@ describe('rankings over GraphQL', () => {
       env: { DB_DEBUG: 'true', RATE_LIMIT_ENABLED: 'false' },
       overrides: { logger: logs.logger },
     });
-    db = await openDatabase(t.config, ENTITIES, createLogger('silent'));
+    db = await openDatabase(t.config, appEntities(), createLogger('silent'));
     admin = bearer((await createKeyWithCli(t.config, 'admin')).key);
     reader = bearer((await createKeyWithCli(t.config, 'reader')).key);
     const users = Array.from({ length: 60 }, (_, i) => ({

@@ -15,8 +15,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApiKeyCommand } from '../../src/cli/apikey.command';
 import { buildAppSchema } from '../../src/graphql/schema';
-import { authChecker } from '../../src/graphql/auth-checker';
-import { RESOLVERS } from '../../src/modules/resolvers';
+import { appModules } from '../../src/app';
+import { resolversOf } from '../../src/core/module';
 import { createMemoryPubSub } from '../../src/platform/pubsub/pubsub';
 import { createLogger } from '../../src/platform/logging/logger';
 import { bearer, createKeyWithCli } from '../support/api-keys';
@@ -69,10 +69,8 @@ interface ProtectedField {
 /** Every root field with @Authorized, from type-graphql's metadata, with a document that reaches it. */
 async function protectedRootFields(): Promise<{ fields: ProtectedField[]; publicMutations: string[] }> {
   const schema = await buildAppSchema({
-    resolvers: RESOLVERS,
-    resolverInstances: new Map(),
+    resolvers: resolversOf(appModules()),
     pubSub: createMemoryPubSub(createLogger('silent')),
-    authChecker,
   });
   const storage = getMetadataStorage();
   const fields: ProtectedField[] = [];
@@ -117,7 +115,7 @@ describe('authorization', () => {
 
   it('every protected field of an object type is reachable by a listed query and refuses lower roles', async () => {
     const storage = getMetadataStorage();
-    const resolverClasses = new Set<unknown>(RESOLVERS);
+    const resolverClasses = new Set<unknown>(resolversOf(appModules()));
     const nested = storage.authorizedFields.filter((f) => !resolverClasses.has(f.target));
     const names = nested.map((f) => {
       const type = storage.objectTypes.find((o) => o.target === f.target);

@@ -4,7 +4,7 @@ import { print } from 'graphql';
 import { type App, type AppOverrides, createApp, type Role } from '../../src/app';
 import type { Config } from '../../src/config/config';
 import { loadConfig, type RawEnv } from '../../src/config/load-config';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import { openDatabase } from '../../src/platform/database/database';
 import { migrateUp } from '../../src/platform/database/migrations';
 import { createLogger, type Logger } from '../../src/platform/logging/logger';
@@ -86,7 +86,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   };
   const { config } = await loadConfig({ env });
   const logs = new LogCapture();
-  const migrator = await openDatabase(config, ENTITIES, logs.logger);
+  const migrator = await openDatabase(config, appEntities(), logs.logger);
   await migrateUp(migrator.orm).finally(() => migrator.close());
   const app = await createApp(config, { logger: logs.logger, ...options.overrides });
   const { url } = await app.start(options.role ?? 'api');

@@ -35,6 +35,6 @@ export class UserActivityResolver {
     })
     granularity: ActivityGranularity,
   ): Promise<ActivitySummary> {
-    return this.activityService.activity(ctx.em, ctx.loaders, user, { from, to, granularity });
+    return this.activityService.activity(ctx.loaders, user, { from, to, granularity });
   }
 }

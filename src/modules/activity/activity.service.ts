@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../core/errors';
 import type { Cache } from '../../platform/cache/cache';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../loaders';
+import type DataLoader from 'dataloader';
+import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
 import {
   type ActivitySummary,
   addDays,
@@ -11,6 +12,8 @@ import {
   toDay,
 } from './activity-calendar';
 import type { ActivityGranularity } from './activity.types';
+
+export type ActivityLoader = DataLoader<ActivityKey, ActivitySummary, string>;
 
 /** Default range: the last 365 days, ending today (UTC). */
 export const DEFAULT_ACTIVITY_DAYS = 365;
@@ -23,7 +26,7 @@ export interface ActivityArgs {
   readonly granularity: ActivityGranularity;
 }
 
-interface ActivityKey {
+export interface ActivityKey {
   readonly userId: number;
   readonly harvestedAt: Date | null;
   readonly from: string;
@@ -53,23 +56,24 @@ export class ActivityService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The request's `activity` loader (core/loaders.ts). */
+  createLoader(em: EntityManager): ActivityLoader {
+    return cachedLoader<ActivityKey, ActivitySummary>({
+      cache: this.cache,
+      ttlMs: INSIGHTS_CACHE_TTL_MS,
+      cacheKey: (k) => insightsCacheKey('activity', k.userId, k.harvestedAt, k.from, k.to, k.granularity),
+      group: (k) => `${k.from}:${k.to}`,
+      load: (keys) => this.load(em, keys),
+    });
+  }
+
   activity(
-    em: EntityManager,
     loaders: Loaders,
     user: { userId: number; harvestedAt: Date | null },
     args: ActivityArgs,
   ): Promise<ActivitySummary> {
     const range = activityRange(args, this.now());
-    const loader = loaders.batches.get('activity', () =>
-      cachedLoader<ActivityKey, ActivitySummary>({
-        cache: this.cache,
-        ttlMs: INSIGHTS_CACHE_TTL_MS,
-        cacheKey: (k) => insightsCacheKey('activity', k.userId, k.harvestedAt, k.from, k.to, k.granularity),
-        group: (k) => `${k.from}:${k.to}`,
-        load: (keys) => this.load(em, keys),
-      }),
-    );
-    return loader.load({
+    return loaders.activity.load({
       userId: user.userId,
       harvestedAt: user.harvestedAt,
       ...range,

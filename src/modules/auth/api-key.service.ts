@@ -42,9 +42,6 @@ export class ApiKeyRejected extends DomainError {
     super(
       'UNAUTHENTICATED',
       `API key ${reason === 'malformed' || reason === 'unknown' ? 'not recognised' : reason}`,
-      {
-        http: { status: 401 },
-      },
     );
   }
 }

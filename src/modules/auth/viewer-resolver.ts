@@ -21,18 +21,7 @@ export async function resolveViewer(
     : /^\S+$/.test(credential) && credential.startsWith('gia_')
       ? credential
       : undefined;
-  if (!key)
-    throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <API key>"', {
-      http: { status: 401 },
-    });
+  if (!key) throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <API key>"');
   const apiKey = await keys.authenticate(em, key);
   return { kind: 'apiKey', ip, keyId: apiKey.id, keyPrefix: apiKey.prefix, role: apiKey.role };
-}
-
-/** The credential in WebSocket `connectionParams`: `authorization` ("Bearer <key>") or `apiKey`. */
-export function credentialFromConnectionParams(
-  params: Readonly<Record<string, unknown>> | undefined,
-): string | undefined {
-  const value = params?.authorization ?? params?.Authorization ?? params?.apiKey;
-  return typeof value === 'string' ? value : undefined;
 }

@@ -1,84 +1,87 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Config } from '../../config/config';
-import type { Cache } from '../../platform/cache/cache';
+import { defineModule, moduleKey } from '../../core/module';
 import { createGitHubClient, type GitHubClient } from '../../platform/github/github-client';
 import type { RetryPolicy } from '../../platform/github/github-request-hook';
 import { TokenPool } from '../../platform/github/token-pool';
 import { createTokenProvider } from '../../platform/github/token-provider';
-import type { Logger } from '../../platform/logging/logger';
-import type { AppPubSub } from '../../platform/pubsub/pubsub';
-import type { QueueDriver } from '../../platform/queue/job-queue';
-import type { SecretStore } from '../../platform/secrets/secret-store';
 import { HarvestJobProcessor } from './harvest-job.processor';
-import type { CountryLocator } from './harvest-writer';
+import { LOCATION } from '../location/location.module';
+import { HarvestJob } from './harvest-job.entity';
+import type { HarvestRequests } from './harvest-requests';
 import { HarvestResolver } from './harvest.resolver';
-import { HARVEST_QUEUE, type HarvestJobData, HarvestService } from './harvest.service';
+import { HARVEST_PROGRESS, HARVEST_QUEUE, type HarvestJobData, HarvestService } from './harvest.service';
+import { githubPoolCheck } from './github-pool.check';
 import { cleanQueueAtStartup } from './queue-cleanup';
 import { UserHarvester } from './user-harvester';
 
 export interface HarvestModuleOptions {
-  readonly config: Config;
-  /** The global EntityManager (jobs fork it). */
-  readonly em: EntityManager;
-  readonly queue: QueueDriver;
-  readonly pubSub: AppPubSub;
-  /** Shared cache: ETags and bodies of GitHub GETs for conditional requests. */
-  readonly cache: Cache;
-  readonly logger: Logger;
-  /** Where rotated GitHub tokens are re-read from (with `config.secrets.names.github`). */
-  readonly secrets?: SecretStore;
   /** GitHub client retry policy over the defaults (tests shorten the waits). */
   readonly githubRetry?: Partial<RetryPolicy>;
-  readonly locate?: CountryLocator;
+  /** Where other features ask for harvests (default: this module's service; tests record them). */
+  readonly requests?: HarvestRequests;
 }
 
-export interface HarvestModule {
+export interface HarvestExports {
   readonly github: GitHubClient;
-  readonly service: HarvestService;
-  readonly resolver: HarvestResolver;
+  /** Harvest requests for the read API and country harvests. */
+  readonly requests: HarvestRequests;
   readonly processor: HarvestJobProcessor;
-  /** Worker role: cleans the queue per QUEUE_CLEANUP_* and starts processing harvests. */
-  startWorker(): Promise<void>;
 }
 
-/** Builds the harvest feature: token pool, GitHub client, service, resolver and job processor. */
-export async function createHarvestModule(options: HarvestModuleOptions): Promise<HarvestModule> {
-  const { config, logger } = options;
-  const pool = new TokenPool({
-    provider: createTokenProvider({
-      staticTokens: config.github.tokens,
-      secrets: options.secrets,
-      secretName: config.secrets.names.github,
-    }),
-    logger,
-  });
-  const github = await createGitHubClient({
-    baseUrl: config.github.apiUrl,
-    pool,
-    cache: options.cache,
-    logger,
-    retry: options.githubRetry,
-  });
-  const service = new HarvestService({ queue: options.queue, config: config.harvest, logger });
-  const processor = new HarvestJobProcessor({
-    em: options.em,
-    harvester: new UserHarvester({ github }),
-    pubSub: options.pubSub,
-    logger: logger.child({ component: 'harvest' }),
-    locate: options.locate,
-  });
-  return {
-    github,
-    service,
-    resolver: new HarvestResolver(service),
-    processor,
-    async startWorker() {
-      await cleanQueueAtStartup(options.queue, HARVEST_QUEUE, config, logger).catch((error: Error) =>
-        logger.warn({ error: error.message }, 'queue clean-up at start-up failed'),
-      );
-      options.queue.work<HarvestJobData>(HARVEST_QUEUE, processor.handle, {
-        concurrency: config.queue.concurrency,
+export const HARVEST = moduleKey<HarvestExports>('harvest');
+
+/**
+ * Harvesting: token pool and GitHub client (ETags in the shared cache), the harvest service
+ * (requests, dedup, negative cache), `refreshUser`/`harvestJob`, and the job processor that the
+ * worker part starts after cleaning the queue (QUEUE_CLEANUP_*). Harvests store the country of
+ * the profile's location through the location module.
+ */
+export function harvestModule(options: HarvestModuleOptions = {}) {
+  return defineModule({
+    key: HARVEST,
+    entities: [HarvestJob],
+    resolvers: [HarvestResolver],
+    async create(platform, { use }) {
+      const { config, logger, queue } = platform;
+      const { locations } = use(LOCATION);
+      const pool = new TokenPool({
+        provider: createTokenProvider({
+          staticTokens: config.github.tokens,
+          secrets: platform.secrets,
+          secretName: config.secrets.names.github,
+        }),
+        logger,
       });
+      const github = await createGitHubClient({
+        baseUrl: config.github.apiUrl,
+        pool,
+        cache: platform.cache,
+        logger,
+        retry: options.githubRetry,
+      });
+      const service = new HarvestService({ queue, config: config.harvest, logger });
+      const processor = new HarvestJobProcessor({
+        em: platform.em,
+        harvester: new UserHarvester({ github }),
+        pubSub: platform.pubSub,
+        logger: logger.child({ component: 'harvest' }),
+        locate: (text) => locations.resolveLocation(text),
+      });
+      return {
+        resolvers: [new HarvestResolver(service)],
+        healthChecks: [githubPoolCheck(pool)],
+        topics: [HARVEST_PROGRESS],
+        start: {
+          async worker() {
+            await cleanQueueAtStartup(queue, HARVEST_QUEUE, config, logger).catch((error: Error) =>
+              logger.warn({ error: error.message }, 'queue clean-up at start-up failed'),
+            );
+            queue.work<HarvestJobData>(HARVEST_QUEUE, processor.handle, {
+              concurrency: config.queue.concurrency,
+            });
+          },
+        },
+        exports: { github, requests: options.requests ?? service, processor },
+      };
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '../../core/errors';
-import type { LocationResolver, PlaceData } from './location';
+import type { LocationResolver, PlaceData } from '../location';
 
 /** What rankings need to know about countries (from the location module's data). */
 export interface CountryDirectory {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { decodeTaggedCursor, encodeCursor, isCursorInt, pageSize } from '../../core/cursors';
-import { cachedLoader, type Loaders } from '../loaders';
+import { cachedLoader, type Loaders } from '../../core/loaders';
 import type { Cache } from '../../platform/cache/cache';
 import { requireCountry, type CountryDirectory } from './country-directory';
 
@@ -45,6 +45,26 @@ export interface HistoryRow {
   readonly countryRank: number | null;
 }
 
+/**
+ * The rankings feature's per-request loaders (`Loaders.rankings`): the current runs once per
+ * request, then one batch per run (and per history length) for every developer of the request.
+ */
+export interface RankingLoaders {
+  readonly currentRuns: DataLoader<'current', CurrentRuns | null, string>;
+  readonly userRankings: Map<number, DataLoader<number, UserRankingRow | null, string>>;
+  /** By run id, then history length. */
+  readonly histories: Map<number, Map<number, DataLoader<number, HistoryRow[], string>>>;
+}
+
+function memo<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
 /** Entries live until the next run changes the keys (which carry the run id); the TTL bounds memory. */
 const RUN_CACHE_TTL_MS = 25 * 3_600_000;
 /** The current run pointer is also deleted when a run ends; the TTL covers a missed delete. */
@@ -82,20 +102,22 @@ export class RankingsQueryService {
   }
 
   /**
-   * The current runs once per request: every field resolver of a page awaits the same promise, so
-   * their loads land in the same tick and batch into one query.
+   * The request's `rankings` loaders. The current runs are read once per request: every field
+   * resolver of a page awaits the same promise, so their loads land in the same tick and batch.
    */
-  private currentRunsOnce(em: EntityManager, loaders: Loaders): Promise<CurrentRuns | null> {
-    return loaders.batches
-      .get<string, CurrentRuns | null>(
-        'rankings.current',
-        () =>
-          new DataLoader<string, CurrentRuns | null, string>(async (keys) => {
-            const runs = await this.currentRuns(em);
-            return keys.map(() => runs);
-          }),
-      )
-      .load('current');
+  createLoaders(em: EntityManager): RankingLoaders {
+    return {
+      currentRuns: new DataLoader<'current', CurrentRuns | null, string>(async (keys) => {
+        const runs = await this.currentRuns(em);
+        return keys.map(() => runs);
+      }),
+      userRankings: new Map(),
+      histories: new Map(),
+    };
+  }
+
+  private currentRunsOnce(loaders: Loaders): Promise<CurrentRuns | null> {
+    return loaders.rankings.currentRuns.load('current');
   }
 
   /** A page of the global ranking, or of a country's (`country`: code or English name). */
@@ -169,9 +191,9 @@ export class RankingsQueryService {
 
   /** A developer's current ranking (null: not ranked), batched per request and cached per run. */
   async userRanking(em: EntityManager, loaders: Loaders, userId: number): Promise<UserRankingRow | null> {
-    const runs = await this.currentRunsOnce(em, loaders);
+    const runs = await this.currentRunsOnce(loaders);
     if (!runs) return null;
-    const loader = loaders.batches.get(`rankings.user:${runs.id}`, () =>
+    const loader = memo(loaders.rankings.userRankings, runs.id, () =>
       cachedLoader<number, UserRankingRow | null>({
         cache: this.cache,
         ttlMs: RUN_CACHE_TTL_MS,
@@ -210,38 +232,41 @@ export class RankingsQueryService {
 
   /** A developer's last `first` runs, newest first; batched per request, cached per run. */
   async history(em: EntityManager, loaders: Loaders, userId: number, first: number): Promise<HistoryRow[]> {
-    const runs = await this.currentRunsOnce(em, loaders);
+    const runs = await this.currentRunsOnce(loaders);
     if (!runs) return [];
-    const loader = loaders.batches.get(`rankings.history:${runs.id}:${first}`, () =>
-      cachedLoader<number, HistoryRow[]>({
-        cache: this.cache,
-        ttlMs: RUN_CACHE_TTL_MS,
-        cacheKey: (id) => `rankings:v1:history:${runs.id}:${first}:${id}`,
-        group: () => 'all',
-        load: async (ids) => {
-          // The last `first` completed runs, then one key probe per (run, user) in one query.
-          const rows = await em.execute<Record<string, unknown>[]>(
-            `with runs as (
+    const loader = memo(
+      memo(loaders.rankings.histories, runs.id, () => new Map()),
+      first,
+      () =>
+        cachedLoader<number, HistoryRow[]>({
+          cache: this.cache,
+          ttlMs: RUN_CACHE_TTL_MS,
+          cacheKey: (id) => `rankings:v1:history:${runs.id}:${first}:${id}`,
+          group: () => 'all',
+          load: async (ids) => {
+            // The last `first` completed runs, then one key probe per (run, user) in one query.
+            const rows = await em.execute<Record<string, unknown>[]>(
+              `with runs as (
                select id, finished_at from ranking_run where status = 'completed' and id <= ?
                order by finished_at desc, id desc limit ?)
              select s.user_id, s.run_id, runs.finished_at, s.score, s.global_rank, s.country_rank
              from runs join ranking_snapshot s on s.run_id = runs.id and s.user_id = any(?::bigint[])
              order by runs.finished_at desc, runs.id desc`,
-            [runs.id, first, pgArray(ids)],
-          );
-          return ids.map((id) =>
-            rows
-              .filter((r) => num(r.user_id) === id)
-              .map((r) => ({
-                runId: num(r.run_id),
-                recordedAt: new Date(r.finished_at as string | Date).toISOString(),
-                score: num(r.score),
-                globalRank: num(r.global_rank),
-                countryRank: numOrNull(r.country_rank),
-              })),
-          );
-        },
-      }),
+              [runs.id, first, pgArray(ids)],
+            );
+            return ids.map((id) =>
+              rows
+                .filter((r) => num(r.user_id) === id)
+                .map((r) => ({
+                  runId: num(r.run_id),
+                  recordedAt: new Date(r.finished_at as string | Date).toISOString(),
+                  score: num(r.score),
+                  globalRank: num(r.global_rank),
+                  countryRank: numOrNull(r.country_rank),
+                })),
+            );
+          },
+        }),
     );
     return loader.load(userId);
   }

@@ -1,104 +1,108 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Config } from '../../config/config';
-import type { ResolverClass } from '../../graphql/schema';
-import type { Cache } from '../../platform/cache/cache';
-import type { GitHubClient } from '../../platform/github/github-client';
-import type { Logger } from '../../platform/logging/logger';
-import type { AppPubSub } from '../../platform/pubsub/pubsub';
-import type { QueueDriver } from '../../platform/queue/job-queue';
-import type { HarvestRequests } from '../harvest/harvest-requests';
+import { defineModule, moduleKey } from '../../core/module';
+import { HARVEST } from '../harvest/harvest.module';
+import { LOCATION } from '../location/location.module';
 import type { ReportRankingSource } from '../reports/report-ranking-source';
 import { LocationCountryDirectory } from './country-directory';
 import { CountryHarvestJobs } from './country-harvest.jobs';
 import { CountryHarvestService } from './country-harvest.service';
-import type { LocationResolver } from './location';
 import { RankingEntriesService } from './ranking-entries.service';
 import { type RankingRunHooks, RankingRunService } from './ranking-run.service';
-import { RankingJobs } from './rankings.jobs';
+import { RankingCountry } from './ranking-country.entity';
+import { RankingRun } from './ranking-run.entity';
+import { RankingSnapshot } from './ranking-snapshot.entity';
+import { RANKINGS_UPDATED, RankingJobs } from './rankings.jobs';
 import { RankingsResolver } from './rankings.resolver';
-import { RankingsQueryService } from './rankings-query.service';
+import { type RankingLoaders, RankingsQueryService } from './rankings-query.service';
 import { UserRankingFieldResolver, UserRankingHistoryResolver } from './user-ranking.resolver';
 import { UserRankingService } from './user-ranking.service';
 
+declare module '../../core/loaders' {
+  interface Loaders {
+    /** The current runs once per request, then per-run batches of rankings and histories. */
+    rankings: RankingLoaders;
+  }
+}
+
 export interface RankingsModuleOptions {
-  readonly config: Config;
-  /** The global EntityManager (jobs fork it). */
-  readonly em: EntityManager;
-  readonly queue: QueueDriver;
-  readonly pubSub: AppPubSub;
-  readonly cache: Cache;
-  readonly logger: Logger;
-  readonly github: GitHubClient;
-  readonly harvests: HarvestRequests;
-  readonly locations: LocationResolver;
   /** Tests inject failures into the run's transaction. */
   readonly runHooks?: RankingRunHooks;
 }
 
-export interface RankingsModule {
+export interface RankingsExports {
   readonly runs: RankingRunService;
   readonly jobs: RankingJobs;
   readonly countryHarvests: CountryHarvestJobs;
   /** The reports' score and ranks. */
   readonly reportSource: ReportRankingSource;
-  /** Resolver instances for the schema. */
-  readonly resolvers: readonly (readonly [ResolverClass, object])[];
-  /** Worker role: the schedule, ranking runs and country harvests. */
-  startWorker(): Promise<void>;
 }
 
-/** Builds the rankings feature: run, schedule, reads, country harvests and their resolvers. */
-export function createRankingsModule(options: RankingsModuleOptions): RankingsModule {
-  const { config, logger } = options;
-  const log = logger.child({ component: 'rankings' });
-  const fork = () => options.em.fork() as EntityManager;
-  // The resolver's own place data: the 32 MB city list is parsed once per process.
-  const directory = new LocationCountryDirectory(options.locations, () => options.locations.placeData());
-  const runs = new RankingRunService(config.rankings, log, options.runHooks);
-  const queries = new RankingsQueryService(options.cache, directory);
-  const userRankings = new UserRankingService(queries, directory);
-  const jobs = new RankingJobs({
-    queue: options.queue,
-    runs,
-    pubSub: options.pubSub,
-    cache: options.cache,
-    fork,
-    cron: config.rankings.cron,
-    logger: log,
-  });
-  const countryHarvests = new CountryHarvestJobs({
-    queue: options.queue,
-    countries: directory,
-    fork,
-    logger: log,
-    service: new CountryHarvestService({
-      github: options.github,
-      harvests: options.harvests,
-      countries: directory,
-      settings: {
-        minFollowers: config.rankings.countryHarvestMinFollowers,
-        cities: config.rankings.countryHarvestCities,
-        freshnessMs: config.harvest.freshnessMs,
-      },
-      logger: log,
-    }),
-  });
-  return {
-    runs,
-    jobs,
-    countryHarvests,
-    reportSource: userRankings,
-    resolvers: [
-      [
-        RankingsResolver,
-        new RankingsResolver(new RankingEntriesService(queries), queries, directory, jobs, countryHarvests),
-      ],
-      [UserRankingFieldResolver, new UserRankingFieldResolver(userRankings)],
-      [UserRankingHistoryResolver, new UserRankingHistoryResolver(userRankings)],
-    ],
-    async startWorker() {
-      await jobs.startWorker();
-      countryHarvests.startWorker();
+export const RANKINGS = moduleKey<RankingsExports>('rankings');
+
+/**
+ * Rankings: score, ranking run (one statement, atomic switch), schedule (repeatable job + advisory
+ * lock), reads (batched, cached per run), country harvests and their resolvers. The worker part
+ * registers the schedule and runs rankings and country harvests.
+ */
+export function rankingsModule(options: RankingsModuleOptions = {}) {
+  return defineModule({
+    key: RANKINGS,
+    entities: [RankingRun, RankingSnapshot, RankingCountry],
+    resolvers: [RankingsResolver, UserRankingFieldResolver, UserRankingHistoryResolver],
+    create(platform, { use }) {
+      const { config, logger, queue, cache, pubSub } = platform;
+      const { github, requests } = use(HARVEST);
+      const { locations } = use(LOCATION);
+      const log = logger.child({ component: 'rankings' });
+      const fork = () => platform.em.fork() as EntityManager;
+      // The resolver's own place data: the 32 MB city list is parsed once per process.
+      const directory = new LocationCountryDirectory(locations, () => locations.placeData());
+      const runs = new RankingRunService(config.rankings, log, options.runHooks);
+      const queries = new RankingsQueryService(cache, directory);
+      const userRankings = new UserRankingService(queries, directory);
+      const jobs = new RankingJobs({
+        queue,
+        runs,
+        pubSub,
+        cache,
+        fork,
+        cron: config.rankings.cron,
+        logger: log,
+      });
+      const countryHarvests = new CountryHarvestJobs({
+        queue,
+        countries: directory,
+        fork,
+        logger: log,
+        service: new CountryHarvestService({
+          github,
+          harvests: requests,
+          countries: directory,
+          settings: {
+            minFollowers: config.rankings.countryHarvestMinFollowers,
+            cities: config.rankings.countryHarvestCities,
+            freshnessMs: config.harvest.freshnessMs,
+          },
+          logger: log,
+        }),
+      });
+      const entries = new RankingEntriesService(queries);
+      return {
+        resolvers: [
+          new RankingsResolver(entries, queries, directory, jobs, countryHarvests),
+          new UserRankingFieldResolver(userRankings),
+          new UserRankingHistoryResolver(userRankings),
+        ],
+        topics: [RANKINGS_UPDATED],
+        loaders: { rankings: (em) => queries.createLoaders(em) },
+        start: {
+          async worker() {
+            await jobs.startWorker();
+            countryHarvests.startWorker();
+          },
+        },
+        exports: { runs, jobs, countryHarvests, reportSource: userRankings },
+      };
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Loaders } from '../loaders';
+import type { Loaders } from '../../core/loaders';
 import type { ReportRanking, ReportRankingSource } from '../reports/report-ranking-source';
 import type { CountryDirectory } from './country-directory';
 import type { RankingsQueryService, UserRankingRow } from './rankings-query.service';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Loaders } from '../loaders';
+import type { Loaders } from '../../core/loaders';
 
 /** A developer's score and ranks, as the rankings feature computes them. */
 export interface ReportRanking {

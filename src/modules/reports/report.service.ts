@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Cache } from '../../platform/cache/cache';
 import { addDays, toDay } from '../activity/activity-calendar';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../loaders';
+import type DataLoader from 'dataloader';
+import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
 import type { ReportRankingSource } from './report-ranking-source';
 import {
   ACHIEVEMENT_RULES,
@@ -22,11 +23,13 @@ export interface ReportSubject {
   readonly countryCode: string | null;
 }
 
-interface ReportKey extends ReportSubject {
+export interface ReportKey extends ReportSubject {
   readonly periodEnd: string;
 }
 
 type BadgeReport = Omit<Report, 'score' | 'globalRank' | 'countryRank' | 'percentileInCountry'>;
+
+export type ReportLoader = DataLoader<ReportKey, BadgeReport, string>;
 
 /** The badges of one developer from their metrics (pure). */
 export function badgeReport(metrics: ReportMetrics, periodEnd: string): BadgeReport {
@@ -65,20 +68,22 @@ export class ReportService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The request's `reports` loader (core/loaders.ts). */
+  createLoader(em: EntityManager): ReportLoader {
+    return cachedLoader<ReportKey, BadgeReport>({
+      cache: this.cache,
+      ttlMs: INSIGHTS_CACHE_TTL_MS,
+      cacheKey: (k) =>
+        insightsCacheKey('report', k.userId, k.harvestedAt, k.periodEnd, k.followers, k.publicRepos),
+      group: () => 'all',
+      load: (keys) => this.load(em, keys),
+    });
+  }
+
   async report(em: EntityManager, loaders: Loaders, user: ReportSubject): Promise<Report> {
-    const loader = loaders.batches.get('reports', () =>
-      cachedLoader<ReportKey, BadgeReport>({
-        cache: this.cache,
-        ttlMs: INSIGHTS_CACHE_TTL_MS,
-        cacheKey: (k) =>
-          insightsCacheKey('report', k.userId, k.harvestedAt, k.periodEnd, k.followers, k.publicRepos),
-        group: () => 'all',
-        load: (keys) => this.load(em, keys),
-      }),
-    );
     const periodEnd = toDay(user.harvestedAt ?? this.now());
     const [badges, ranking] = await Promise.all([
-      loader.load({ ...pick(user), periodEnd }),
+      loaders.reports.load({ ...pick(user), periodEnd }),
       this.rankings.rankingOf(em, loaders, user),
     ]);
     return Object.assign(new Report(), {

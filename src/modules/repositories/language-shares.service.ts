@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Cache } from '../../platform/cache/cache';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../loaders';
+import type DataLoader from 'dataloader';
+import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
 import { LanguageNode, LanguageShare } from './repository.types';
 
-interface LanguageKey {
+export interface LanguageKey {
   readonly userId: number;
   readonly harvestedAt: Date | null;
 }
@@ -13,6 +14,8 @@ interface LanguageCount {
   readonly repositories: number;
   readonly stars: number;
 }
+
+export type LanguageSharesLoader = DataLoader<LanguageKey, LanguageShare[], string>;
 
 /** Shares of repositories and stars by primary language, largest share of repositories first. */
 export function languageShares(counts: readonly LanguageCount[]): LanguageShare[] {
@@ -35,21 +38,19 @@ export function languageShares(counts: readonly LanguageCount[]): LanguageShare[
 export class LanguageSharesService {
   constructor(private readonly cache: Cache) {}
 
-  shares(
-    em: EntityManager,
-    loaders: Loaders,
-    user: { userId: number; harvestedAt: Date | null },
-  ): Promise<LanguageShare[]> {
-    const loader = loaders.batches.get('languageShares', () =>
-      cachedLoader<LanguageKey, LanguageShare[]>({
-        cache: this.cache,
-        ttlMs: INSIGHTS_CACHE_TTL_MS,
-        cacheKey: (k) => insightsCacheKey('languages', k.userId, k.harvestedAt),
-        group: () => 'all',
-        load: (keys) => this.load(em, keys),
-      }),
-    );
-    return loader.load({ userId: user.userId, harvestedAt: user.harvestedAt });
+  /** The request's `languageShares` loader (core/loaders.ts). */
+  createLoader(em: EntityManager): LanguageSharesLoader {
+    return cachedLoader<LanguageKey, LanguageShare[]>({
+      cache: this.cache,
+      ttlMs: INSIGHTS_CACHE_TTL_MS,
+      cacheKey: (k) => insightsCacheKey('languages', k.userId, k.harvestedAt),
+      group: () => 'all',
+      load: (keys) => this.load(em, keys),
+    });
+  }
+
+  shares(loaders: Loaders, user: { userId: number; harvestedAt: Date | null }): Promise<LanguageShare[]> {
+    return loaders.languageShares.load({ userId: user.userId, harvestedAt: user.harvestedAt });
   }
 
   private async load(em: EntityManager, keys: readonly LanguageKey[]): Promise<LanguageShare[][]> {

@@ -1,7 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ConnectionShape, decodeTaggedCursor, encodeCursor, isCursorInt, isCursorTime, pageSize, toConnection } from '../../core/cursors';
+import {
+  type ConnectionShape,
+  decodeTaggedCursor,
+  encodeCursor,
+  isCursorInt,
+  isCursorTime,
+  pageSize,
+  toConnection,
+} from '../../core/cursors';
 import type { Cache } from '../../platform/cache/cache';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../loaders';
+import type DataLoader from 'dataloader';
+import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
+import { repositoryRecord } from './repository.rows';
 import { RepositoryNode, RepositoryOrderField } from './repository.types';
 
 type Row = Record<string, unknown>;
@@ -55,7 +65,7 @@ export interface RepositoryPageArgs {
   readonly orderBy: RepositoryOrderField;
 }
 
-interface PageKey {
+export interface PageKey {
   readonly userId: number;
   readonly harvestedAt: Date | null;
   readonly size: number;
@@ -65,6 +75,7 @@ interface PageKey {
 }
 
 export type RepositoryPage = ConnectionShape<RepositoryNode>;
+export type RepositoryPagesLoader = DataLoader<PageKey, RepositoryPage, string>;
 
 /**
  * `User.repositories`: one page per developer. Every developer of a request asking the same
@@ -75,8 +86,19 @@ export type RepositoryPage = ConnectionShape<RepositoryNode>;
 export class RepositoryPagesService {
   constructor(private readonly cache: Cache) {}
 
+  /** The request's `repositoryPages` loader (core/loaders.ts). */
+  createLoader(em: EntityManager): RepositoryPagesLoader {
+    return cachedLoader<PageKey, RepositoryPage>({
+      cache: this.cache,
+      ttlMs: INSIGHTS_CACHE_TTL_MS,
+      cacheKey: (k) =>
+        insightsCacheKey('repos', k.userId, k.harvestedAt, k.orderBy, k.size, JSON.stringify(k.after)),
+      group: (k) => JSON.stringify([k.orderBy, k.size, k.after]),
+      load: (keys) => this.load(em, keys),
+    });
+  }
+
   async page(
-    em: EntityManager,
     loaders: Loaders,
     user: { userId: number; harvestedAt: Date | null },
     args: RepositoryPageArgs,
@@ -91,17 +113,7 @@ export class RepositoryPagesService {
         ? (decodeTaggedCursor(args.after, ordering.tag, 2, ordering.valid) as (string | number)[])
         : null,
     };
-    const loader = loaders.batches.get('repositoryPages', () =>
-      cachedLoader<PageKey, RepositoryPage>({
-        cache: this.cache,
-        ttlMs: INSIGHTS_CACHE_TTL_MS,
-        cacheKey: (k) =>
-          insightsCacheKey('repos', k.userId, k.harvestedAt, k.orderBy, k.size, JSON.stringify(k.after)),
-        group: (k) => JSON.stringify([k.orderBy, k.size, k.after]),
-        load: (keys) => this.load(em, keys),
-      }),
-    );
-    return loader.load(key);
+    return loaders.repositoryPages.load(key);
   }
 
   /** One query for a group of developers sharing size, ordering and cursor. */
@@ -135,7 +147,10 @@ export class RepositoryPagesService {
       const page = toConnection(entry.rows, size, entry.total, after !== null, (row) =>
         encodeCursor([ordering.tag, ...ordering.values(row)]),
       );
-      const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: RepositoryNode.fromRow(node) }));
+      const edges = page.edges.map(({ cursor, node }) => ({
+        cursor,
+        node: RepositoryNode.from(repositoryRecord(node)),
+      }));
       return { ...page, edges, nodes: edges.map((e) => e.node) };
     });
   }

@@ -29,7 +29,7 @@ export class UserRepositoriesResolver {
     })
     orderBy: RepositoryOrderField,
   ): Promise<RepositoryPage> {
-    return this.pages.page(ctx.em, ctx.loaders, user, { first, after, orderBy });
+    return this.pages.page(ctx.loaders, user, { first, after, orderBy });
   }
 
   @FieldResolver(() => [LanguageShare], {
@@ -37,6 +37,6 @@ export class UserRepositoriesResolver {
       "Primary languages of this developer's repositories with their share of repositories and of stars, most repositories first.",
   })
   languages(@Root() user: UserNode, @Ctx() ctx: GraphQLContext): Promise<LanguageShare[]> {
-    return this.languageShares.shares(ctx.em, ctx.loaders, user);
+    return this.languageShares.shares(ctx.loaders, user);
   }
 }

@@ -2,7 +2,8 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { encodeGlobalId } from '../../core/global-id';
-import { Node } from '../users/node.types';
+import type { RepositoryRecord } from './repository.rows';
+import { Node } from '../../graphql/node';
 
 @ObjectType('Language', { description: 'A programming language, as GitHub detects it.' })
 export class LanguageNode {
@@ -78,32 +79,14 @@ export class RepositoryNode extends Node {
   @Field(() => DateTimeResolver, { nullable: true, description: 'When something was last pushed to it.' })
   pushedAt!: string | null;
 
-  /** Builds a node from a raw `repository` row (or its cached JSON form). */
-  static fromRow(row: Record<string, unknown>): RepositoryNode {
-    const time = (v: unknown) => (v == null ? null : new Date(v as string | Date).toISOString());
-    const count = (v: unknown) => (v == null ? null : Number(v));
+  /** The GraphQL object for a stored repository (see repository.rows.ts). */
+  static from(record: RepositoryRecord): RepositoryNode {
     return Object.assign(new RepositoryNode(), {
-      id: encodeGlobalId('Repository', Number(row.id)),
-      githubId: count(row.github_id),
-      name: row.name as string,
-      description: (row.description as string | null) ?? null,
-      homepageUrl: (row.homepage_url as string | null) ?? null,
-      primaryLanguage: row.primary_language
-        ? Object.assign(new LanguageNode(), { name: row.primary_language as string })
+      ...record,
+      id: encodeGlobalId('Repository', record.id),
+      primaryLanguage: record.primaryLanguage
+        ? Object.assign(new LanguageNode(), { name: record.primaryLanguage })
         : null,
-      licenseSpdxId: (row.license as string | null) ?? null,
-      topics: (row.topics as string[] | null) ?? [],
-      stargazerCount: Number(row.stargazer_count),
-      forkCount: Number(row.fork_count),
-      openIssueCount: Number(row.open_issues_count),
-      diskUsage: Number(row.disk_usage_kb),
-      commitCount: count(row.commit_count),
-      pullRequestCount: count(row.pull_request_count),
-      isFork: Boolean(row.is_fork),
-      isArchived: Boolean(row.is_archived),
-      createdAt: time(row.github_created_at),
-      updatedAt: time(row.github_updated_at),
-      pushedAt: time(row.pushed_at),
     });
   }
 }

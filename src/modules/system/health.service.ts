@@ -1,45 +1,21 @@
+import type {
+  CheckResult,
+  ComponentReport,
+  HealthCheck,
+  HealthReport,
+  HealthReporter,
+  OverallStatus,
+} from '../../core/health';
+
+const MAX_MESSAGE = 200;
+
 /**
  * System health: one check per outside system, run in parallel, each bounded by a timeout.
  * Overall `down` when a required component is down (HTTP 503: take the instance out of the load
  * balancer), `degraded` when anything else is down or degraded (HTTP 200: still serving), else
  * `ok`. Messages carry error classes and hosts, never credentials.
  */
-export type ComponentStatus = 'ok' | 'degraded' | 'down' | 'disabled';
-export type OverallStatus = 'ok' | 'degraded' | 'down';
-
-export type HealthDetails = Record<string, string | number | boolean | null>;
-
-export interface CheckResult {
-  readonly status: ComponentStatus;
-  readonly message?: string;
-  readonly details?: HealthDetails;
-}
-
-export interface HealthCheck {
-  readonly name: string;
-  /** A required component being down makes the whole instance `down`. */
-  readonly required: boolean;
-  /** Resolves with the component's state; a throw or a timeout counts as `down`. */
-  check(): Promise<CheckResult>;
-}
-
-export interface ComponentReport extends CheckResult {
-  readonly name: string;
-  readonly required: boolean;
-  readonly latencyMs: number;
-}
-
-export interface HealthReport {
-  readonly status: OverallStatus;
-  readonly checkedAt: Date;
-  readonly uptimeSeconds: number;
-  readonly version: string;
-  readonly components: readonly ComponentReport[];
-}
-
-const MAX_MESSAGE = 200;
-
-export class HealthService {
+export class HealthService implements HealthReporter {
   private readonly startedAt = Date.now();
   /** The run in progress: concurrent callers (load balancers, a flood) share it instead of each pinging everything. */
   private inflight: Promise<HealthReport> | undefined;

@@ -1,6 +1,6 @@
 import { Authorized, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
-import type { ComponentReport, HealthDetails, HealthReport } from './health.service';
+import type { ComponentReport, HealthDetails, HealthReport } from '../../core/health';
 
 export enum HealthStatus {
   OK = 'ok',

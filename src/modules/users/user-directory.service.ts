@@ -1,6 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../core/errors';
-import { type ConnectionShape, decodeTaggedCursor, encodeCursor, isCursorInt, isCursorTime, pageSize, toConnection } from '../../core/cursors';
+import {
+  type ConnectionShape,
+  decodeTaggedCursor,
+  encodeCursor,
+  isCursorInt,
+  isCursorTime,
+  pageSize,
+  toConnection,
+} from '../../core/cursors';
 import { GithubUser } from './github-user.entity';
 import { UserNode, UserOrderField } from './user.types';
 

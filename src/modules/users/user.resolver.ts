@@ -1,20 +1,17 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import type { ConnectionShape } from '../../core/cursors';
 import { HarvestJobNode } from '../harvest/harvest.types';
-import type { NodeService } from './node.service';
-import { Node } from './node.types';
 import { MAX_SEARCH_LENGTH, type UserDirectoryService } from './user-directory.service';
 import type { UserLookupService } from './user-lookup.service';
 import { UserConnection, UserLookup, type UserNode, UserOrderField } from './user.types';
 
-/** `user(login:)`, `users(...)` and `node(id:)`. */
+/** `user(login:)` and `users(...)`. */
 @Resolver(() => UserLookup)
 export class UserResolver {
   constructor(
     private readonly lookups: UserLookupService,
     private readonly directory: UserDirectoryService,
-    private readonly nodes: NodeService,
   ) {}
 
   @Query(() => UserLookup, {
@@ -56,16 +53,5 @@ export class UserResolver {
     orderBy: UserOrderField,
   ): Promise<ConnectionShape<UserNode>> {
     return this.directory.list(ctx.em, { first, after, search, orderBy });
-  }
-
-  @Query(() => Node, {
-    nullable: true,
-    description: 'Any object by its global id; null when it no longer exists.',
-  })
-  node(
-    @Arg('id', () => ID, { description: 'A global id (the `id` of a User or Repository).' }) id: string,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<Node | null> {
-    return this.nodes.node(ctx.em, id);
   }
 }

@@ -4,7 +4,7 @@ import { Connection } from '../../graphql/pagination';
 import { HarvestJobNode } from '../harvest/harvest.types';
 import type { GithubUser } from './github-user.entity';
 import { encodeGlobalId } from '../../core/global-id';
-import { Node } from './node.types';
+import { Node } from '../../graphql/node';
 
 @ObjectType('SocialAccount', { description: 'A social account linked on the GitHub profile.' })
 export class SocialAccountNode {

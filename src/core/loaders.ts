@@ -3,30 +3,36 @@ import DataLoader from 'dataloader';
 import type { Cache } from '../platform/cache/cache';
 
 /**
- * Per-request DataLoaders, one per batched lookup, created fresh for every request so nothing is
- * cached across callers. Features whose loaders need collaborators of their own (the shared cache)
- * register them in `batches` on first use, through their service.
+ * Per-request loaders: typed fields of the GraphQL context, each declared by the module that owns
+ * it (declaration merging), for example in activity.module.ts:
+ *
+ *   declare module '../../core/loaders' { interface Loaders { activity: ActivityLoader } }
+ *
+ * and created by that module's `loaders` factory. Fresh for every request, built on first use.
  */
-export interface Loaders {
-  readonly batches: BatchLoaders;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
 
-export function createLoaders(_em: EntityManager): Loaders {
-  return { batches: new BatchLoaders() };
-}
+export type LoaderFactories = { readonly [K in keyof Loaders]?: (em: EntityManager) => Loaders[K] };
 
-/** Named per-request loaders: the first `get` of a name creates it; later ones share it. */
-export class BatchLoaders {
-  private readonly loaders = new Map<string, unknown>();
-
-  get<K, V>(name: string, create: () => DataLoader<K, V, string>): DataLoader<K, V, string> {
-    let loader = this.loaders.get(name) as DataLoader<K, V, string> | undefined;
-    if (!loader) {
-      loader = create();
-      this.loaders.set(name, loader);
+/** A request's loaders: each field is built by its module's factory the first time it is read. */
+export function createLoaders(em: EntityManager, factories: readonly LoaderFactories[]): Loaders {
+  const loaders = {};
+  for (const factory of factories) {
+    for (const [name, create] of Object.entries(factory) as [string, (em: EntityManager) => unknown][]) {
+      if (Object.hasOwn(loaders, name)) throw new Error(`two modules declare the loader "${name}"`);
+      Object.defineProperty(loaders, name, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const value = create(em);
+          Object.defineProperty(loaders, name, { value, enumerable: true });
+          return value;
+        },
+      });
     }
-    return loader;
   }
+  return loaders as Loaders;
 }
 
 export interface CachedBatchOptions<K, V> {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLocationResolver, type LocationResolver } from '../../src/modules/rankings/location';
+import { createLocationResolver, type LocationResolver } from '../../src/modules/location';
 
 /** Country names as the old service stored them in UserRankings.country, with the code each means. */
 const LEGACY_NAMES: readonly (readonly [string, string])[] = [

@@ -3,8 +3,8 @@ import {
   createLocationResolver,
   type LocationMatch,
   type LocationResolver,
-} from '../../src/modules/rankings/location';
-import { LOCATION_CASES } from './fixtures/location-cases';
+} from '../../src/modules/location';
+import { LOCATION_CASES } from './location-cases';
 
 interface Outcome {
   readonly input: string;

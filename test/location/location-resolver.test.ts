@@ -6,8 +6,8 @@ import {
   type CountryRecord,
   type LocationDataSource,
   type PlaceData,
-} from '../../src/modules/rankings/location';
-import { nameKey, tokenizeLocation } from '../../src/modules/rankings/location/location-text';
+} from '../../src/modules/location';
+import { nameKey, tokenizeLocation } from '../../src/modules/location/location-text';
 
 // A small hand-made world, so the decision rules can be checked without the npm data sets.
 function country(code: string, name: string, extra: Partial<CountryRecord> = {}): CountryRecord {

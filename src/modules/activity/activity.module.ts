@@ -1,0 +1,28 @@
+import { defineModule, moduleKey } from '../../core/module';
+import { UserActivityResolver } from './activity.resolver';
+import { type ActivityLoader, ActivityService } from './activity.service';
+import { DailyActivity } from './daily-activity.entity';
+
+declare module '../../core/loaders' {
+  interface Loaders {
+    /** `User.activity`: one query per range for a request's developers. */
+    activity: ActivityLoader;
+  }
+}
+
+export const ACTIVITY = moduleKey<undefined>('activity');
+
+/** Daily activity: the `daily_activity` table and `User.activity` (batched, cached per harvest). */
+export const activityModule = defineModule({
+  key: ACTIVITY,
+  entities: [DailyActivity],
+  resolvers: [UserActivityResolver],
+  create({ cache }) {
+    const activity = new ActivityService(cache);
+    return {
+      resolvers: [new UserActivityResolver(activity)],
+      loaders: { activity: (em) => activity.createLoader(em) },
+      exports: undefined,
+    };
+  },
+});

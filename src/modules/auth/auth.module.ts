@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { defineModule, moduleKey } from '../../core/module';
+import type { Viewer } from '../../core/viewer';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyResolver } from './api-key.resolver';
+import { ApiKeyService } from './api-key.service';
+import { resolveViewer } from './viewer-resolver';
+
+export interface AuthExports {
+  /** The caller behind an `Authorization` value (the HTTP and WebSocket edges get this function). */
+  readonly resolveViewer: (em: EntityManager, credential: string | undefined, ip: string) => Promise<Viewer>;
+}
+
+/** API keys: the entity, `viewer`/`apiKeys`/`createApiKey`/`revokeApiKey`, and who a key is. */
+export const AUTH = moduleKey<AuthExports>('auth');
+
+export const authModule = defineModule({
+  key: AUTH,
+  entities: [ApiKey],
+  resolvers: [ApiKeyResolver],
+  create() {
+    const keys = new ApiKeyService();
+    return {
+      resolvers: [new ApiKeyResolver(keys)],
+      exports: { resolveViewer: (em, credential, ip) => resolveViewer(keys, em, credential, ip) },
+    };
+  },
+});

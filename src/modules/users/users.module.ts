@@ -1,0 +1,35 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { defineModule, moduleKey } from '../../core/module';
+import { HARVEST } from '../harvest/harvest.module';
+import { GithubUser } from './github-user.entity';
+import { UserDirectoryService } from './user-directory.service';
+import { UserLookupService } from './user-lookup.service';
+import { UserResolver } from './user.resolver';
+import { UserNode } from './user.types';
+
+export const USERS = moduleKey<undefined>('users');
+
+async function findUserNode(em: EntityManager, id: number): Promise<UserNode | null> {
+  const user = await em.findOne(GithubUser, { id });
+  return user ? UserNode.from(user) : null;
+}
+
+/**
+ * Developers: the `github_user` table, `user(login:)` (asking harvest for unknown or stale
+ * developers) and `users(...)`. Their repositories, activity, report and ranking are fields
+ * the owning modules add to `User`.
+ */
+export const usersModule = defineModule({
+  key: USERS,
+  entities: [GithubUser],
+  resolvers: [UserResolver],
+  create({ config, logger }, { use }) {
+    const { requests } = use(HARVEST);
+    const lookups = new UserLookupService(requests, config.harvest.freshnessMs, logger);
+    return {
+      resolvers: [new UserResolver(lookups, new UserDirectoryService())],
+      nodes: { User: findUserNode },
+      exports: undefined,
+    };
+  },
+});
