@@ -1,9 +1,22 @@
 import { z } from 'zod';
-import { mailConfig, secretsConfig } from './aws-settings';
+import {
+  cacheConfig,
+  databaseConfig,
+  harvestConfig,
+  queueConfig,
+  rankingsConfig,
+  redisConfig,
+} from './data-settings';
 import { type Env, envSchema } from './env-schema';
-import { limitsConfig, rateLimitConfig, securityConfig, serverConfig } from './http-settings';
-import { githubConfig, harvestConfig, queueConfig, rankingsConfig } from './job-settings';
-import { cacheConfig, databaseConfig, redisConfig } from './store-settings';
+import {
+  githubConfig,
+  limitsConfig,
+  mailConfig,
+  rateLimitConfig,
+  secretsConfig,
+  securityConfig,
+  serverConfig,
+} from './service-settings';
 
 /** What a GitHub token looks like (classic `ghp_…`, fine-grained `github_pat_…`, app tokens). */
 export const GITHUB_TOKEN_PATTERN = /^[A-Za-z0-9_]{10,255}$/;

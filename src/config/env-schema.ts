@@ -1,13 +1,26 @@
 import { z } from 'zod';
-import { mailSettings, secretsSettings } from './aws-settings';
-import { limitsSettings, rateLimitSettings, securitySettings, serverSettings } from './http-settings';
-import { githubSettings, harvestSettings, queueSettings, rankingsSettings } from './job-settings';
-import { cacheSettings, databaseSettings, redisSettings } from './store-settings';
+import {
+  cacheSettings,
+  databaseSettings,
+  harvestSettings,
+  queueSettings,
+  rankingsSettings,
+  redisSettings,
+} from './data-settings';
+import {
+  githubSettings,
+  limitsSettings,
+  mailSettings,
+  rateLimitSettings,
+  secretsSettings,
+  securitySettings,
+  serverSettings,
+} from './service-settings';
 
 /**
  * Every setting the service reads, as environment-variable names (the names operators of the
- * old service already use). Each group of settings is declared, with its Config section, in one of
- * the `*-settings.ts` files; this schema validates them all at once, so a bad start-up lists every
+ * old service already use). Each group of settings is declared, with its Config section, in
+ * `service-settings.ts` or `data-settings.ts`; this schema validates them all at once, so a bad start-up lists every
  * problem together. README's configuration table documents each one.
  */
 export const envSchema = z.object({

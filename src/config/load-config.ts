@@ -1,4 +1,4 @@
-import { secretsSchema } from './aws-settings';
+import { secretsSchema } from './service-settings';
 import { type Config, configSchema, crossFieldProblems, type SecretsConfig } from './config';
 import { type Env, envSchema, type EnvKey } from './env-schema';
 import { SECRET_FIELDS, SECRET_NAME_SETTING, type SecretKind, settingsFromSecret } from './secret-mapping';
