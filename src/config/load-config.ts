@@ -1,8 +1,9 @@
-import { type Config, crossFieldProblems, secretsConfig, toConfig } from './config';
+import { secretsSchema } from './service-settings';
+import { type Config, configSchema, crossFieldProblems, type SecretsConfig } from './config';
 import { type Env, envSchema, type EnvKey } from './env-schema';
 import { SECRET_FIELDS, SECRET_NAME_SETTING, type SecretKind, settingsFromSecret } from './secret-mapping';
+import type { SecretFailure, SecretReader } from './secret-source';
 import { caFileProblem } from './ca-file';
-import { SecretError, type SecretStore, withBackoff } from '../platform/secrets/secret-store';
 
 /** Start-up stops with this error; its message lists every problem, one a line, and no value. */
 export class ConfigError extends Error {
@@ -18,35 +19,23 @@ export type RawEnv = Readonly<Record<string, string | undefined>>;
 export interface LoadConfigOptions {
   /** Environment variables (usually `process.env` merged over a `.env` file). */
   readonly env: RawEnv;
-  /** Builds the secret store once the AWS settings are known; called only when a secret name is set. */
-  readonly secretStore?: (config: Config['secrets']) => SecretStore;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Opens the reader of the secrets named by `AWS_*_SECRET_NAME` once the AWS settings are known;
+   * called only when a secret name is set. Retries are the reader's business.
+   */
+  readonly secretReader?: (settings: SecretsConfig) => SecretReader;
 }
 
 export interface LoadedConfig {
   readonly config: Config;
-  /** The store secrets were read through, for components that re-read rotated values. */
-  readonly secrets: SecretStore | undefined;
 }
 
 type Settings = Partial<Record<EnvKey, string>>;
 
 const KEYS = Object.keys(envSchema.shape) as EnvKey[];
 
-const awsSchema = envSchema.pick({
-  AWS_REGION: true,
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: true,
-  AWS_DB_SECRET_NAME: true,
-  AWS_REDIS_SECRET_NAME: true,
-  AWS_GITHUB_SECRET_NAME: true,
-  AWS_SES_SECRET_NAME: true,
-  SECRETS_CACHE_TTL_MS: true,
-  SECRETS_STARTUP_ATTEMPTS: true,
-  SECRETS_STARTUP_BACKOFF_MS: true,
-});
-
 /** What an operator should check for each kind of failure to read a secret. */
-const HINTS: Record<SecretError['kind'], string> = {
+const HINTS: Record<Exclude<SecretFailure['kind'], 'unexpected'>, string> = {
   not_found: 'check the secret name and AWS_REGION',
   access_denied:
     'check the AWS credentials and that the role may call secretsmanager:GetSecretValue (and kms:Decrypt on its key)',
@@ -80,40 +69,25 @@ function schemaIssues(error: {
   }));
 }
 
-/** Reads one secret (retrying what may pass) and maps it onto settings, or says why it could not. */
+/** Reads one secret and maps it onto settings, or says why it could not. */
 async function readSecret(
   kind: SecretKind,
   name: string,
-  store: SecretStore,
-  secrets: Config['secrets'],
-  sleep: LoadConfigOptions['sleep'],
+  reader: SecretReader,
+  secrets: SecretsConfig,
 ): Promise<{ settings: Settings } | { problem: string }> {
-  let attempts = 0;
-  let raw: string;
-  try {
-    raw = await withBackoff(
-      () => {
-        attempts += 1;
-        return store.get(name);
-      },
-      secrets.startupAttempts,
-      secrets.startupBackoffMs,
-      sleep,
-    );
-  } catch (error) {
-    const where = secrets.endpoint
-      ? `endpoint ${secrets.endpoint}, region ${secrets.region}`
-      : `region ${secrets.region}`;
-    const prefix = `${SECRET_NAME_SETTING[kind]}: could not read secret "${name}" from Secrets Manager (${where})`;
-    // SecretError messages are ours and hold no value; other errors are described by name only.
-    if (!(error instanceof SecretError)) {
-      const what = error instanceof Error ? error.name : 'unknown error';
-      return { problem: `${prefix} after ${attempts} attempt(s): ${what}` };
-    }
-    const tries = error.retryable ? `after ${attempts} attempt(s)` : 'not retried';
-    return { problem: `${prefix}: ${error.detail}, ${tries}; ${HINTS[error.kind]}` };
+  const read = await reader(name);
+  if ('value' in read) return settingsFromSecret(kind, name, read.value);
+  const { failure } = read;
+  const where = secrets.endpoint
+    ? `endpoint ${secrets.endpoint}, region ${secrets.region}`
+    : `region ${secrets.region}`;
+  const prefix = `${SECRET_NAME_SETTING[kind]}: could not read secret "${name}" from Secrets Manager (${where})`;
+  if (failure.kind === 'unexpected') {
+    return { problem: `${prefix} after ${failure.attempts} attempt(s): ${failure.detail}` };
   }
-  return settingsFromSecret(kind, name, raw);
+  const tries = failure.retryable ? `after ${failure.attempts} attempt(s)` : 'not retried';
+  return { problem: `${prefix}: ${failure.detail}, ${tries}; ${HINTS[failure.kind]}` };
 }
 
 /**
@@ -122,12 +96,12 @@ async function readSecret(
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const fromEnv = pickSettings(options.env);
-  const aws = awsSchema.safeParse(fromEnv);
+  const aws = secretsSchema.safeParse(fromEnv);
   if (!aws.success) {
     // Secrets cannot be read without valid AWS settings; report every problem of the environment.
     throw new ConfigError(settingIssues(fromEnv).map((i) => `${i.key}: ${i.message}`));
   }
-  const secrets = secretsConfig(aws.data);
+  const secrets = aws.data;
 
   const problems: string[] = [];
   const fromSecrets: Settings = {};
@@ -135,15 +109,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const origins = new Map<string, string>();
   /** Settings a secret that failed would have provided: problems about them only repeat that failure. */
   const unresolved = new Set<string>();
-  let store: SecretStore | undefined;
   const kinds = (Object.keys(SECRET_NAME_SETTING) as SecretKind[]).filter((k) => secrets.names[k]);
   if (kinds.length > 0) {
-    if (!options.secretStore) {
+    if (!options.secretReader) {
       throw new ConfigError(['AWS_*_SECRET_NAME: set, but no secret store is available']);
     }
-    store = options.secretStore(secrets);
+    const reader = options.secretReader(secrets);
     const results = await Promise.all(
-      kinds.map((kind) => readSecret(kind, secrets.names[kind]!, store!, secrets, options.sleep)),
+      kinds.map((kind) => readSecret(kind, secrets.names[kind]!, reader, secrets)),
     );
     results.forEach((result, i) => {
       const kind = kinds[i]!;
@@ -171,8 +144,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     problems.push(`${key}${origin ? ` (${origin})` : ''}: ${message}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const env = envSchema.parse(merged); // cannot fail: no problem was found
-  return { config: toConfig(env), secrets: store };
+  return { config: configSchema.parse(merged) }; // cannot fail: no problem was found
 }
 
 /** Every problem of a set of settings: per-setting schema problems, then the rules across settings. */

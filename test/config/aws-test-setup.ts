@@ -17,7 +17,7 @@ export function useFakeAwsCredentials(): void {
 }
 
 export interface StoreFactory {
-  /** Passed as `loadConfig({ secretStore })`: the production wiring (SDK client behind the cache). */
+  /** Passed as `resolveConfiguration(env, { store })`: the production wiring (SDK client behind the cache). */
   readonly factory: (secrets: Config['secrets']) => SecretStore;
   /** Fetch attempts made through the SDK client, successful or not. */
   attempts(): number;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, type RawEnv } from '../../src/config/load-config';
+import { resolveConfiguration } from '../../src/bootstrap';
+import type { RawEnv } from '../../src/config/load-config';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager';
 import { awsStoreFactory, type StoreFactory, useFakeAwsCredentials } from './aws-test-setup';
 
@@ -20,10 +21,10 @@ afterEach(async () => {
 });
 
 function load(env: RawEnv) {
-  return loadConfig({
-    env: { AWS_REGION: fake.region, AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, ...env },
-    secretStore: stores.factory,
-  });
+  return resolveConfiguration(
+    { AWS_REGION: fake.region, AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, ...env },
+    { store: stores.factory },
+  );
 }
 
 describe('database secret {host, port, username, password, dbname, ssl}', () => {

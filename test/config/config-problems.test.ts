@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolveConfiguration } from '../../src/bootstrap';
 import { ConfigError, loadConfig, type RawEnv } from '../../src/config/load-config';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager';
 import { awsStoreFactory, type StoreFactory, useFakeAwsCredentials } from './aws-test-setup';
@@ -33,11 +34,10 @@ afterEach(async () => {
 });
 
 async function problemsOf(env: RawEnv): Promise<ConfigError> {
-  const error = await loadConfig({
-    env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, ...env },
-    secretStore: stores.factory,
-    sleep: () => Promise.resolve(),
-  }).then(
+  const error = await resolveConfiguration(
+    { AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, ...env },
+    { store: stores.factory, sleep: () => Promise.resolve() },
+  ).then(
     () => undefined,
     (e: unknown) => e,
   );

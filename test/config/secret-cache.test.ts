@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config';
+import { resolveConfiguration } from '../../src/bootstrap';
 import { createAwsSecretFetcher } from '../../src/platform/secrets/aws-secrets-manager';
 import { CachedSecretStore, SecretError } from '../../src/platform/secrets/secret-store';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager';
@@ -125,14 +125,14 @@ describe('CachedSecretStore over Secrets Manager', () => {
   });
 });
 
-it('loadConfig hands back its store, which keeps the default 5-minute cache', async () => {
+it('resolveConfiguration hands back its store, which keeps the default 5-minute cache', async () => {
   fake.setSecret('prod/gh', { tokens: ['ghp_aaaaaaaaaaaaaaaaaaaa'] });
   const stores = awsStoreFactory(() => clock);
   try {
-    const { config, secrets } = await loadConfig({
-      env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, AWS_GITHUB_SECRET_NAME: 'prod/gh' },
-      secretStore: stores.factory,
-    });
+    const { config, secrets } = await resolveConfiguration(
+      { AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, AWS_GITHUB_SECRET_NAME: 'prod/gh' },
+      { store: stores.factory },
+    );
     expect(config.secrets.cacheTtlMs).toBe(TTL);
     clock += TTL - 1;
     await secrets!.get('prod/gh');

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type RawEnv } from '../../src/config/load-config';
+import { resolveConfiguration } from '../../src/bootstrap';
+import { ConfigError, type RawEnv } from '../../src/config/load-config';
 import { MAX_BACKOFF_MS, SecretError, withBackoff } from '../../src/platform/secrets/secret-store';
 import {
   closedPortEndpoint,
@@ -26,11 +27,10 @@ afterEach(async () => {
 });
 
 async function load(env: RawEnv, sleep: (ms: number) => Promise<void>) {
-  return loadConfig({
-    env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, SECRETS_STARTUP_BACKOFF_MS: '100', ...env },
-    secretStore: stores.factory,
-    sleep,
-  });
+  return resolveConfiguration(
+    { AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.endpoint, SECRETS_STARTUP_BACKOFF_MS: '100', ...env },
+    { store: stores.factory, sleep },
+  );
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ConfigError> {

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import {
+  awsRegion,
+  bool,
+  email,
+  httpUrl,
+  int,
+  list,
+  optionalText,
+  orEmpty,
+  origins,
+  port,
+  type SettingValues,
+} from './setting-types';
+
+/**
+ * Settings of the process, its HTTP/WebSocket endpoint and the outside services it calls (GitHub,
+ * Secrets Manager, SES), each group with the Config section it builds. README's configuration table
+ * documents each setting; README "Security" and "Rate limits" explain the hardening and budgets.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+
+export const serverSettings = {
+  NODE_ENV: z.enum(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(4000),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  TRUST_PROXY_HOPS: int(0, 10).default(0),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  HEALTH_COMPONENT_TIMEOUT_MS: int(100, 60_000).default(2_000),
+};
+
+export const serverConfig = (env: SettingValues<typeof serverSettings>) =>
+  ({
+    env: env.NODE_ENV,
+    dataDir: env.DATA_DIR,
+    log: { level: env.LOG_LEVEL },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      trustProxyHops: env.TRUST_PROXY_HOPS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+    },
+    health: { timeoutMs: env.HEALTH_COMPONENT_TIMEOUT_MS },
+  }) as const;
+
+export const securitySettings = {
+  HTTP_BODY_LIMIT_BYTES: int(1_024, 10_485_760).default(102_400),
+  HTTP_REQUEST_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
+  HTTP_HANDLER_TIMEOUT_MS: int(0, 600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(65_000),
+  CORS_ORIGINS: origins.optional(),
+  GRAPHQL_FIELD_SUGGESTIONS: bool.optional(),
+  GRAPHQL_PERSISTED_QUERIES: bool.default(true),
+  GRAPHQL_PERSISTED_QUERIES_TTL_MS: int(1_000, 2_592_000_000).default(86_400_000),
+};
+
+/** Hardening of the HTTP and WebSocket endpoint (README "Security"). */
+export const securityConfig = (env: SettingValues<typeof securitySettings>, production: boolean) =>
+  ({
+    /** Largest request body (and WebSocket frame) accepted. */
+    bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+    /** Time a client has to send a whole request (headers and body): slow senders are cut off. */
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    /** Time a request may take from arrival to response before it is answered 503 (`0`: none). */
+    handlerTimeoutMs: env.HTTP_HANDLER_TIMEOUT_MS,
+    /** Idle keep-alive connections close after this; longer than the load balancer's idle timeout. */
+    keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    /** Browser origins allowed by CORS; empty: no CORS headers at all. `*`: any origin. */
+    corsOrigins: orEmpty(env.CORS_ORIGINS),
+    /** "Did you mean ...?" hints in validation errors (they reveal the schema). */
+    fieldSuggestions: env.GRAPHQL_FIELD_SUGGESTIONS ?? !production,
+    /** Automatic persisted queries in the shared cache; `false`: disabled. */
+    persistedQueries: env.GRAPHQL_PERSISTED_QUERIES ? { ttlMs: env.GRAPHQL_PERSISTED_QUERIES_TTL_MS } : false,
+  }) as const;
+
+/** Query limits: every operation, over HTTP and WebSocket alike. */
+export const limitsSettings = {
+  GRAPHQL_MAX_DEPTH: int(1, 100).default(10),
+  GRAPHQL_MAX_ALIASES: int(0, 1_000).default(15),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 1_000).default(20),
+  GRAPHQL_MAX_TOKENS: int(10, 100_000).default(2_000),
+  GRAPHQL_MAX_COST: int(1, 100_000_000).default(10_000),
+};
+
+/** Limits every GraphQL operation must stay within (src/graphql/query-limits.ts). */
+export const limitsConfig = (env: SettingValues<typeof limitsSettings>) =>
+  ({
+    maxDepth: env.GRAPHQL_MAX_DEPTH,
+    maxAliases: env.GRAPHQL_MAX_ALIASES,
+    maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+    maxTokens: env.GRAPHQL_MAX_TOKENS,
+    maxCost: env.GRAPHQL_MAX_COST,
+  }) as const;
+
+/** Budgets are in cost units (estimateCost) per window; README "Rate limits" explains the defaults. */
+export const rateLimitSettings = {
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000).default(60_000),
+  RATE_LIMIT_MAX_REQUESTS: int(1, 100_000_000).default(1_000),
+  RATE_LIMIT_MAX_READER: int(1, 100_000_000).default(10_000),
+  RATE_LIMIT_MAX_OPERATOR: int(1, 100_000_000).default(20_000),
+  RATE_LIMIT_MAX_ADMIN: int(1, 100_000_000).default(50_000),
+  RATE_LIMIT_MEMORY_MAX_IDENTITIES: int(100, 10_000_000).default(50_000),
+};
+
+export const rateLimitConfig = (env: SettingValues<typeof rateLimitSettings>) =>
+  ({
+    enabled: env.RATE_LIMIT_ENABLED,
+    /** Length of the sliding window, shared by every budget. */
+    windowMs: env.RATE_LIMIT_WINDOW_MS,
+    /** Cost units each kind of caller may spend per window: anonymous (per client IP) and per API-key role. */
+    budgets: {
+      anonymous: env.RATE_LIMIT_MAX_REQUESTS,
+      reader: env.RATE_LIMIT_MAX_READER,
+      operator: env.RATE_LIMIT_MAX_OPERATOR,
+      admin: env.RATE_LIMIT_MAX_ADMIN,
+    },
+    /** Bound of the in-process limiter (embedded mode, or while Valkey is unreachable). */
+    memoryMaxIdentities: env.RATE_LIMIT_MEMORY_MAX_IDENTITIES,
+  }) as const;
+
+export const githubSettings = {
+  GITHUB_TOKENS: list.optional(),
+  GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+};
+
+export const githubConfig = (env: SettingValues<typeof githubSettings>) =>
+  ({ tokens: orEmpty(env.GITHUB_TOKENS), apiUrl: env.GITHUB_API_URL }) as const;
+
+export const secretsSettings = {
+  AWS_REGION: awsRegion.default('us-east-1'),
+  AWS_DB_SECRET_NAME: optionalText,
+  AWS_REDIS_SECRET_NAME: optionalText,
+  AWS_GITHUB_SECRET_NAME: optionalText,
+  AWS_SES_SECRET_NAME: optionalText,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: httpUrl.optional(),
+  SECRETS_CACHE_TTL_MS: int(1_000, 86_400_000).default(300_000),
+  SECRETS_STARTUP_ATTEMPTS: int(1, 20).default(5),
+  SECRETS_STARTUP_BACKOFF_MS: int(0, 60_000).default(500),
+};
+
+export const secretsConfig = (env: SettingValues<typeof secretsSettings>) =>
+  ({
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER,
+    cacheTtlMs: env.SECRETS_CACHE_TTL_MS,
+    startupAttempts: env.SECRETS_STARTUP_ATTEMPTS,
+    startupBackoffMs: env.SECRETS_STARTUP_BACKOFF_MS,
+    names: {
+      database: env.AWS_DB_SECRET_NAME,
+      redis: env.AWS_REDIS_SECRET_NAME,
+      github: env.AWS_GITHUB_SECRET_NAME,
+      ses: env.AWS_SES_SECRET_NAME,
+    },
+  }) as const;
+
+/**
+ * The Secrets Manager section on its own: it is needed before the rest of the configuration can be
+ * resolved, since the other settings may come from the secrets it names.
+ */
+export const secretsSchema = z.object(secretsSettings).transform(secretsConfig);
+
+export const mailSettings = {
+  ENABLE_EMAIL_NOTIFICATIONS: bool.default(false),
+  NOTIFICATION_EMAIL: email.optional(),
+  SES_REGION: awsRegion.optional(),
+  SES_FROM_EMAIL: email.optional(),
+  SES_FROM_NAME: optionalText,
+  SES_REPLY_TO_EMAIL: email.optional(),
+  SES_CONFIGURATION_SET: optionalText,
+  AWS_ENDPOINT_URL_SES: httpUrl.optional(),
+};
+
+/** `secretsRegion`: the region of Secrets Manager, which SES shares unless `SES_REGION` says otherwise. */
+export const mailConfig = (env: SettingValues<typeof mailSettings>, secretsRegion: string) =>
+  ({
+    enabled: env.ENABLE_EMAIL_NOTIFICATIONS,
+    notificationEmail: env.NOTIFICATION_EMAIL,
+    region: env.SES_REGION ?? secretsRegion,
+    endpoint: env.AWS_ENDPOINT_URL_SES,
+    fromEmail: env.SES_FROM_EMAIL,
+    fromName: env.SES_FROM_NAME,
+    replyToEmail: env.SES_REPLY_TO_EMAIL,
+    configurationSetName: env.SES_CONFIGURATION_SET,
+  }) as const;
