@@ -39,6 +39,18 @@ function fieldProblems(errors: ValidationErrorLike[], parent = ''): { field: str
 }
 
 /**
+ * Apollo's own refusals of a request before it runs (an automatic-persisted-query hash that does
+ * not match the query, an unsupported APQ version) carry an HTTP 4xx status and no code.
+ */
+function isApolloRequestRefusal(original: unknown): boolean {
+  if (!(original instanceof GraphQLError) || original.path || original.originalError) return false;
+  const status = (original.extensions?.http as { status?: unknown } | undefined)?.status;
+  return (
+    original.extensions?.code === undefined && typeof status === 'number' && status >= 400 && status < 500
+  );
+}
+
+/**
  * True when the error is one we expect (client-caused); anything else is logged and masked.
  * `code` is the one Apollo has settled on (it adds INTERNAL_SERVER_ERROR to errors without one).
  */
@@ -47,6 +59,7 @@ export function isExpectedError(error: unknown, code: unknown): boolean {
   if (original instanceof DomainError) return true;
   // Apollo wraps what a plugin throws (no path, so unwrapResolverError keeps the wrapper).
   if (original instanceof GraphQLError && original.originalError instanceof DomainError) return true;
+  if (isApolloRequestRefusal(original)) return true;
   const name = String(code ?? '');
   return CLIENT_CODES.has(name) || name in CODE_ALIASES;
 }
@@ -70,7 +83,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const graphqlError = original instanceof GraphQLError ? original : undefined;
   const { validationErrors, ...rest } = domain?.extensions ?? graphqlError?.extensions ?? {};
   const rawCode = String(formatted.extensions?.code);
-  const code = CODE_ALIASES[rawCode] ?? rawCode;
+  const code = isApolloRequestRefusal(original) ? 'BAD_REQUEST' : (CODE_ALIASES[rawCode] ?? rawCode);
   const extensions: Record<string, unknown> = { code };
   if (domain) Object.assign(extensions, rest);
   if (Array.isArray(validationErrors))

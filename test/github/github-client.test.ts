@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryCache } from '../../src/platform/cache/memory-cache';
 import { RedisCache } from '../../src/platform/cache/redis-cache';
 import { createGitHubClient } from '../../src/platform/github/github-client';
+import { GitHubNetworkError } from '../../src/platform/github/github-errors';
 import { TokenPool } from '../../src/platform/github/token-pool';
+import { freePort } from '../support/free-port';
 import { STANDARD_LOGINS, validateGitHubQuery } from '../support/fake-github';
 import { SHARED_REDIS, uniqueName } from '../support/services';
 import { type ClientHarness, startClientHarness, staticTokens } from './client-harness';
@@ -157,5 +159,26 @@ describe('GitHub client against the stand-in', () => {
     await expect(h.client.octokit.graphql(query)).rejects.toThrow(
       "Field 'stargazersCount' doesn't exist on type 'Repository'",
     );
+  });
+});
+
+describe('GitHub client when GitHub cannot be reached', () => {
+  it('reports a network failure as such after its retries, never as "GitHub answered 500"', async () => {
+    const logs = captureLogs();
+    const unreachable = await freePort(); // nothing listens here
+    const client = await createGitHubClient({
+      baseUrl: `http://127.0.0.1:${unreachable}`,
+      pool: new TokenPool({ provider: async () => [TOKEN], logger: logs.logger }),
+      logger: logs.logger,
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
+    const failure = await client.octokit.request('GET /users/{username}', { username: 'octocat' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(GitHubNetworkError);
+    expect((failure as Error).message).toMatch(/^GitHub could not be reached: .*ECONNREFUSED/);
+    expect((failure as { status?: unknown }).status).toBeUndefined();
+    expect(logs.entries().filter((l) => l.msg === 'GitHub request failed; retrying')).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import type { EndpointDefaults, EndpointInterface, OctokitResponse } from '@octokit/types';
 import type { Logger } from '../logging/logger';
 import type { ConditionalRequestCache, CachedResponse } from './conditional-request-cache';
-import { GitHubRateLimitedError } from './github-errors';
+import { GitHubNetworkError, GitHubRateLimitedError } from './github-errors';
 import type { GitHubRequestCounters } from './github-request-counters';
 import {
   classifyFailure,
@@ -183,7 +183,11 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
           }
           case 'server-error':
           case 'network-error': {
-            if (++failures >= retry.maxAttempts) throw error;
+            if (++failures >= retry.maxAttempts) {
+              throw verdict.kind === 'network-error'
+                ? new GitHubNetworkError(requestError.message.slice(0, 200), { cause: error })
+                : error;
+            }
             const delay = backoff(
               failures,
               verdict.kind === 'server-error' ? verdict.retryAfterMs : undefined,
