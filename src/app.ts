@@ -32,6 +32,7 @@ import type { RetryPolicy } from './platform/github/github-request-hook';
 import { createLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
 import { SERVICE_VERSION } from './platform/paths';
+import { closeStages } from './platform/close-stages';
 import { openPlatform } from './platform/platform';
 import type { SecretStore } from './platform/secrets/secret-store';
 
@@ -171,22 +172,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return { url };
     },
     close() {
-      // Each stage runs even when an earlier one failed, so a failing step never leaves Valkey
-      // connections or the database pool open; the first failure is reported at the end.
-      closing ??= (async () => {
-        const stages: (() => Promise<unknown>)[] = [
+      // HTTP first (stop taking work), then the modules, then the platform's clients.
+      closing ??= closeStages(
+        [
           async () => http?.close(),
           () => Promise.all(modules.map((module) => module.close?.())),
           () => platform.close(),
-        ];
-        const failures: unknown[] = [];
-        for (const stage of stages) await stage().catch((error: unknown) => failures.push(error));
-        if (failures.length > 0) {
-          logger.error({ err: failures[0], failures: failures.length }, 'closed with errors');
-          throw failures[0];
-        }
-        logger.info('closed');
-      })();
+        ],
+        logger,
+        'app',
+      ).then(() => logger.info('closed'));
       return closing;
     },
   };

@@ -92,3 +92,25 @@ export function insightsCacheKey(
   const version = harvestedAt ? new Date(harvestedAt).getTime() : 'never';
   return ['insights', 'v1', kind, userId, version, ...args].join(':');
 }
+
+/**
+ * A per-request loader of one kind of insight per developer: cached in the shared cache under
+ * `insightsCacheKey(kind, user, harvest, ...args)`, misses loaded one `load` per `group`.
+ */
+export function insightsLoader<K extends { userId: number; harvestedAt: Date | null }, V>(
+  cache: Cache,
+  kind: string,
+  options: {
+    readonly args?: (key: K) => (string | number)[];
+    readonly group?: (key: K) => string;
+    readonly load: (keys: readonly K[]) => Promise<V[]>;
+  },
+): DataLoader<K, V, string> {
+  return cachedLoader<K, V>({
+    cache,
+    ttlMs: INSIGHTS_CACHE_TTL_MS,
+    cacheKey: (k) => insightsCacheKey(kind, k.userId, k.harvestedAt, ...(options.args?.(k) ?? [])),
+    group: options.group ?? (() => 'all'),
+    load: options.load,
+  });
+}

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import type { Cache } from './cache/cache';
+import { closeStages } from './close-stages';
 import { MemoryCache } from './cache/memory-cache';
 import { RedisCache } from './cache/redis-cache';
 import { type Database, openDatabase } from './database/database';
@@ -75,19 +76,16 @@ export async function openPlatform(options: {
     pubSub,
     rateLimits,
     secrets: options.secrets,
-    async close() {
-      const stages: (() => Promise<unknown>)[] = [
-        () => queue.close(),
-        () => pubSub.close(),
-        () => Promise.all([...closers.map((close) => close()), rateLimits.close()]),
-        () => database.close(),
-      ];
-      const failures: unknown[] = [];
-      for (const stage of stages) await stage().catch((error: unknown) => failures.push(error));
-      if (failures.length > 0) {
-        logger.error({ err: failures[0], failures: failures.length }, 'platform closed with errors');
-        throw failures[0];
-      }
-    },
+    close: () =>
+      closeStages(
+        [
+          () => queue.close(),
+          () => pubSub.close(),
+          () => Promise.all([...closers.map((close) => close()), rateLimits.close()]),
+          () => database.close(),
+        ],
+        logger,
+        'platform',
+      ),
   };
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../core/errors';
 import type { Cache } from '../../platform/cache/cache';
 import type DataLoader from 'dataloader';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
+import { insightsLoader, type Loaders } from '../../core/loaders';
 import {
   type ActivitySummary,
   addDays,
@@ -58,10 +58,8 @@ export class ActivityService {
 
   /** The request's `activity` loader (core/loaders.ts). */
   createLoader(em: EntityManager): ActivityLoader {
-    return cachedLoader<ActivityKey, ActivitySummary>({
-      cache: this.cache,
-      ttlMs: INSIGHTS_CACHE_TTL_MS,
-      cacheKey: (k) => insightsCacheKey('activity', k.userId, k.harvestedAt, k.from, k.to, k.granularity),
+    return insightsLoader<ActivityKey, ActivitySummary>(this.cache, 'activity', {
+      args: (k) => [k.from, k.to, k.granularity],
       group: (k) => `${k.from}:${k.to}`,
       load: (keys) => this.load(em, keys),
     });

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Cache } from '../../platform/cache/cache';
 import { addDays, toDay } from '../activity/activity-calendar';
 import type DataLoader from 'dataloader';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
+import { insightsLoader, type Loaders } from '../../core/loaders';
 import type { ReportRankingSource } from './report-ranking-source';
 import {
   ACHIEVEMENT_RULES,
@@ -70,12 +70,8 @@ export class ReportService {
 
   /** The request's `reports` loader (core/loaders.ts). */
   createLoader(em: EntityManager): ReportLoader {
-    return cachedLoader<ReportKey, BadgeReport>({
-      cache: this.cache,
-      ttlMs: INSIGHTS_CACHE_TTL_MS,
-      cacheKey: (k) =>
-        insightsCacheKey('report', k.userId, k.harvestedAt, k.periodEnd, k.followers, k.publicRepos),
-      group: () => 'all',
+    return insightsLoader<ReportKey, BadgeReport>(this.cache, 'report', {
+      args: (k) => [k.periodEnd, k.followers, k.publicRepos],
       load: (keys) => this.load(em, keys),
     });
   }

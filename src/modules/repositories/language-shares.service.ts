@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Cache } from '../../platform/cache/cache';
 import type DataLoader from 'dataloader';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
+import { insightsLoader, type Loaders } from '../../core/loaders';
 import { LanguageNode, LanguageShare } from './repository.types';
 
 export interface LanguageKey {
@@ -40,11 +40,7 @@ export class LanguageSharesService {
 
   /** The request's `languageShares` loader (core/loaders.ts). */
   createLoader(em: EntityManager): LanguageSharesLoader {
-    return cachedLoader<LanguageKey, LanguageShare[]>({
-      cache: this.cache,
-      ttlMs: INSIGHTS_CACHE_TTL_MS,
-      cacheKey: (k) => insightsCacheKey('languages', k.userId, k.harvestedAt),
-      group: () => 'all',
+    return insightsLoader<LanguageKey, LanguageShare[]>(this.cache, 'languages', {
       load: (keys) => this.load(em, keys),
     });
   }

@@ -10,7 +10,7 @@ import {
 } from '../../core/cursors';
 import type { Cache } from '../../platform/cache/cache';
 import type DataLoader from 'dataloader';
-import { cachedLoader, INSIGHTS_CACHE_TTL_MS, insightsCacheKey, type Loaders } from '../../core/loaders';
+import { insightsLoader, type Loaders } from '../../core/loaders';
 import { repositoryRecord } from './repository.rows';
 import { RepositoryNode, RepositoryOrderField } from './repository.types';
 
@@ -88,11 +88,8 @@ export class RepositoryPagesService {
 
   /** The request's `repositoryPages` loader (core/loaders.ts). */
   createLoader(em: EntityManager): RepositoryPagesLoader {
-    return cachedLoader<PageKey, RepositoryPage>({
-      cache: this.cache,
-      ttlMs: INSIGHTS_CACHE_TTL_MS,
-      cacheKey: (k) =>
-        insightsCacheKey('repos', k.userId, k.harvestedAt, k.orderBy, k.size, JSON.stringify(k.after)),
+    return insightsLoader<PageKey, RepositoryPage>(this.cache, 'repos', {
+      args: (k) => [k.orderBy, k.size, JSON.stringify(k.after)],
       group: (k) => JSON.stringify([k.orderBy, k.size, k.after]),
       load: (keys) => this.load(em, keys),
     });
