@@ -2,6 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { UserNode } from '../users/user.types';
+import { CountryHarvestState } from './country-harvest-state';
 import type { RankingRunResult } from './ranking-run.service';
 
 export enum RankingRunStatusEnum {
@@ -196,8 +197,8 @@ export class CountryHarvestNode {
   @Field(() => CountryNode, { description: 'The country searched.' })
   country!: CountryNode;
 
-  @Field(() => String, { description: 'Job state: waiting, active, completed, failed, delayed.' })
-  state!: string;
+  @Field(() => CountryHarvestState, { description: 'Where it stands.' })
+  state!: CountryHarvestState;
 
   @Field(() => CountryHarvestProgressNode, { description: 'Progress so far.' })
   progress!: CountryHarvestProgressNode;
