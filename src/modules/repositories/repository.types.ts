@@ -10,6 +10,12 @@ export class LanguageNode {
   name!: string;
 }
 
+@ObjectType('Ref', { description: "A Git reference: here a repository's default branch." })
+export class RefNode {
+  @Field(() => String, { description: 'The branch name (`main`, `master`, ...).' })
+  name!: string;
+}
+
 @ObjectType('Repository', { implements: Node, description: 'A repository owned by a harvested developer.' })
 export class RepositoryNode extends Node {
   @Field(() => Float, {
@@ -47,6 +53,19 @@ export class RepositoryNode extends Node {
 
   @Field(() => Int, { description: 'Forks.' })
   forkCount!: number;
+
+  @Field(() => Int, {
+    description:
+      "People watching it (GitHub's subscribers: `watchers.totalCount` in GitHub's GraphQL API). Harvested without a token: REST's `watchers_count`, which is the star count.",
+  })
+  watcherCount!: number;
+
+  @Field(() => RefNode, {
+    nullable: true,
+    description:
+      "The default branch, as in GitHub's API (`defaultBranchRef { name }`); null when GitHub did not name one.",
+  })
+  defaultBranchRef!: RefNode | null;
 
   @Field(() => Int, {
     description:
@@ -95,6 +114,10 @@ export class RepositoryNode extends Node {
       topics: (row.topics as string[] | null) ?? [],
       stargazerCount: Number(row.stargazer_count),
       forkCount: Number(row.fork_count),
+      watcherCount: Number(row.watcher_count),
+      defaultBranchRef: row.default_branch
+        ? Object.assign(new RefNode(), { name: row.default_branch as string })
+        : null,
       openIssueCount: Number(row.open_issues_count),
       diskUsage: Number(row.disk_usage_kb),
       commitCount: count(row.commit_count),
