@@ -18,6 +18,7 @@ import { RankingJobs } from './rankings.jobs';
 import { RankingsResolver } from './rankings.resolver';
 import { RankingsQueryService } from './rankings-query.service';
 import { UserRankingFieldResolver, UserRankingHistoryResolver } from './user-ranking.resolver';
+import { UserRankingQueries } from './user-ranking.queries';
 import { UserRankingService } from './user-ranking.service';
 
 export interface RankingsModuleOptions {
@@ -56,7 +57,11 @@ export function createRankingsModule(options: RankingsModuleOptions): RankingsMo
   const directory = new LocationCountryDirectory(options.locations, () => options.locations.placeData());
   const runs = new RankingRunService(config.rankings, log, options.runHooks);
   const queries = new RankingsQueryService(options.cache, directory);
-  const userRankings = new UserRankingService(queries, directory);
+  const userRankings = new UserRankingService(
+    queries,
+    new UserRankingQueries(options.cache, queries, config.rankings),
+    directory,
+  );
   const jobs = new RankingJobs({
     queue: options.queue,
     runs,

@@ -26,7 +26,10 @@ interface ReportKey extends ReportSubject {
   readonly periodEnd: string;
 }
 
-type BadgeReport = Omit<Report, 'score' | 'globalRank' | 'countryRank' | 'percentileInCountry'>;
+type BadgeReport = Omit<
+  Report,
+  'score' | 'globalRank' | 'countryRank' | 'percentileInCountry' | 'provisional'
+>;
 
 /** The badges of one developer from their metrics (pure). */
 export function badgeReport(metrics: ReportMetrics, periodEnd: string): BadgeReport {
@@ -87,6 +90,7 @@ export class ReportService {
       globalRank: ranking?.globalRank ?? null,
       countryRank: ranking?.countryRank ?? null,
       percentileInCountry: ranking?.percentileInCountry ?? null,
+      provisional: ranking?.provisional ?? false,
     });
   }
 
