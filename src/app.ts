@@ -44,6 +44,9 @@ import type { HarvestRequests } from './modules/harvest/harvest-requests';
 import { insightsResolvers } from './modules/users/insights.wiring';
 import { createRankingsModule } from './modules/rankings/rankings.module';
 import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
+import { HARVEST_QUEUE } from './modules/harvest/harvest.service';
+import { RANKINGS_QUEUE, RANKINGS_SCHEDULE_KEY } from './modules/rankings/rankings.jobs';
+import { COUNTRY_HARVEST_QUEUE } from './modules/rankings/country-harvest.jobs';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -130,7 +133,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     [
       databaseCheck(database),
       cacheCheck(cache, config.redis.mode === 'external' ? 'valkey' : 'memory'),
-      queueCheck(queue),
+      queueCheck(queue, {
+        // schema: operators see each queue and the next scheduled ranking run
+        queues: [HARVEST_QUEUE, RANKINGS_QUEUE, COUNTRY_HARVEST_QUEUE],
+        schedules: { nextRankingRun: { queue: RANKINGS_QUEUE, key: RANKINGS_SCHEDULE_KEY } },
+      }),
       secretsCheck(overrides.secrets, config.secrets.names),
       githubPoolCheck(harvest.github.pool), // harvest: the token pool's live budgets
       mailCheck(config.mail),
