@@ -2,7 +2,9 @@
 export type ComponentStatus = 'ok' | 'degraded' | 'down' | 'disabled';
 export type OverallStatus = 'ok' | 'degraded' | 'down';
 
-export type HealthDetails = Record<string, string | number | boolean | null>;
+/** Component figures: values, or groups of them (the queue's per-queue counts). */
+export type HealthValue = string | number | boolean | null | { readonly [key: string]: HealthValue };
+export type HealthDetails = Record<string, HealthValue>;
 
 export interface CheckResult {
   readonly status: ComponentStatus;

@@ -82,7 +82,11 @@ export function cachedLoader<K, V>(options: CachedBatchOptions<K, V>): DataLoade
 /** Time-to-live of the insights entries in the shared cache (keys carry the harvest time). */
 export const INSIGHTS_CACHE_TTL_MS = 60 * 60 * 1000;
 
-/** `<kind>:<user id>:<harvested at ms or never>:<arguments>`: a completed harvest changes the key. */
+/**
+ * `<kind>:<user id>:<harvested at ms or never>:<arguments>`: a completed harvest changes the key.
+ * The version changes with the shape of what is cached (v2: repository watchers and default branch,
+ * activity per active day), so entries of an older release are never read.
+ */
 export function insightsCacheKey(
   kind: string,
   userId: number,
@@ -90,7 +94,7 @@ export function insightsCacheKey(
   ...args: (string | number)[]
 ): string {
   const version = harvestedAt ? new Date(harvestedAt).getTime() : 'never';
-  return ['insights', 'v1', kind, userId, version, ...args].join(':');
+  return ['insights', 'v2', kind, userId, version, ...args].join(':');
 }
 
 /**

@@ -37,6 +37,10 @@ export interface AppModule<TExports = undefined> {
   readonly healthChecks?: readonly HealthCheck[];
   /** The pub/sub topics this module publishes. */
   readonly topics?: readonly string[];
+  /** The job queues this module's worker part consumes (health reports their figures). */
+  readonly queues?: readonly string[];
+  /** Repeatable jobs by health detail name (`nextRankingRun`): health reports when each runs next. */
+  readonly schedules?: Readonly<Record<string, { readonly queue: string; readonly key: string }>>;
   /** Per-request loaders this module owns (typed fields of `Loaders`, see core/loaders.ts). */
   readonly loaders?: LoaderFactories;
   /** The Node types whose global ids this module resolves. */

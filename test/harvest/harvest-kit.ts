@@ -62,7 +62,7 @@ export async function startHarvestKit(
     async refresh(login) {
       const { data, errors } = await t.execute(RefreshUserDocument, { login });
       if (!data) throw new Error(`refreshUser failed: ${JSON.stringify(errors)}`);
-      return data.refreshUser;
+      return data.refreshUser.harvest;
     },
     async finished(id, timeoutMs = 60_000) {
       let job: Record<string, unknown> | null = null;

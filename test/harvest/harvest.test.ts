@@ -74,12 +74,21 @@ describe('a full harvest of the 320-repository user', () => {
     expect(new Date(user!.github_created_at as string).toISOString()).toBe(
       new Date(served.createdAt).toISOString(),
     );
-    expect((user!.organizations as { login: string }[]).map((o) => o.login).sort()).toEqual(
+    // Each membership with GitHub's id and the organization's page (REST names none: the profile's origin).
+    const byLogin = (a: { login: string }, b: { login: string }) => a.login.localeCompare(b.login);
+    expect((user!.organizations as { login: string }[]).sort(byLogin)).toEqual(
       kit.fake.data.organizations
         .filter((o) => served.organizationIds.includes(o.id))
-        .map((o) => o.login)
-        .sort(),
+        .map((o) => ({
+          login: o.login,
+          githubId: o.id,
+          url: `https://github.com/${o.login}`,
+          avatarUrl: expect.stringContaining(`/u/${o.id}`) as unknown,
+          description: o.description,
+        }))
+        .sort(byLogin),
     );
+    expect(served.organizationIds.length).toBeGreaterThan(0);
     expect(user!.harvested_at).not.toBeNull();
 
     const repos = await sql('select * from repository where owner_id = ? order by github_id', [userId]);

@@ -28,6 +28,8 @@ export function seedDevelopers(em: EntityManager): void {
       forkCount: forks,
       primaryLanguage: language,
       topics,
+      watcherCount: stars > 0 ? Math.floor(stars / 10) + 1 : 0,
+      defaultBranch: name === 'gamma' ? null : 'main',
       githubUpdatedAt: updated ? new Date(`${updated}T00:00:00Z`) : null,
     });
   // activity: inside the report period (2025-07-01..2026-06-30) and one day outside it

@@ -67,9 +67,19 @@ describe('User.repositories', () => {
       forkCount: 1,
       primaryLanguage: { name: 'TypeScript' },
       topics: ['cli', 'graphql'],
+      watcherCount: 6,
+      defaultBranchRef: { name: 'main' },
       isFork: false,
       updatedAt: '2026-01-05T00:00:00.000Z',
     });
+    const byName = (await repositories({ orderBy: 'NAME' })).data!.user.user!.repositories.nodes;
+    expect(byName.map((n) => [n.name, n.watcherCount, n.defaultBranchRef?.name ?? null])).toEqual([
+      ['Alpha', 4, 'main'],
+      ['beta', 2, 'main'],
+      ['delta', 0, 'main'],
+      ['gamma', 0, null], // no default branch known
+      ['zeta', 6, 'main'],
+    ]);
   });
 
   it('a developer without repositories has an empty page', async () => {
@@ -122,6 +132,27 @@ describe('User.activity', () => {
     expect(a.currentStreak).toEqual({ length: 3, start: '2026-06-28', end: '2026-06-30' });
     expect(a.longestStreak).toEqual({ length: 3, start: '2026-06-28', end: '2026-06-30' });
     expect(a.dailyAverages.contributions).toBeCloseTo(411 / 4);
+    // Per active day: the same sums over the 3 days with any contribution.
+    expect(a.activeDayAverages.contributions).toBeCloseTo(411 / 3);
+    expect(a.activeDayAverages.commits).toBeCloseTo(400 / 3);
+    expect(a.activeDayAverages.reviews).toBeCloseTo(4 / 3);
+    expect(a.lastActiveDay).toBe('2026-06-30');
+  });
+
+  it('the last active day is the last one with a contribution in the range; none without any', async () => {
+    const upTo29 = (await activity({ from: '2026-06-01', to: '2026-06-29', granularity: 'WEEK' })).data!.user
+      .user!.activity;
+    expect(upTo29.lastActiveDay).toBe('2026-06-29');
+    const quiet = (await activity({ from: '2026-01-01', to: '2026-01-31', granularity: 'DAY' })).data!.user
+      .user!.activity;
+    expect(quiet).toMatchObject({ activeDays: 0, lastActiveDay: null });
+    expect(quiet.activeDayAverages).toEqual({
+      commits: 0,
+      pullRequests: 0,
+      issuesOpened: 0,
+      reviews: 0,
+      contributions: 0,
+    });
   });
 
   it('weekly and monthly buckets', async () => {

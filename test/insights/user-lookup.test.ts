@@ -26,7 +26,19 @@ beforeAll(async () => {
       githubCreatedAt: new Date('2015-05-05T00:00:00Z'),
       harvestedAt: new Date(Date.now() - HOUR),
       social: [{ provider: 'mastodon', url: 'https://mastodon.social/@fresh' }],
-      organizations: [{ login: 'acme', avatarUrl: null, description: 'ACME' }],
+      publicRepos: 7,
+      publicGists: 4,
+      organizations: [
+        // as harvests store it now, and as rows stored before ids and addresses were kept
+        {
+          login: 'acme',
+          githubId: 9001,
+          url: 'https://ghe.example/acme',
+          avatarUrl: null,
+          description: 'ACME',
+        },
+        { login: 'old-org', avatarUrl: 'https://avatars.example/o', description: null },
+      ],
     });
     makeUser(em, 'stale-dev', { harvestedAt: new Date(Date.now() - 25 * HOUR) });
     makeUser(em, 'never-harvested', { harvestedAt: null });
@@ -63,7 +75,24 @@ describe('user(login:)', () => {
         avatarUrl: 'https://avatars.example/1',
         createdAt: '2015-05-05T00:00:00.000Z',
         social: [{ provider: 'mastodon', url: 'https://mastodon.social/@fresh' }],
-        organizations: [{ login: 'acme', avatarUrl: null, description: 'ACME' }],
+        publicRepos: 7,
+        publicGists: 4,
+        organizations: [
+          {
+            githubId: 9001,
+            login: 'acme',
+            url: 'https://ghe.example/acme',
+            avatarUrl: null,
+            description: 'ACME',
+          },
+          {
+            githubId: null,
+            login: 'old-org',
+            url: 'https://github.com/old-org',
+            avatarUrl: 'https://avatars.example/o',
+            description: null,
+          },
+        ],
       },
     });
     expect(typeof data!.user.user!.githubId).toBe('number');

@@ -25,7 +25,7 @@ describe('rankings over GraphQL', () => {
   async function recompute(): Promise<number> {
     const { data, errors } = await t.execute(RecomputeRankingsDocument, {}, admin);
     expect(errors).toBeUndefined();
-    const id = data!.recomputeRankings.id;
+    const id = data!.recomputeRankings.run.id;
     for (let i = 0; i < 200; i++) {
       const [row] = await em().execute<{ status: string }[]>('select status from ranking_run where id = ?', [
         id,

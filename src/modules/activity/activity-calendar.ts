@@ -36,6 +36,10 @@ export interface ActivitySummary {
   readonly activeDays: number;
   readonly totals: Counts;
   readonly dailyAverages: Counts;
+  /** Sums divided by the active days (0 without any). */
+  readonly activeDayAverages: Counts;
+  /** The last active day of the range; null without any. */
+  readonly lastActiveDay: string | null;
   readonly buckets: Bucket[];
   readonly currentStreak: Streak;
   readonly longestStreak: Streak;
@@ -108,7 +112,14 @@ export function summarize(
     add(totals, row);
     add(byStart.get(bucketStart(row.date, granularity))!, row);
   }
-  const average = (n: number) => n / days;
+  const perDay = (divisor: number): Counts => ({
+    commits: divisor ? totals.commits / divisor : 0,
+    pullRequests: divisor ? totals.pullRequests / divisor : 0,
+    issuesOpened: divisor ? totals.issuesOpened / divisor : 0,
+    reviews: divisor ? totals.reviews / divisor : 0,
+    contributions: divisor ? totals.contributions / divisor : 0,
+  });
+  const sortedActive = [...active].sort();
   return {
     from,
     to,
@@ -116,16 +127,12 @@ export function summarize(
     days,
     activeDays: active.size,
     totals,
-    dailyAverages: {
-      commits: average(totals.commits),
-      pullRequests: average(totals.pullRequests),
-      issuesOpened: average(totals.issuesOpened),
-      reviews: average(totals.reviews),
-      contributions: average(totals.contributions),
-    },
+    dailyAverages: perDay(days),
+    activeDayAverages: perDay(active.size),
+    lastActiveDay: sortedActive.at(-1) ?? null,
     buckets,
     currentStreak: currentStreak(active, from, to),
-    longestStreak: longestStreak([...active].sort()),
+    longestStreak: longestStreak(sortedActive),
   };
 }
 

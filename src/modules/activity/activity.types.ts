@@ -37,7 +37,8 @@ export class ActivityCounts {
 }
 
 @ObjectType('ActivityAverages', {
-  description: 'Counts per calendar day of the range (inactive days included).',
+  description:
+    'Counts per day: per calendar day of the range in `dailyAverages`, per active day in `activeDayAverages`.',
 })
 export class ActivityAverages {
   @Field(() => Float, { description: 'Commits per day.' })
@@ -103,6 +104,17 @@ export class Activity {
 
   @Field(() => ActivityAverages, { description: 'Sums divided by the days of the range.' })
   dailyAverages!: ActivityAverages;
+
+  @Field(() => ActivityAverages, {
+    description: 'Sums divided by the active days of the range (how much on a day with any); 0 without any.',
+  })
+  activeDayAverages!: ActivityAverages;
+
+  @Field(() => DateResolver, {
+    nullable: true,
+    description: 'The last day of the range with at least one contribution; null when there is none.',
+  })
+  lastActiveDay!: string | null;
 
   @Field(() => [ActivityBucket], {
     description: 'One bucket per day, week or month, oldest first, zeros included.',

@@ -13,6 +13,8 @@ export interface HarvestedProfile {
   readonly company: string | null;
   readonly location: string | null;
   readonly websiteUrl: string | null;
+  /** The profile's page on GitHub (`html_url`): its origin is where organization pages are too. */
+  readonly htmlUrl: string | null;
   readonly followers: number;
   readonly following: number;
   readonly publicRepos: number;

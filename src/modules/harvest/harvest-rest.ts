@@ -30,6 +30,7 @@ export async function fetchProfile(
       company: data.company ?? null,
       location: data.location ?? null,
       websiteUrl: data.blog ? data.blog : null,
+      htmlUrl: data.html_url || null,
       followers: data.followers,
       following: data.following,
       publicRepos: data.public_repos,
@@ -51,13 +52,36 @@ export async function fetchSocialAccounts(octokit: GitHubOctokit, login: string)
   return accounts.map((a) => ({ provider: a.provider, url: a.url }));
 }
 
+/**
+ * Public organization memberships. REST gives no page address for an organization (its `url` is
+ * the API's), so `url` is the organization's login under `htmlOrigin`, where GitHub serves the
+ * profile's own page (`https://github.com`, or a GitHub Enterprise host).
+ */
 export async function fetchOrganizations(
   octokit: GitHubOctokit,
   login: string,
+  htmlOrigin: string,
 ): Promise<OrganizationSummary[]> {
   const orgs = await octokit.paginate('GET /users/{username}/orgs', { username: login, per_page: 100 });
-  return orgs.map((o) => ({ login: o.login, avatarUrl: o.avatar_url || null, description: o.description }));
+  return orgs.map((o) => ({
+    login: o.login,
+    githubId: Number(o.id),
+    url: `${htmlOrigin}/${o.login}`,
+    avatarUrl: o.avatar_url || null,
+    description: o.description,
+  }));
 }
+
+/** Where GitHub serves pages: the origin of a profile's `html_url` (github.com when unknown). */
+export function htmlOriginOf(htmlUrl: string | null): string {
+  try {
+    return htmlUrl ? new URL(htmlUrl).origin : GITHUB_HTML_ORIGIN;
+  } catch {
+    return GITHUB_HTML_ORIGIN;
+  }
+}
+
+export const GITHUB_HTML_ORIGIN = 'https://github.com';
 
 /** Every public repository the user owns (every page, 100 a page). */
 export async function fetchRepositories(

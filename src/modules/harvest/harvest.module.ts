@@ -70,6 +70,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         resolvers: [new HarvestResolver(service)],
         healthChecks: [githubPoolCheck(pool)],
         topics: [HARVEST_PROGRESS],
+        queues: [HARVEST_QUEUE],
         start: {
           async worker() {
             await cleanQueueAtStartup(queue, HARVEST_QUEUE, config, logger).catch((error: Error) =>

@@ -3,22 +3,23 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { DomainError } from '../../core/errors';
 import type { HarvestService } from './harvest.service';
-import { HarvestJobNode } from './harvest.types';
+import { HarvestJobNode, RefreshUserInput, RefreshUserPayload } from './harvest.types';
 
 @Resolver()
 export class HarvestResolver {
   constructor(private readonly harvests: HarvestService) {}
 
-  @Mutation(() => HarvestJobNode, {
+  @Mutation(() => RefreshUserPayload, {
     description:
       'Harvests a developer from GitHub now (public). One harvest per login at a time: while one is queued or running it is returned; a login asked for less than REFRESH_USER_MIN_INTERVAL_MS ago returns that latest harvest instead of a new one; a login GitHub did not know is not asked again within HARVEST_NOT_FOUND_TTL_HOURS.',
   })
   async refreshUser(
     @Ctx() { em }: GraphQLContext,
-    @Arg('login', () => String, { description: 'GitHub login (1-39 letters, digits or single hyphens).' })
-    login: string,
-  ): Promise<HarvestJobNode> {
-    return HarvestJobNode.from(await this.harvests.refresh(em, login));
+    @Arg('input', () => RefreshUserInput, { description: 'The developer to harvest.' })
+    input: RefreshUserInput,
+  ): Promise<RefreshUserPayload> {
+    const harvest = HarvestJobNode.from(await this.harvests.refresh(em, input.login));
+    return Object.assign(new RefreshUserPayload(), { harvest });
   }
 
   @Query(() => HarvestJobNode, {

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { IsString } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { HarvestState } from './harvest-requests';
 
 export enum HarvestStatusEnum {
@@ -83,4 +84,20 @@ export class HarvestJobNode {
       trigger: state.trigger as HarvestTriggerEnum,
     });
   }
+}
+
+@InputType({ description: 'The developer to harvest now.' })
+export class RefreshUserInput {
+  @IsString() // the service checks the login's form (BAD_USER_INPUT naming the rule)
+  @Field(() => String, { description: 'GitHub login (1-39 letters, digits or single hyphens).' })
+  login!: string;
+}
+
+@ObjectType({ description: 'The harvest refreshUser asked for (or joined).' })
+export class RefreshUserPayload {
+  @Field(() => HarvestJobNode, {
+    description:
+      'The harvest: a new one, the one already queued or running for the login, or its latest within REFRESH_USER_MIN_INTERVAL_MS.',
+  })
+  harvest!: HarvestJobNode;
 }

@@ -8,6 +8,7 @@ import {
   fetchProfile,
   fetchRepositories,
   fetchSocialAccounts,
+  htmlOriginOf,
 } from './harvest-rest';
 
 export interface UserHarvesterOptions {
@@ -43,7 +44,7 @@ export class UserHarvester {
     const current = profile.login;
     const [social, organizations] = await Promise.all([
       fetchSocialAccounts(octokit, current),
-      fetchOrganizations(octokit, current),
+      fetchOrganizations(octokit, current, htmlOriginOf(profile.htmlUrl)),
     ]);
     await progress(10, 'repositories');
     const repositories = await fetchRepositories(octokit, current);

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../platform/logging/logger';
 import type { JobInfo, QueueDriver, RunningJob } from '../../platform/queue/job-queue';
 import type { CountryDirectory } from './country-directory';
+import { countryHarvestState } from './country-harvest-state';
 import type { CountryHarvestProgress, CountryHarvestService } from './country-harvest.service';
 import { CountryHarvestNode, CountryHarvestProgressNode, CountryNode } from './rankings.types';
 
@@ -61,7 +62,7 @@ export class CountryHarvestJobs {
     return Object.assign(new CountryHarvestNode(), {
       id: job.id,
       country: Object.assign(new CountryNode(), { code, name: this.options.countries.name(code) ?? code }),
-      state: job.state,
+      state: countryHarvestState(job.state),
       progress: Object.assign(new CountryHarvestProgressNode(), { ...EMPTY, ...raw }),
       error: job.failedReason ?? null,
       createdAt: job.createdAt,

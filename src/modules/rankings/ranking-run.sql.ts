@@ -1,9 +1,10 @@
-import { REPOSITORY_POINTS_SQL, SCORE_SQL } from './ranking-score';
+import { COMMIT_WINDOW_SQL, DAY_CONTRIBUTIONS_SQL, REPOSITORY_POINTS_SQL, SCORE_SQL } from './ranking-score';
 
 /**
  * The ranking run's one set-based statement (parameters: `rankingRunParams`).
  *
- * - `repo` / `act`: repository points and recent commits per user, aggregated once.
+ * - `repo` / `act`: repository points and recent commits (and contributions, kept with the rank)
+ *   per user, aggregated once.
  * - `ranked`: every user at or above the follower floor with score, `rank()` over everyone and
  *   `rank()` within the country (equal scores share a rank; the next rank skips).
  * - `countries`: ranked users per country for this run.
@@ -19,18 +20,19 @@ with repo as (
   from repository
   group by owner_id
 ), act as (
-  select user_id, sum(commits)::bigint as commits
+  select user_id, sum(commits)::bigint as commits, sum(${DAY_CONTRIBUTIONS_SQL})::bigint as contributions
   from daily_activity
-  where date > (now() at time zone 'utc')::date - ?::int
+  where ${COMMIT_WINDOW_SQL}
   group by user_id
 ), scored as (
-  select u.id as user_id, u.country_code, (${SCORE_SQL})::bigint as score
+  select u.id as user_id, u.country_code, (${SCORE_SQL})::bigint as score,
+    coalesce(a.commits, 0)::int as commits, coalesce(a.contributions, 0)::int as contributions
   from github_user u
   left join repo r on r.user_id = u.id
   left join act a on a.user_id = u.id
   where u.followers >= ?::int
 ), ranked as materialized (
-  select user_id, country_code, score,
+  select user_id, country_code, score, commits, contributions,
     rank() over (order by score desc)::int as global_rank,
     case when country_code is null then null
       else rank() over (partition by country_code order by score desc)::int end as country_rank
@@ -41,8 +43,8 @@ with repo as (
   where country_code is not null
   group by country_code
 )
-insert into ranking_snapshot (run_id, user_id, score, global_rank, country_code, country_rank)
-select ?::int, user_id, score, global_rank, country_code, country_rank from ranked
+insert into ranking_snapshot (run_id, user_id, score, global_rank, country_code, country_rank, commits, contributions)
+select ?::int, user_id, score, global_rank, country_code, country_rank, commits, contributions from ranked
 `;
 
 /** Parameters of RANKING_RUN_SQL, in placeholder order. */

@@ -39,6 +39,12 @@ export function scoreOf(inputs: ScoreInputs): number {
   );
 }
 
+/** A day's contributions, as SQL over `daily_activity` columns (what `totalContributions` counts). */
+export const DAY_CONTRIBUTIONS_SQL = 'commits + pull_requests + issues_opened + reviews';
+
+/** `daily_activity` rows inside the commit window (parameter: the window in days). */
+export const COMMIT_WINDOW_SQL = "date > (now() at time zone 'utc')::date - ?::int";
+
 /** Per-repository points, as SQL over `repository` columns (summed per owner). */
 export const REPOSITORY_POINTS_SQL = `stargazer_count * ${SCORE_WEIGHTS.repositoryStars} + fork_count * ${SCORE_WEIGHTS.repositoryForks}`;
 

@@ -6,10 +6,11 @@ import { BigIntType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core
  * updates or deletes a row and its switch is the run's status flip. The rows of earlier runs are
  * the rank history, and the run before gives `rankChange` through the key (run, user).
  *
- * Every index starts with `run_id`, so a run's rows go to the right edge of each index. Growth:
- * about 150 bytes a row with its indexes, so about 150 MB per run per million ranked users (a
- * daily run: ~4.5 GB a month); `RANKING_SNAPSHOT_RETENTION_DAYS` deletes older runs' rows after
- * each run. No foreign keys: a run writes a million rows at once.
+ * Every index starts with `run_id`, so a run's rows go to the right edge of each index. The two
+ * score indexes place a developer the run did not rank (a provisional rank) with one index probe
+ * each. Growth: about 200 bytes a row with its indexes, so about 200 MB per run per million
+ * ranked users (a daily run: ~6 GB a month); `RANKING_SNAPSHOT_RETENTION_DAYS` deletes older
+ * runs' rows after each run. No foreign keys: a run writes a million rows at once.
  */
 @Entity({ tableName: 'ranking_snapshot' })
 @Index({ name: 'ranking_snapshot_global_rank_index', properties: ['runId', 'globalRank', 'userId'] })
@@ -17,6 +18,8 @@ import { BigIntType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core
   name: 'ranking_snapshot_country_rank_index',
   properties: ['runId', 'countryCode', 'countryRank', 'userId'],
 })
+@Index({ name: 'ranking_snapshot_score_index', properties: ['runId', 'score'] })
+@Index({ name: 'ranking_snapshot_country_score_index', properties: ['runId', 'countryCode', 'score'] })
 export class RankingSnapshot {
   @PrimaryKey({ type: 'integer', autoincrement: false })
   runId!: number;
@@ -37,4 +40,12 @@ export class RankingSnapshot {
   /** Rank among the run's ranked users of `countryCode`; null without a country. */
   @Property({ type: 'integer', nullable: true })
   countryRank: number | null = null;
+
+  /** Commits the score counted (the commit window's); null in rows of runs before it was kept. */
+  @Property({ type: 'integer', nullable: true })
+  commits: number | null = null;
+
+  /** Contributions (commits, pull requests, issues, reviews) of the same window; null likewise. */
+  @Property({ type: 'integer', nullable: true })
+  contributions: number | null = null;
 }

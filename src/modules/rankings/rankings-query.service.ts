@@ -4,12 +4,15 @@ import { decodeTaggedCursor, encodeCursor, isCursorInt, pageSize } from '../../c
 import { cachedLoader, type Loaders } from '../../core/loaders';
 import type { Cache } from '../../platform/cache/cache';
 import { requireCountry, type CountryDirectory } from './country-directory';
+import type { RankedUserKey, UserRankingRow } from './user-ranking.queries';
 
 /** The current run and the one before it (for rankChange); cached until a run ends. */
 export interface CurrentRuns {
   readonly id: number;
   readonly previousId: number | null;
   readonly rankedUsers: number;
+  /** When the current run completed (ISO 8601): when its ranks were computed. */
+  readonly finishedAt: string;
 }
 
 export interface RankingRow {
@@ -27,16 +30,6 @@ export interface RankingPage {
   readonly cursorOf: (row: RankingRow) => string;
 }
 
-export interface UserRankingRow {
-  readonly userId: number;
-  readonly score: number;
-  readonly globalRank: number;
-  readonly countryCode: string | null;
-  readonly countryRank: number | null;
-  readonly countryTotal: number | null;
-  readonly previousGlobalRank: number | null;
-}
-
 export interface HistoryRow {
   readonly runId: number;
   readonly recordedAt: string;
@@ -51,12 +44,12 @@ export interface HistoryRow {
  */
 export interface RankingLoaders {
   readonly currentRuns: DataLoader<'current', CurrentRuns | null, string>;
-  readonly userRankings: Map<number, DataLoader<number, UserRankingRow | null, string>>;
+  readonly userRankings: Map<number, DataLoader<RankedUserKey, UserRankingRow | null, string>>;
   /** By run id, then history length. */
   readonly histories: Map<number, Map<number, DataLoader<number, HistoryRow[], string>>>;
 }
 
-function memo<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+export function memo<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
     value = create();
@@ -66,16 +59,16 @@ function memo<K, V>(map: Map<K, V>, key: K, create: () => V): V {
 }
 
 /** Entries live until the next run changes the keys (which carry the run id); the TTL bounds memory. */
-const RUN_CACHE_TTL_MS = 25 * 3_600_000;
+export const RUN_CACHE_TTL_MS = 25 * 3_600_000;
 /** The current run pointer is also deleted when a run ends; the TTL covers a missed delete. */
 const CURRENT_TTL_MS = 60_000;
-export const CURRENT_RUNS_CACHE_KEY = 'rankings:v1:current';
+export const CURRENT_RUNS_CACHE_KEY = 'rankings:v2:current';
 
-const num = (v: unknown): number => Number(v);
+export const num = (v: unknown): number => Number(v);
 
 /** A bigint[] parameter as a PostgreSQL array literal (knex would expand a JS array into a list). */
-const pgArray = (ids: readonly number[]): string => `{${ids.map((id) => Math.trunc(id)).join(',')}}`;
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const pgArray = (ids: readonly number[]): string => `{${ids.map((id) => Math.trunc(id)).join(',')}}`;
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
  * Reads of the current ranking: pages by rank, a developer's ranking and history, countries.
@@ -90,12 +83,17 @@ export class RankingsQueryService {
   async currentRuns(em: EntityManager): Promise<CurrentRuns | null> {
     const cached = await this.cache.get<CurrentRuns | null>(CURRENT_RUNS_CACHE_KEY);
     if (cached !== undefined) return cached;
-    const rows = await em.execute<{ id: number; ranked_users: number }[]>(
-      `select id, ranked_users from ranking_run where status = 'completed'
+    const rows = await em.execute<{ id: number; ranked_users: number; finished_at: string | Date }[]>(
+      `select id, ranked_users, finished_at from ranking_run where status = 'completed'
        order by finished_at desc, id desc limit 2`,
     );
     const current = rows[0]
-      ? { id: num(rows[0].id), previousId: numOrNull(rows[1]?.id), rankedUsers: num(rows[0].ranked_users) }
+      ? {
+          id: num(rows[0].id),
+          previousId: numOrNull(rows[1]?.id),
+          rankedUsers: num(rows[0].ranked_users),
+          finishedAt: new Date(rows[0].finished_at).toISOString(),
+        }
       : null;
     await this.cache.set(CURRENT_RUNS_CACHE_KEY, current, CURRENT_TTL_MS);
     return current;
@@ -116,7 +114,7 @@ export class RankingsQueryService {
     };
   }
 
-  private currentRunsOnce(loaders: Loaders): Promise<CurrentRuns | null> {
+  currentRunsOnce(loaders: Loaders): Promise<CurrentRuns | null> {
     return loaders.rankings.currentRuns.load('current');
   }
 
@@ -187,47 +185,6 @@ export class RankingsQueryService {
     const counts = rows.map((r) => ({ code: r.country_code, rankedDevelopers: num(r.ranked_users) }));
     await this.cache.set(key, counts, RUN_CACHE_TTL_MS);
     return counts;
-  }
-
-  /** A developer's current ranking (null: not ranked), batched per request and cached per run. */
-  async userRanking(em: EntityManager, loaders: Loaders, userId: number): Promise<UserRankingRow | null> {
-    const runs = await this.currentRunsOnce(loaders);
-    if (!runs) return null;
-    const loader = memo(loaders.rankings.userRankings, runs.id, () =>
-      cachedLoader<number, UserRankingRow | null>({
-        cache: this.cache,
-        ttlMs: RUN_CACHE_TTL_MS,
-        cacheKey: (id) => `rankings:v1:user:${runs.id}:${id}`,
-        group: () => 'all',
-        load: async (ids) => {
-          const rows = await em.execute<Record<string, unknown>[]>(
-            `select s.user_id, s.score, s.global_rank, s.country_code, s.country_rank, c.ranked_users as country_total,
-               p.global_rank as previous_global_rank
-             from ranking_snapshot s
-             left join ranking_country c on c.run_id = s.run_id and c.country_code = s.country_code
-             left join ranking_snapshot p on p.run_id = ? and p.user_id = s.user_id
-             where s.run_id = ? and s.user_id = any(?::bigint[])`,
-            [runs.previousId ?? 0, runs.id, pgArray(ids)],
-          );
-          const byId = new Map(rows.map((r) => [num(r.user_id), r]));
-          return ids.map((id) => {
-            const r = byId.get(id);
-            return r
-              ? {
-                  userId: id,
-                  score: num(r.score),
-                  globalRank: num(r.global_rank),
-                  countryCode: (r.country_code as string | null) ?? null,
-                  countryRank: numOrNull(r.country_rank),
-                  countryTotal: numOrNull(r.country_total),
-                  previousGlobalRank: numOrNull(r.previous_global_rank),
-                }
-              : null;
-          });
-        },
-      }),
-    );
-    return loader.load(userId);
   }
 
   /** A developer's last `first` runs, newest first; batched per request, cached per run. */

@@ -4,17 +4,18 @@ import { HARVEST } from '../harvest/harvest.module';
 import { LOCATION } from '../location/location.module';
 import type { ReportRankingSource } from '../reports/report-ranking-source';
 import { LocationCountryDirectory } from './country-directory';
-import { CountryHarvestJobs } from './country-harvest.jobs';
+import { COUNTRY_HARVEST_QUEUE, CountryHarvestJobs } from './country-harvest.jobs';
 import { CountryHarvestService } from './country-harvest.service';
 import { RankingEntriesService } from './ranking-entries.service';
 import { type RankingRunHooks, RankingRunService } from './ranking-run.service';
 import { RankingCountry } from './ranking-country.entity';
 import { RankingRun } from './ranking-run.entity';
 import { RankingSnapshot } from './ranking-snapshot.entity';
-import { RANKINGS_UPDATED, RankingJobs } from './rankings.jobs';
+import { RANKINGS_QUEUE, RANKINGS_SCHEDULE_KEY, RANKINGS_UPDATED, RankingJobs } from './rankings.jobs';
 import { RankingsResolver } from './rankings.resolver';
 import { type RankingLoaders, RankingsQueryService } from './rankings-query.service';
 import { UserRankingFieldResolver, UserRankingHistoryResolver } from './user-ranking.resolver';
+import { UserRankingQueries } from './user-ranking.queries';
 import { UserRankingService } from './user-ranking.service';
 
 declare module '../../core/loaders' {
@@ -59,7 +60,11 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
       const directory = new LocationCountryDirectory(locations, () => locations.placeData());
       const runs = new RankingRunService(config.rankings, log, options.runHooks);
       const queries = new RankingsQueryService(cache, directory);
-      const userRankings = new UserRankingService(queries, directory);
+      const userRankings = new UserRankingService(
+        queries,
+        new UserRankingQueries(cache, queries, config.rankings),
+        directory,
+      );
       const jobs = new RankingJobs({
         queue,
         runs,
@@ -94,6 +99,9 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
           new UserRankingHistoryResolver(userRankings),
         ],
         topics: [RANKINGS_UPDATED],
+        queues: [RANKINGS_QUEUE, COUNTRY_HARVEST_QUEUE],
+        // Operators see when the ranking run is due next (health, queue component).
+        schedules: { nextRankingRun: { queue: RANKINGS_QUEUE, key: RANKINGS_SCHEDULE_KEY } },
         loaders: { rankings: (em) => queries.createLoaders(em) },
         start: {
           async worker() {

@@ -8,6 +8,15 @@ import type { RankingsQueryService } from './rankings-query.service';
 import type { RankingRunResult } from './ranking-run.service';
 import { CountryHarvestNode, RankedCountryNode, RankingConnection, RankingRunNode } from './rankings.types';
 import type { RankingEntriesService, RankingConnectionShape } from './ranking-entries.service';
+import {
+  HarvestCountryInput,
+  HarvestCountryPayload,
+  RecomputeRankingsInput,
+  RecomputeRankingsPayload,
+} from './rankings-mutations.types';
+
+/** Countries are ISO 3166-1 alpha-2: the `countries` list is bounded by their number. */
+export const MAX_COUNTRIES = 249;
 
 /** Rankings, countries, the ranking run and country harvests (thin: services hold the logic). */
 @Resolver()
@@ -40,7 +49,7 @@ export class RankingsResolver {
   }
 
   @Query(() => [RankedCountryNode], {
-    description: 'Countries of the current ranking with their number of ranked developers, most first.',
+    description: `Countries of the current ranking with their number of ranked developers, most first. A bounded list, not a connection: one entry per ISO 3166-1 country with ranked developers, so at most ${MAX_COUNTRIES}.`,
   })
   async countries(@Ctx() { em }: GraphQLContext): Promise<RankedCountryNode[]> {
     const counts = await this.queries.countryCounts(em);
@@ -50,24 +59,36 @@ export class RankingsResolver {
   }
 
   @Authorized('admin')
-  @Mutation(() => RankingRunNode, {
+  @Mutation(() => RecomputeRankingsPayload, {
     description:
       'Recomputes every score and rank now (admin). Queued as a job; while a run is queued or running, that run is returned.',
   })
-  async recomputeRankings(@Ctx() { em }: GraphQLContext): Promise<RankingRunNode> {
-    return RankingRunNode.from(await this.jobs.recompute(em));
+  async recomputeRankings(
+    @Ctx() { em }: GraphQLContext,
+    @Arg('input', () => RecomputeRankingsInput, {
+      nullable: true,
+      description: 'Options (none yet); may be omitted.',
+    })
+    input: RecomputeRankingsInput | null,
+  ): Promise<RecomputeRankingsPayload> {
+    const run = RankingRunNode.from(await this.jobs.recompute(em));
+    return Object.assign(new RecomputeRankingsPayload(), {
+      run,
+      clientMutationId: input?.clientMutationId ?? null,
+    });
   }
 
   @Authorized('admin')
-  @Mutation(() => CountryHarvestNode, {
+  @Mutation(() => HarvestCountryPayload, {
     description:
       "Finds a country's developers through GitHub's user search and harvests each new or stale one (admin). Runs as a job; follow it with countryHarvest(id:).",
   })
-  harvestCountry(
-    @Arg('country', () => String, { description: 'ISO 3166-1 alpha-2 code (JP) or English name (Japan).' })
-    country: string,
-  ): Promise<CountryHarvestNode> {
-    return this.countryHarvests.enqueue(requireCountry(this.directory, country));
+  async harvestCountry(
+    @Arg('input', () => HarvestCountryInput, { description: 'The country to harvest.' })
+    input: HarvestCountryInput,
+  ): Promise<HarvestCountryPayload> {
+    const countryHarvest = await this.countryHarvests.enqueue(requireCountry(this.directory, input.country));
+    return Object.assign(new HarvestCountryPayload(), { countryHarvest });
   }
 
   @Authorized('operator')

@@ -2,6 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { UserNode } from '../users/user.types';
+import { CountryHarvestState } from './country-harvest-state';
 import type { RankingRunResult } from './ranking-run.service';
 
 export enum RankingRunStatusEnum {
@@ -166,9 +167,35 @@ export class UserRankingNode {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'Global places gained since the previous run (negative: lost); null when not ranked then.',
+    description:
+      'Global places gained since the previous run (negative: lost); null when not ranked then, and for a provisional rank.',
   })
   rankChange!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Commits the score counted: those of the commit window (RANKING_COMMIT_WINDOW_DAYS, 90 days by default) when the rank was computed. Null for ranks computed before the count was kept.',
+  })
+  totalCommitContributions!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Contributions (commits, pull requests, issues opened, reviews) of the same window. Null for ranks computed before the count was kept.',
+  })
+  totalContributions!: number | null;
+
+  @Field(() => DateTimeResolver, {
+    description: 'When the rank was computed: the end of the ranking run, or the provisional placement.',
+  })
+  computedAt!: Date;
+
+  @Field(() => Boolean, {
+    description:
+      "Whether the rank is provisional: the developer was harvested after the current run, so score and ranks are computed now from the stored data and placed among that run's scores (one past the last when every score is above). The next run ranks the developer for real.",
+  })
+  provisional!: boolean;
 }
 
 @ObjectType('CountryHarvestProgress', { description: 'How far a country harvest has got.' })
@@ -196,8 +223,8 @@ export class CountryHarvestNode {
   @Field(() => CountryNode, { description: 'The country searched.' })
   country!: CountryNode;
 
-  @Field(() => String, { description: 'Job state: waiting, active, completed, failed, delayed.' })
-  state!: string;
+  @Field(() => CountryHarvestState, { description: 'Where it stands.' })
+  state!: CountryHarvestState;
 
   @Field(() => CountryHarvestProgressNode, { description: 'Progress so far.' })
   progress!: CountryHarvestProgressNode;

@@ -13,10 +13,10 @@ export class UserRankingFieldResolver {
   @FieldResolver(() => UserRankingNode, {
     nullable: true,
     description:
-      'Score, global and country rank in the current ranking; null when not ranked (too few followers, or not harvested before the last run).',
+      'Score, global and country rank in the current ranking; provisional (placed among its scores) for a developer harvested after the run; null when not ranked (too few followers, or no ranking run yet).',
   })
   ranking(@Root() user: UserNode, @Ctx() ctx: GraphQLContext): Promise<UserRankingNode | null> {
-    return this.rankings.ranking(ctx.em, ctx.loaders, user.userId);
+    return this.rankings.ranking(ctx.em, ctx.loaders, user);
   }
 }
 

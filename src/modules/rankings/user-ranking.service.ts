@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Loaders } from '../../core/loaders';
 import type { ReportRanking, ReportRankingSource } from '../reports/report-ranking-source';
 import type { CountryDirectory } from './country-directory';
-import type { RankingsQueryService, UserRankingRow } from './rankings-query.service';
+import type { RankingsQueryService } from './rankings-query.service';
 import { CountryNode, RankSnapshotNode, UserRankingNode } from './rankings.types';
+import type { RankedUserKey, UserRankingQueries, UserRankingRow } from './user-ranking.queries';
 
 /** Share of the country's ranked developers at or below this rank, in percent, one decimal. */
 export function percentileInCountry(countryRank: number | null, countryTotal: number | null): number | null {
@@ -15,11 +16,12 @@ export function percentileInCountry(countryRank: number | null, countryTotal: nu
 export class UserRankingService implements ReportRankingSource {
   constructor(
     private readonly queries: RankingsQueryService,
+    private readonly userQueries: UserRankingQueries,
     private readonly countries: CountryDirectory,
   ) {}
 
-  async ranking(em: EntityManager, loaders: Loaders, userId: number): Promise<UserRankingNode | null> {
-    const row = await this.queries.userRanking(em, loaders, userId);
+  async ranking(em: EntityManager, loaders: Loaders, user: RankedUserKey): Promise<UserRankingNode | null> {
+    const row = await this.userQueries.userRanking(em, loaders, user);
     return row ? this.toNode(row) : null;
   }
 
@@ -38,15 +40,16 @@ export class UserRankingService implements ReportRankingSource {
   async rankingOf(
     em: EntityManager,
     loaders: Loaders,
-    user: { userId: number; countryCode: string | null },
+    user: { userId: number; countryCode: string | null; harvestedAt: Date | null },
   ): Promise<ReportRanking | null> {
-    const row = await this.queries.userRanking(em, loaders, user.userId);
+    const row = await this.userQueries.userRanking(em, loaders, user);
     if (!row) return null;
     return {
       score: row.score,
       globalRank: row.globalRank,
       countryRank: row.countryRank,
       percentileInCountry: percentileInCountry(row.countryRank, row.countryTotal),
+      provisional: row.provisional,
     };
   }
 
@@ -64,6 +67,10 @@ export class UserRankingService implements ReportRankingSource {
         : null,
       percentileInCountry: percentileInCountry(row.countryRank, row.countryTotal),
       rankChange: row.previousGlobalRank === null ? null : row.previousGlobalRank - row.globalRank,
+      totalCommitContributions: row.commits,
+      totalContributions: row.contributions,
+      computedAt: new Date(row.computedAt),
+      provisional: row.provisional,
     });
   }
 }

@@ -8,6 +8,8 @@ export interface ReportRanking {
   readonly countryRank: number | null;
   /** 0-100: share of ranked developers of the same country this one is ahead of. */
   readonly percentileInCountry: number | null;
+  /** Placed among the current run's scores after it (harvested since), not ranked by it. */
+  readonly provisional: boolean;
 }
 
 /**
@@ -19,6 +21,6 @@ export interface ReportRankingSource {
   rankingOf(
     em: EntityManager,
     loaders: Loaders,
-    user: { userId: number; countryCode: string | null },
+    user: { userId: number; countryCode: string | null; harvestedAt: Date | null },
   ): Promise<ReportRanking | null>;
 }

@@ -27,7 +27,10 @@ export interface ReportKey extends ReportSubject {
   readonly periodEnd: string;
 }
 
-type BadgeReport = Omit<Report, 'score' | 'globalRank' | 'countryRank' | 'percentileInCountry'>;
+type BadgeReport = Omit<
+  Report,
+  'score' | 'globalRank' | 'countryRank' | 'percentileInCountry' | 'provisional'
+>;
 
 export type ReportLoader = DataLoader<ReportKey, BadgeReport, string>;
 
@@ -88,6 +91,7 @@ export class ReportService {
       globalRank: ranking?.globalRank ?? null,
       countryRank: ranking?.countryRank ?? null,
       percentileInCountry: ranking?.percentileInCountry ?? null,
+      provisional: ranking?.provisional ?? false,
     });
   }
 

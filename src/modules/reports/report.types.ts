@@ -130,4 +130,10 @@ export class Report {
       "Share of the country's ranked developers at or below this rank, in percent (100: first); null until ranked.",
   })
   percentileInCountry!: number | null;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether score and ranks are provisional: the developer was harvested after the current ranking run and is placed among its scores until the next run ranks them (see UserRanking.provisional).',
+  })
+  provisional!: boolean;
 }

@@ -16,6 +16,8 @@ export interface RepositoryRecord {
   readonly topics: string[];
   readonly stargazerCount: number;
   readonly forkCount: number;
+  readonly watcherCount: number;
+  readonly defaultBranch: string | null;
   readonly openIssueCount: number;
   readonly diskUsage: number;
   readonly commitCount: number | null;
@@ -43,6 +45,8 @@ export function repositoryRecord(row: Record<string, unknown>): RepositoryRecord
     topics: (row.topics as string[] | null) ?? [],
     stargazerCount: Number(row.stargazer_count),
     forkCount: Number(row.fork_count),
+    watcherCount: Number(row.watcher_count),
+    defaultBranch: (row.default_branch as string | null) ?? null,
     openIssueCount: Number(row.open_issues_count),
     diskUsage: Number(row.disk_usage_kb),
     commitCount: count(row.commit_count),

@@ -11,6 +11,12 @@ export class LanguageNode {
   name!: string;
 }
 
+@ObjectType('Ref', { description: "A Git reference: here a repository's default branch." })
+export class RefNode {
+  @Field(() => String, { description: 'The branch name (`main`, `master`, ...).' })
+  name!: string;
+}
+
 @ObjectType('Repository', { implements: Node, description: 'A repository owned by a harvested developer.' })
 export class RepositoryNode extends Node {
   @Field(() => Float, {
@@ -51,6 +57,19 @@ export class RepositoryNode extends Node {
 
   @Field(() => Int, {
     description:
+      "People watching it (GitHub's subscribers: `watchers.totalCount` in GitHub's GraphQL API). Harvested without a token: REST's `watchers_count`, which is the star count.",
+  })
+  watcherCount!: number;
+
+  @Field(() => RefNode, {
+    nullable: true,
+    description:
+      "The default branch, as in GitHub's API (`defaultBranchRef { name }`); null when GitHub did not name one.",
+  })
+  defaultBranchRef!: RefNode | null;
+
+  @Field(() => Int, {
+    description:
       "Open issues. Harvested with a token: issues only; without one, GitHub's REST count, which includes open pull requests.",
   })
   openIssueCount!: number;
@@ -86,6 +105,9 @@ export class RepositoryNode extends Node {
       id: encodeGlobalId('Repository', record.id),
       primaryLanguage: record.primaryLanguage
         ? Object.assign(new LanguageNode(), { name: record.primaryLanguage })
+        : null,
+      defaultBranchRef: record.defaultBranch
+        ? Object.assign(new RefNode(), { name: record.defaultBranch })
         : null,
     });
   }

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/database/database';
 import type { QueueDriver } from '../../platform/queue/job-queue';
 import type { RateLimitStore } from '../../platform/rate-limit/rate-limit-store';
 import type { SecretStore } from '../../platform/secrets/secret-store';
-import type { CheckResult, HealthCheck } from '../../core/health';
+import type { CheckResult, HealthCheck, HealthDetails } from '../../core/health';
 
 /** The foundation's checks. Features add theirs (github token pool, mail) in the composition root. */
 export function databaseCheck(database: Database): HealthCheck {
@@ -40,13 +40,41 @@ export function cacheCheck(cache: Cache, driver: 'valkey' | 'memory'): HealthChe
   };
 }
 
-export function queueCheck(queue: QueueDriver): HealthCheck {
+/** The queues and repeatable jobs the queue check reports on. */
+export interface QueueWatch {
+  readonly queues: readonly string[];
+  /** Repeatable jobs by detail name (`nextRankingRun`): when each runs next. */
+  readonly schedules?: Readonly<Record<string, { readonly queue: string; readonly key: string }>>;
+}
+
+/**
+ * The queue backend, and for operators what the old service showed: per queue the jobs waiting,
+ * active, delayed and failed, whether it is paused and the workers seen on it (every process
+ * with BullMQ), and when each scheduled job (the ranking run) runs next (null: not scheduled).
+ */
+export function queueCheck(queue: QueueDriver, watch: QueueWatch = { queues: [] }): HealthCheck {
   return {
     name: 'queue',
     required: false,
     async check() {
       await queue.ping();
-      return { status: 'ok', details: { driver: queue.kind } };
+      const details: HealthDetails = { driver: queue.kind };
+      const [stats, next] = await Promise.all([
+        Promise.all(watch.queues.map((name) => queue.stats(name))),
+        Promise.all(Object.values(watch.schedules ?? {}).map((s) => queue.nextScheduled(s.queue, s.key))),
+      ]);
+      if (watch.queues.length > 0)
+        details.queues = Object.fromEntries(
+          watch.queues.map((name, i) => {
+            const { counts, paused, workers } = stats[i]!;
+            const { waiting, active, delayed, failed } = counts;
+            return [name, { waiting, active, delayed, failed, paused, workers }];
+          }),
+        );
+      Object.keys(watch.schedules ?? {}).forEach((name, i) => {
+        details[name] = next[i]?.toISOString() ?? null;
+      });
+      return { status: 'ok', details };
     },
   };
 }

@@ -39,7 +39,10 @@ export function systemModule(options: SystemModuleOptions = {}) {
         [
           databaseCheck(platform.database),
           cacheCheck(platform.cache, config.redis.mode === 'external' ? 'valkey' : 'memory'),
-          queueCheck(platform.queue),
+          queueCheck(platform.queue, {
+            queues: created.flatMap((module) => module.queues ?? []),
+            schedules: Object.assign({}, ...created.map((module) => module.schedules ?? {})),
+          }),
           secretsCheck(platform.secrets, config.secrets.names),
           ...created.flatMap((module) => module.healthChecks ?? []),
           mailCheck(config.mail),

@@ -10,6 +10,10 @@ export interface OrganizationSummary {
   login: string;
   avatarUrl: string | null;
   description: string | null;
+  /** GitHub's numeric id; absent in rows stored before it was kept (and in imported ones). */
+  githubId?: number | null;
+  /** The organization's page on GitHub; absent in rows stored before it was kept. */
+  url?: string | null;
 }
 
 /**

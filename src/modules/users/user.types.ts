@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Connection } from '../../graphql/pagination';
 import { HarvestJobNode } from '../harvest/harvest.types';
-import type { GithubUser } from './github-user.entity';
+import type { GithubUser, OrganizationSummary } from './github-user.entity';
 import { encodeGlobalId } from '../../core/global-id';
 import { Node } from '../../graphql/node';
 
@@ -17,10 +17,23 @@ export class SocialAccountNode {
   url!: string;
 }
 
+/** Organization pages of rows stored before their address was kept (harvests store it since). */
+const GITHUB_ORIGIN = 'https://github.com';
+
 @ObjectType('Organization', { description: 'A public organization membership shown on the profile.' })
 export class OrganizationNode {
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "GitHub's numeric id (databaseId in GitHub's API); null until the developer's next harvest for memberships stored before ids were kept.",
+  })
+  githubId!: number | null;
+
   @Field(() => String, { description: "The organization's login." })
   login!: string;
+
+  @Field(() => String, { description: "The organization's page on GitHub (`https://github.com/<login>`)." })
+  url!: string;
 
   @Field(() => String, { nullable: true, description: "The organization's avatar, when it has one." })
   avatarUrl!: string | null;
@@ -39,8 +52,6 @@ export class UserNode extends Node {
   userId!: number;
   /** ISO 3166-1 alpha-2 code resolved from `location` (not a field here; rankings use it). */
   countryCode!: string | null;
-  /** GitHub's count of public repositories (used by the report). */
-  publicRepos!: number;
 
   @Field(() => Float, {
     nullable: true,
@@ -78,6 +89,14 @@ export class UserNode extends Node {
   @Field(() => Int, { description: 'How many people this developer follows.' })
   following!: number;
 
+  @Field(() => Int, {
+    description: "Public repositories, as GitHub's profile counts them (forks included; owned only).",
+  })
+  publicRepos!: number;
+
+  @Field(() => Int, { description: "Public gists, as GitHub's profile counts them." })
+  publicGists!: number;
+
   @Field(() => [SocialAccountNode], { description: 'Social accounts linked on the profile.' })
   social!: SocialAccountNode[];
 
@@ -96,6 +115,7 @@ export class UserNode extends Node {
       userId: user.id,
       countryCode: user.countryCode,
       publicRepos: user.publicRepos,
+      publicGists: user.publicGists,
       githubId: user.githubId,
       login: user.login,
       name: user.name,
@@ -108,10 +128,20 @@ export class UserNode extends Node {
       followers: user.followers,
       following: user.following,
       social: user.social.map((s) => Object.assign(new SocialAccountNode(), s)),
-      organizations: user.organizations.map((o) => Object.assign(new OrganizationNode(), o)),
+      organizations: user.organizations.map(toOrganization),
       harvestedAt: user.harvestedAt,
     });
   }
+}
+
+function toOrganization(o: OrganizationSummary): OrganizationNode {
+  return Object.assign(new OrganizationNode(), {
+    githubId: o.githubId ?? null,
+    login: o.login,
+    url: o.url ?? `${GITHUB_ORIGIN}/${o.login}`,
+    avatarUrl: o.avatarUrl ?? null,
+    description: o.description ?? null,
+  });
 }
 
 @ObjectType('UserLookup', {

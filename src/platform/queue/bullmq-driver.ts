@@ -9,6 +9,7 @@ import {
   type JobOptions,
   type JobState,
   type QueueDriver,
+  type QueueStats,
   RetryLaterError,
 } from './job-queue';
 
@@ -75,6 +76,21 @@ export class BullMqDriver implements QueueDriver {
   async counts(queue: string): Promise<Record<JobState, number>> {
     const counts = await this.queue(queue).getJobCounts(...JOB_STATES.filter((s) => s !== 'unknown'));
     return Object.fromEntries(JOB_STATES.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>;
+  }
+
+  async stats(queue: string): Promise<QueueStats> {
+    const [counts, paused, workers] = await Promise.all([
+      this.counts(queue),
+      this.queue(queue).isPaused(),
+      // CLIENT LIST: the worker connections of every process (names carry the queue).
+      this.queue(queue).getWorkersCount(),
+    ]);
+    return { counts, paused, workers };
+  }
+
+  async nextScheduled(queue: string, key: string): Promise<Date | undefined> {
+    const scheduler = await this.queue(queue).getJobScheduler(key);
+    return scheduler?.next ? new Date(scheduler.next) : undefined;
   }
 
   work<T>(queue: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void {

@@ -52,11 +52,24 @@ export interface CleanOptions {
 
 export type JobHandler<T> = (job: RunningJob<T>) => Promise<unknown>;
 
+/** What an operator sees of one queue (health). */
+export interface QueueStats {
+  readonly counts: Record<JobState, number>;
+  /** Whether the queue is paused (BullMQ: by an operator; workers take no job meanwhile). */
+  readonly paused: boolean;
+  /** Worker processes connected to the queue now (BullMQ: every process; memory: this one). */
+  readonly workers: number;
+}
+
 export interface QueueDriver {
   readonly kind: 'bullmq' | 'memory';
   add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<JobInfo<T>>;
   get<T>(queue: string, id: string): Promise<JobInfo<T> | undefined>;
   counts(queue: string): Promise<Record<JobState, number>>;
+  /** Jobs per state, whether the queue is paused and how many workers it has (health). */
+  stats(queue: string): Promise<QueueStats>;
+  /** When the repeatable job `key` (see `schedule`) runs next; undefined when none is scheduled. */
+  nextScheduled(queue: string, key: string): Promise<Date | undefined>;
   /**
    * Adds (or updates) a repeatable job under a fixed `key`: one job per `cron` period (UTC; 5
    * fields, or 6 with seconds first) however many processes call this, run by one worker.

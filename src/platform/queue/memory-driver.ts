@@ -8,6 +8,7 @@ import {
   type JobOptions,
   type JobState,
   type QueueDriver,
+  type QueueStats,
   RetryLaterError,
 } from './job-queue';
 
@@ -44,6 +45,8 @@ export class MemoryQueueDriver implements QueueDriver {
   private readonly running = new Set<Promise<void>>();
   /** Repeatable jobs' next timers, by queue and key (a new `schedule` of a key replaces its timer). */
   private readonly schedules = new Map<string, NodeJS.Timeout>();
+  /** When each repeatable job runs next (epoch ms), by queue and key. */
+  private readonly nextRuns = new Map<string, number>();
   private closed = false;
   private nextId = 1;
 
@@ -94,6 +97,7 @@ export class MemoryQueueDriver implements QueueDriver {
       }
       if (this.closed) return;
       const at = expression.next().getTime();
+      this.nextRuns.set(id, at);
       const timer = setTimeout(
         () => {
           this.timers.delete(timer);
@@ -118,6 +122,20 @@ export class MemoryQueueDriver implements QueueDriver {
     const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
     for (const job of this.queue(queueName).jobs.values()) counts[job.state]++;
     return counts;
+  }
+
+  async stats(queueName: string): Promise<QueueStats> {
+    // Nothing pauses an in-process queue; its one possible worker is this process.
+    return {
+      counts: await this.counts(queueName),
+      paused: false,
+      workers: this.queue(queueName).handler ? 1 : 0,
+    };
+  }
+
+  async nextScheduled(queueName: string, key: string): Promise<Date | undefined> {
+    const at = this.closed ? undefined : this.nextRuns.get(`${queueName}:${key}`);
+    return at === undefined ? undefined : new Date(at);
   }
 
   work<T>(queueName: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void {
