@@ -97,11 +97,17 @@ export function insightsCacheKey(
   return ['insights', 'v2', kind, userId, version, ...args].join(':');
 }
 
+/** A developer as of one harvest: insights are cached per developer and harvest. */
+export interface DeveloperVersion {
+  readonly userId: number;
+  readonly harvestedAt: Date | null;
+}
+
 /**
  * A per-request loader of one kind of insight per developer: cached in the shared cache under
  * `insightsCacheKey(kind, user, harvest, ...args)`, misses loaded one `load` per `group`.
  */
-export function insightsLoader<K extends { userId: number; harvestedAt: Date | null }, V>(
+export function insightsLoader<K extends DeveloperVersion, V>(
   cache: Cache,
   kind: string,
   options: {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../core/errors';
 import type { Cache } from '../../platform/cache/cache';
 import type DataLoader from 'dataloader';
-import { insightsLoader, type Loaders } from '../../core/loaders';
+import { insightsLoader, type DeveloperVersion, type Loaders } from '../../core/loaders';
 import {
   type ActivitySummary,
   addDays,
@@ -26,9 +26,7 @@ export interface ActivityArgs {
   readonly granularity: ActivityGranularity;
 }
 
-export interface ActivityKey {
-  readonly userId: number;
-  readonly harvestedAt: Date | null;
+export interface ActivityKey extends DeveloperVersion {
   readonly from: string;
   readonly to: string;
   readonly granularity: ActivityGranularity;
@@ -65,11 +63,7 @@ export class ActivityService {
     });
   }
 
-  activity(
-    loaders: Loaders,
-    user: { userId: number; harvestedAt: Date | null },
-    args: ActivityArgs,
-  ): Promise<ActivitySummary> {
+  activity(loaders: Loaders, user: DeveloperVersion, args: ActivityArgs): Promise<ActivitySummary> {
     const range = activityRange(args, this.now());
     return loaders.activity.load({
       userId: user.userId,

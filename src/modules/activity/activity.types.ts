@@ -1,20 +1,17 @@
 import { DateResolver } from 'graphql-scalars';
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../graphql/enums';
 
-export enum ActivityGranularity {
-  DAY = 'DAY',
-  WEEK = 'WEEK',
-  MONTH = 'MONTH',
-}
-registerEnumType(ActivityGranularity, {
-  name: 'ActivityGranularity',
-  description: 'Size of the buckets of User.activity.',
-  valuesConfig: {
-    DAY: { description: 'One bucket per calendar day (UTC).' },
-    WEEK: { description: 'One bucket per ISO week (Monday to Sunday), clipped to the range.' },
-    MONTH: { description: 'One bucket per calendar month, clipped to the range.' },
+export const ActivityGranularity = graphqlEnum(
+  'ActivityGranularity',
+  'Size of the buckets of User.activity.',
+  {
+    DAY: 'One bucket per calendar day (UTC).',
+    WEEK: 'One bucket per ISO week (Monday to Sunday), clipped to the range.',
+    MONTH: 'One bucket per calendar month, clipped to the range.',
   },
-});
+);
+export type ActivityGranularity = EnumValue<typeof ActivityGranularity>;
 
 @ObjectType('ActivityCounts', {
   description: 'Contributions counted as GitHub counts them: commits, pull requests, issues opened, reviews.',

@@ -1,40 +1,27 @@
 import { IsInt, Length, Max, Min } from 'class-validator';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import type { ApiKey } from './api-key.entity';
 import { keyStatus, MAX_EXPIRY_DAYS, MAX_KEY_NAME_LENGTH } from './api-key.service';
+import { type EnumValue, lowercaseEnum } from '../../graphql/enums';
 
-export enum ApiKeyRoleEnum {
-  READER = 'reader',
-  OPERATOR = 'operator',
-  ADMIN = 'admin',
-}
-registerEnumType(ApiKeyRoleEnum, {
-  name: 'ApiKeyRole',
-  description: 'What an API key may do. Each role includes the ones before it.',
-  valuesConfig: {
-    READER: { description: 'Read insights with the reader rate limit.' },
-    OPERATOR: {
-      description: 'Also read operational data (health details, jobs) and run operational mutations.',
-    },
-    ADMIN: { description: 'Also manage API keys and run administrative jobs.' },
+export const ApiKeyRoleEnum = lowercaseEnum(
+  'ApiKeyRole',
+  'What an API key may do. Each role includes the ones before it.',
+  {
+    READER: 'Read insights with the reader rate limit.',
+    OPERATOR: 'Also read operational data (health details, jobs) and run operational mutations.',
+    ADMIN: 'Also manage API keys and run administrative jobs.',
   },
-});
+);
+export type ApiKeyRoleEnum = EnumValue<typeof ApiKeyRoleEnum>;
 
-export enum ApiKeyStatus {
-  ACTIVE = 'active',
-  REVOKED = 'revoked',
-  EXPIRED = 'expired',
-}
-registerEnumType(ApiKeyStatus, {
-  name: 'ApiKeyStatus',
-  description: 'Whether an API key is accepted.',
-  valuesConfig: {
-    ACTIVE: { description: 'Accepted.' },
-    REVOKED: { description: 'Revoked by an administrator; refused.' },
-    EXPIRED: { description: 'Past its expiry; refused.' },
-  },
+export const ApiKeyStatus = lowercaseEnum('ApiKeyStatus', 'Whether an API key is accepted.', {
+  ACTIVE: 'Accepted.',
+  REVOKED: 'Revoked by an administrator; refused.',
+  EXPIRED: 'Past its expiry; refused.',
 });
+export type ApiKeyStatus = EnumValue<typeof ApiKeyStatus>;
 
 @ObjectType('ApiKey', { description: 'An API key (never the key itself: it is shown once, at creation).' })
 export class ApiKeyNode {

@@ -1,42 +1,28 @@
 import { IsString } from 'class-validator';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { HarvestState } from './harvest-requests';
+import { type EnumValue, lowercaseEnum } from '../../graphql/enums';
 
-export enum HarvestStatusEnum {
-  QUEUED = 'queued',
-  RUNNING = 'running',
-  COMPLETED = 'completed',
-  FAILED = 'failed',
-  NOT_FOUND = 'not_found',
-}
-registerEnumType(HarvestStatusEnum, {
-  name: 'HarvestStatus',
-  description: 'Where a harvest (collecting a developer from GitHub) stands.',
-  valuesConfig: {
-    QUEUED: { description: 'Waiting for a worker.' },
-    RUNNING: { description: 'Being collected; see `progress` and `stage`.' },
-    COMPLETED: { description: 'Collected and stored.' },
-    FAILED: { description: 'Gave up after its attempts; see `error`. Nothing was half-written.' },
-    NOT_FOUND: { description: 'GitHub has no such login.' },
+export const HarvestStatusEnum = lowercaseEnum(
+  'HarvestStatus',
+  'Where a harvest (collecting a developer from GitHub) stands.',
+  {
+    QUEUED: 'Waiting for a worker.',
+    RUNNING: 'Being collected; see `progress` and `stage`.',
+    COMPLETED: 'Collected and stored.',
+    FAILED: 'Gave up after its attempts; see `error`. Nothing was half-written.',
+    NOT_FOUND: 'GitHub has no such login.',
   },
-});
+);
+export type HarvestStatusEnum = EnumValue<typeof HarvestStatusEnum>;
 
-export enum HarvestTriggerEnum {
-  AUTO = 'auto',
-  MANUAL = 'manual',
-  COUNTRY = 'country',
-  IMPORT = 'import',
-}
-registerEnumType(HarvestTriggerEnum, {
-  name: 'HarvestTrigger',
-  description: 'Why a harvest was asked for.',
-  valuesConfig: {
-    AUTO: { description: 'The developer was unknown or stale when read.' },
-    MANUAL: { description: 'Asked for with refreshUser.' },
-    COUNTRY: { description: 'Part of a country harvest.' },
-    IMPORT: { description: 'Part of an import from the old service.' },
-  },
+export const HarvestTriggerEnum = lowercaseEnum('HarvestTrigger', 'Why a harvest was asked for.', {
+  AUTO: 'The developer was unknown or stale when read.',
+  MANUAL: 'Asked for with refreshUser.',
+  COUNTRY: 'Part of a country harvest.',
+  IMPORT: 'Part of an import from the old service.',
 });
+export type HarvestTriggerEnum = EnumValue<typeof HarvestTriggerEnum>;
 
 @ObjectType('HarvestJob', { description: 'A harvest of one developer from GitHub.' })
 export class HarvestJobNode {

@@ -1,41 +1,25 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { UserNode } from '../users/user.types';
 import { CountryHarvestState } from './country-harvest-state';
 import type { RankingRunResult } from './ranking-run.service';
+import { type EnumValue, lowercaseEnum } from '../../graphql/enums';
 
-export enum RankingRunStatusEnum {
-  QUEUED = 'queued',
-  RUNNING = 'running',
-  COMPLETED = 'completed',
-  FAILED = 'failed',
-  SKIPPED = 'skipped',
-}
-registerEnumType(RankingRunStatusEnum, {
-  name: 'RankingRunStatus',
-  description: 'Where a ranking run stands.',
-  valuesConfig: {
-    QUEUED: { description: 'Asked for; waiting for a worker.' },
-    RUNNING: { description: 'Computing scores and ranks.' },
-    COMPLETED: { description: 'Done: its ranks are current (until the next run completes).' },
-    FAILED: { description: 'Failed; the previous ranks stayed current. See `error`.' },
-    SKIPPED: { description: 'Not run: another run was in progress (never two at once).' },
-  },
+export const RankingRunStatusEnum = lowercaseEnum('RankingRunStatus', 'Where a ranking run stands.', {
+  QUEUED: 'Asked for; waiting for a worker.',
+  RUNNING: 'Computing scores and ranks.',
+  COMPLETED: 'Done: its ranks are current (until the next run completes).',
+  FAILED: 'Failed; the previous ranks stayed current. See `error`.',
+  SKIPPED: 'Not run: another run was in progress (never two at once).',
 });
+export type RankingRunStatusEnum = EnumValue<typeof RankingRunStatusEnum>;
 
-export enum RankingRunTriggerEnum {
-  SCHEDULE = 'schedule',
-  MANUAL = 'manual',
-}
-registerEnumType(RankingRunTriggerEnum, {
-  name: 'RankingRunTrigger',
-  description: 'Why a ranking run happened.',
-  valuesConfig: {
-    SCHEDULE: { description: 'The schedule (RANKINGS_CRON).' },
-    MANUAL: { description: 'recomputeRankings.' },
-  },
+export const RankingRunTriggerEnum = lowercaseEnum('RankingRunTrigger', 'Why a ranking run happened.', {
+  SCHEDULE: 'The schedule (RANKINGS_CRON).',
+  MANUAL: 'recomputeRankings.',
 });
+export type RankingRunTriggerEnum = EnumValue<typeof RankingRunTriggerEnum>;
 
 @ObjectType('RankingRun', { description: 'One computation of every score, global rank and country rank.' })
 export class RankingRunNode {

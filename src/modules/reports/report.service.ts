@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Cache } from '../../platform/cache/cache';
 import { addDays, toDay } from '../activity/activity-calendar';
 import type DataLoader from 'dataloader';
-import { insightsLoader, type Loaders } from '../../core/loaders';
+import { insightsLoader, type DeveloperVersion, type Loaders } from '../../core/loaders';
 import type { ReportRankingSource } from './report-ranking-source';
 import {
   ACHIEVEMENT_RULES,
@@ -15,9 +15,7 @@ import { Achievement, Report, Trophy, TrophyTier } from './report.types';
 
 const TIERS = [null, TrophyTier.BRONZE, TrophyTier.SILVER, TrophyTier.GOLD] as const;
 
-export interface ReportSubject {
-  readonly userId: number;
-  readonly harvestedAt: Date | null;
+export interface ReportSubject extends DeveloperVersion {
   readonly followers: number;
   readonly publicRepos: number;
   readonly countryCode: string | null;

@@ -8,21 +8,14 @@ import {
   TROPHY_RULES,
   TrophyKind,
 } from './report-rules';
+import { type EnumValue, graphqlEnum } from '../../graphql/enums';
 
-export enum TrophyTier {
-  BRONZE = 'BRONZE',
-  SILVER = 'SILVER',
-  GOLD = 'GOLD',
-}
-registerEnumType(TrophyTier, {
-  name: 'TrophyTier',
-  description: 'Trophy levels, lowest first.',
-  valuesConfig: {
-    BRONZE: { description: 'First threshold reached.' },
-    SILVER: { description: 'Second threshold reached.' },
-    GOLD: { description: 'Third threshold reached.' },
-  },
+export const TrophyTier = graphqlEnum('TrophyTier', 'Trophy levels, lowest first.', {
+  BRONZE: 'First threshold reached.',
+  SILVER: 'Second threshold reached.',
+  GOLD: 'Third threshold reached.',
 });
+export type TrophyTier = EnumValue<typeof TrophyTier>;
 
 /** Enum descriptions come from the rules table, so the schema shows the thresholds that apply. */
 function valuesFromRules(rules: readonly BadgeRule[]): Record<string, { description: string }> {

@@ -1,13 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Cache } from '../../platform/cache/cache';
 import type DataLoader from 'dataloader';
-import { insightsLoader, type Loaders } from '../../core/loaders';
+import { insightsLoader, type DeveloperVersion, type Loaders } from '../../core/loaders';
 import { LanguageNode, LanguageShare } from './repository.types';
 
-export interface LanguageKey {
-  readonly userId: number;
-  readonly harvestedAt: Date | null;
-}
+type LanguageKey = DeveloperVersion;
 
 interface LanguageCount {
   readonly name: string;
@@ -45,7 +42,7 @@ export class LanguageSharesService {
     });
   }
 
-  shares(loaders: Loaders, user: { userId: number; harvestedAt: Date | null }): Promise<LanguageShare[]> {
+  shares(loaders: Loaders, user: DeveloperVersion): Promise<LanguageShare[]> {
     return loaders.languageShares.load({ userId: user.userId, harvestedAt: user.harvestedAt });
   }
 

@@ -10,7 +10,7 @@ import {
 } from '../../core/cursors';
 import type { Cache } from '../../platform/cache/cache';
 import type DataLoader from 'dataloader';
-import { insightsLoader, type Loaders } from '../../core/loaders';
+import { insightsLoader, type DeveloperVersion, type Loaders } from '../../core/loaders';
 import { repositoryRecord } from './repository.rows';
 import { RepositoryNode, RepositoryOrderField } from './repository.types';
 
@@ -65,9 +65,7 @@ export interface RepositoryPageArgs {
   readonly orderBy: RepositoryOrderField;
 }
 
-export interface PageKey {
-  readonly userId: number;
-  readonly harvestedAt: Date | null;
+export interface PageKey extends DeveloperVersion {
   readonly size: number;
   readonly orderBy: RepositoryOrderField;
   /** The cursor's values (validated), or null for the first page. */
@@ -95,11 +93,7 @@ export class RepositoryPagesService {
     });
   }
 
-  async page(
-    loaders: Loaders,
-    user: { userId: number; harvestedAt: Date | null },
-    args: RepositoryPageArgs,
-  ): Promise<RepositoryPage> {
+  async page(loaders: Loaders, user: DeveloperVersion, args: RepositoryPageArgs): Promise<RepositoryPage> {
     const ordering = ORDERINGS[args.orderBy];
     const key: PageKey = {
       userId: user.userId,

@@ -1,9 +1,10 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/pagination';
 import { encodeGlobalId } from '../../core/global-id';
 import type { RepositoryRecord } from './repository.rows';
 import { Node } from '../../graphql/node';
+import { type EnumValue, graphqlEnum } from '../../graphql/enums';
 
 @ObjectType('Language', { description: 'A programming language, as GitHub detects it.' })
 export class LanguageNode {
@@ -113,22 +114,17 @@ export class RepositoryNode extends Node {
   }
 }
 
-export enum RepositoryOrderField {
-  STARS = 'STARS',
-  FORKS = 'FORKS',
-  UPDATED = 'UPDATED',
-  NAME = 'NAME',
-}
-registerEnumType(RepositoryOrderField, {
-  name: 'RepositoryOrderField',
-  description: "Orderings of a developer's repositories.",
-  valuesConfig: {
-    STARS: { description: 'Most stars first.' },
-    FORKS: { description: 'Most forks first.' },
-    UPDATED: { description: 'Most recently updated first (never updated last).' },
-    NAME: { description: 'By name, case-insensitively, A to Z.' },
+export const RepositoryOrderField = graphqlEnum(
+  'RepositoryOrderField',
+  "Orderings of a developer's repositories.",
+  {
+    STARS: 'Most stars first.',
+    FORKS: 'Most forks first.',
+    UPDATED: 'Most recently updated first (never updated last).',
+    NAME: 'By name, case-insensitively, A to Z.',
   },
-});
+);
+export type RepositoryOrderField = EnumValue<typeof RepositoryOrderField>;
 
 export const RepositoryConnection = Connection(RepositoryNode, 'Repository', 'repository');
 

@@ -1,24 +1,19 @@
-import { Authorized, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import type { ComponentReport, HealthDetails, HealthReport } from '../../core/health';
+import { type EnumValue, lowercaseEnum } from '../../graphql/enums';
 
-export enum HealthStatus {
-  OK = 'ok',
-  DEGRADED = 'degraded',
-  DOWN = 'down',
-  DISABLED = 'disabled',
-}
-
-registerEnumType(HealthStatus, {
-  name: 'HealthStatus',
-  description: 'State of the service or of one of its components.',
-  valuesConfig: {
-    OK: { description: 'Working normally.' },
-    DEGRADED: { description: 'Working with reduced capability (a non-essential component is failing).' },
-    DOWN: { description: 'Not working. For the whole service: a required component is down.' },
-    DISABLED: { description: 'Not configured on this deployment (components only).' },
+export const HealthStatus = lowercaseEnum(
+  'HealthStatus',
+  'State of the service or of one of its components.',
+  {
+    OK: 'Working normally.',
+    DEGRADED: 'Working with reduced capability (a non-essential component is failing).',
+    DOWN: 'Not working. For the whole service: a required component is down.',
+    DISABLED: 'Not configured on this deployment (components only).',
   },
-});
+);
+export type HealthStatus = EnumValue<typeof HealthStatus>;
 
 @ObjectType({ description: 'The state of one outside system the service depends on.' })
 export class ComponentHealth {

@@ -1,10 +1,11 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Connection } from '../../graphql/pagination';
 import { HarvestJobNode } from '../harvest/harvest.types';
 import type { GithubUser, OrganizationSummary } from './github-user.entity';
 import { encodeGlobalId } from '../../core/global-id';
 import { Node } from '../../graphql/node';
+import { type EnumValue, graphqlEnum } from '../../graphql/enums';
 
 @ObjectType('SocialAccount', { description: 'A social account linked on the GitHub profile.' })
 export class SocialAccountNode {
@@ -162,19 +163,11 @@ export class UserLookup {
   requested!: HarvestJobNode | null;
 }
 
-export enum UserOrderField {
-  FOLLOWERS = 'FOLLOWERS',
-  RECENTLY_HARVESTED = 'RECENTLY_HARVESTED',
-  LOGIN = 'LOGIN',
-}
-registerEnumType(UserOrderField, {
-  name: 'UserOrderField',
-  description: 'Orderings of users(...).',
-  valuesConfig: {
-    FOLLOWERS: { description: 'Most followers first.' },
-    RECENTLY_HARVESTED: { description: 'Most recently harvested first.' },
-    LOGIN: { description: 'By login, case-insensitively, A to Z.' },
-  },
+export const UserOrderField = graphqlEnum('UserOrderField', 'Orderings of users(...).', {
+  FOLLOWERS: 'Most followers first.',
+  RECENTLY_HARVESTED: 'Most recently harvested first.',
+  LOGIN: 'By login, case-insensitively, A to Z.',
 });
+export type UserOrderField = EnumValue<typeof UserOrderField>;
 
 export const UserConnection = Connection(UserNode, 'User', 'developer');

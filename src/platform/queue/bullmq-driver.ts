@@ -1,17 +1,16 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Logger } from '../logging/logger';
 import { closeRedis, type RedisClient, type RedisFactory } from '../redis/redis-factory';
-import {
-  type CleanOptions,
-  JOB_STATES,
-  type JobHandler,
-  type JobInfo,
-  type JobOptions,
-  type JobState,
-  type QueueDriver,
-  type QueueStats,
-  RetryLaterError,
+import type {
+  CleanOptions,
+  JobHandler,
+  JobInfo,
+  JobOptions,
+  JobState,
+  QueueDriver,
+  QueueStats,
 } from './job-queue';
+import { JOB_STATES, RetryLaterError } from './job-queue';
 
 /** Finished jobs are kept for inspection (`harvestJob(id)`), bounded in age and number. */
 const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };

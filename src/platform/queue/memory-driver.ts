@@ -1,16 +1,15 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../logging/logger';
-import {
-  type CleanOptions,
-  JOB_STATES,
-  type JobHandler,
-  type JobInfo,
-  type JobOptions,
-  type JobState,
-  type QueueDriver,
-  type QueueStats,
-  RetryLaterError,
+import type {
+  CleanOptions,
+  JobHandler,
+  JobInfo,
+  JobOptions,
+  JobState,
+  QueueDriver,
+  QueueStats,
 } from './job-queue';
+import { JOB_STATES, RetryLaterError } from './job-queue';
 
 interface MemoryJob {
   id: string;
