@@ -7,6 +7,8 @@ import { RankingRun } from './rankings/ranking-run.entity';
 import { RankingSnapshot } from './rankings/ranking-snapshot.entity';
 import { Repository } from './repositories/repository.entity';
 import { GithubUser } from './users/github-user.entity';
+// outbox: jobs committed with their records (platform, no feature)
+import { OutboxMessage } from '../platform/outbox/outbox-message.entity';
 
 /** Every MikroORM entity, listed explicitly (no folder scanning: the same under tsc, tsx and Vitest). */
 export const ENTITIES = [
@@ -19,4 +21,6 @@ export const ENTITIES = [
   RankingRun,
   RankingSnapshot,
   RankingCountry,
+  // outbox
+  OutboxMessage,
 ];
