@@ -44,6 +44,8 @@ import type { HarvestRequests } from './modules/harvest/harvest-requests';
 import { insightsResolvers } from './modules/users/insights.wiring';
 import { createRankingsModule } from './modules/rankings/rankings.module';
 import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
+import { JobOutbox } from './platform/outbox/job-outbox'; // outbox
+import { OutboxRelay, type OutboxRelayHooks } from './platform/outbox/outbox-relay'; // outbox
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -63,6 +65,9 @@ export interface AppOverrides {
   // rankings: tests inject a failing step into the ranking run's transaction.
   /** Hooks into the ranking run (tests only). */
   readonly rankingRunHooks?: RankingRunHooks;
+  // outbox: tests stop or kill the relay between adding jobs and marking them relayed.
+  /** Hooks into the outbox relay (tests only). */
+  readonly outboxRelayHooks?: OutboxRelayHooks;
 }
 
 export interface App {
@@ -109,6 +114,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger.warn('TRUST_PROXY_HOPS is 0: set it to the number of proxies in front (1 behind an ALB)');
   }
 
+  // --- outbox: features write jobs with their records (JobOutbox, in their transaction); the relay
+  // adds them to the queue after commit (woken by the commit, plus a sweep). Every role runs it.
+  const relay = new OutboxRelay({
+    em: database.orm.em,
+    queue,
+    logger: logger.child({ component: 'outbox' }),
+    settings: config.outbox,
+    hooks: overrides.outboxRelayHooks,
+  });
+  const outbox = new JobOutbox(relay.wake);
+  // --- end outbox
+
   // --- harvest: token pool + GitHub client (ETags in the shared cache), HarvestService (requests,
   // dedup, negative cache), the harvest job processor (started by the worker role) and its resolver.
   // Harvests store the country of the profile's location (rankings' resolver; its data loads on first use).
@@ -117,6 +134,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config,
     em: database.orm.em,
     queue,
+    outbox, // outbox
     pubSub,
     cache,
     logger,
@@ -149,6 +167,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config,
     em: database.orm.em,
     queue,
+    outbox, // outbox
     pubSub,
     cache,
     logger,
@@ -194,6 +213,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         const applied = await migrateUp(database.orm);
         logger.info({ applied }, 'embedded database migrated');
       }
+      relay.start(); // outbox: every role relays committed jobs (and what a crashed process left)
       let url: string | undefined;
       if (role === 'api' || role === 'all') {
         http = await createHttpServer({
@@ -229,6 +249,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       closing ??= (async () => {
         const stages: (() => Promise<unknown>)[] = [
           async () => http?.close(),
+          () => relay.close(), // outbox: rows not relayed yet wait in PostgreSQL for the next start
           () => queue.close(),
           () => pubSub.close(),
           () => Promise.all([...closers.map((close) => close()), rateLimits.close()]),

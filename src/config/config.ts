@@ -22,6 +22,7 @@ export interface Config {
   readonly redis: RedisConfig;
   readonly cache: { readonly memoryMaxEntries: number };
   readonly queue: QueueConfig;
+  readonly outbox: OutboxConfig;
   readonly harvest: HarvestConfig;
   readonly rankings: RankingsConfig;
   readonly rateLimit: RateLimitConfig;
@@ -110,6 +111,14 @@ export interface QueueConfig {
     /** Only jobs older than this are cleaned. */
     readonly graceMs: number;
   };
+}
+
+/** The relay of jobs committed with their records (src/platform/outbox, docs/outbox.md). */
+export interface OutboxConfig {
+  readonly batchSize: number;
+  readonly sweepIntervalMs: number;
+  /** Relayed rows are kept this long; 0 deletes them once relayed. */
+  readonly retentionMs: number;
 }
 
 export interface HarvestConfig {
@@ -274,6 +283,11 @@ export function toConfig(env: Env): Config {
         statuses: env.QUEUE_CLEANUP_STATUSES.split(',').map((s) => s.trim()),
         graceMs: env.QUEUE_CLEANUP_GRACE_MS,
       },
+    },
+    outbox: {
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
+      retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000,
     },
     harvest: {
       freshnessMs: env.HARVEST_FRESHNESS_HOURS * 3_600_000,

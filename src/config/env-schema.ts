@@ -148,6 +148,10 @@ export const envSchema = z.object({
     )
     .default('completed,failed'),
   QUEUE_CLEANUP_GRACE_MS: int(0, 2_592_000_000).default(3_600_000),
+  // Jobs committed with their records, relayed to the queue (docs/outbox.md).
+  OUTBOX_BATCH_SIZE: int(1, 10_000).default(100),
+  OUTBOX_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(5_000),
+  OUTBOX_RETENTION_HOURS: int(0, 8_760).default(24),
 
   HARVEST_FRESHNESS_HOURS: int(1, 8_760).default(24),
   HARVEST_NOT_FOUND_TTL_HOURS: int(1, 8_760).default(24),

@@ -6,6 +6,7 @@ import type { RetryPolicy } from '../../platform/github/github-request-hook';
 import { TokenPool } from '../../platform/github/token-pool';
 import { createTokenProvider } from '../../platform/github/token-provider';
 import type { Logger } from '../../platform/logging/logger';
+import type { JobOutbox } from '../../platform/outbox/job-outbox';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
 import type { QueueDriver } from '../../platform/queue/job-queue';
 import type { SecretStore } from '../../platform/secrets/secret-store';
@@ -21,6 +22,8 @@ export interface HarvestModuleOptions {
   /** The global EntityManager (jobs fork it). */
   readonly em: EntityManager;
   readonly queue: QueueDriver;
+  /** Harvest jobs are written here with their records and relayed to `queue` after commit. */
+  readonly outbox: JobOutbox;
   readonly pubSub: AppPubSub;
   /** Shared cache: ETags and bodies of GitHub GETs for conditional requests. */
   readonly cache: Cache;
@@ -59,7 +62,12 @@ export async function createHarvestModule(options: HarvestModuleOptions): Promis
     logger,
     retry: options.githubRetry,
   });
-  const service = new HarvestService({ queue: options.queue, config: config.harvest, logger });
+  const service = new HarvestService({
+    queue: options.queue,
+    outbox: options.outbox,
+    config: config.harvest,
+    logger,
+  });
   const processor = new HarvestJobProcessor({
     em: options.em,
     harvester: new UserHarvester({ github }),

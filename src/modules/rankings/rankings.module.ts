@@ -4,6 +4,7 @@ import type { ResolverClass } from '../../graphql/schema';
 import type { Cache } from '../../platform/cache/cache';
 import type { GitHubClient } from '../../platform/github/github-client';
 import type { Logger } from '../../platform/logging/logger';
+import type { JobOutbox } from '../../platform/outbox/job-outbox';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
 import type { QueueDriver } from '../../platform/queue/job-queue';
 import type { HarvestRequests } from '../harvest/harvest-requests';
@@ -25,6 +26,8 @@ export interface RankingsModuleOptions {
   /** The global EntityManager (jobs fork it). */
   readonly em: EntityManager;
   readonly queue: QueueDriver;
+  /** Manual ranking runs and country harvests are written here and relayed to `queue` after commit. */
+  readonly outbox: JobOutbox;
   readonly pubSub: AppPubSub;
   readonly cache: Cache;
   readonly logger: Logger;
@@ -59,6 +62,7 @@ export function createRankingsModule(options: RankingsModuleOptions): RankingsMo
   const userRankings = new UserRankingService(queries, directory);
   const jobs = new RankingJobs({
     queue: options.queue,
+    outbox: options.outbox,
     runs,
     pubSub: options.pubSub,
     cache: options.cache,
@@ -68,6 +72,7 @@ export function createRankingsModule(options: RankingsModuleOptions): RankingsMo
   });
   const countryHarvests = new CountryHarvestJobs({
     queue: options.queue,
+    outbox: options.outbox,
     countries: directory,
     fork,
     logger: log,

@@ -64,10 +64,11 @@ export class RankingsResolver {
       "Finds a country's developers through GitHub's user search and harvests each new or stale one (admin). Runs as a job; follow it with countryHarvest(id:).",
   })
   harvestCountry(
+    @Ctx() { em }: GraphQLContext,
     @Arg('country', () => String, { description: 'ISO 3166-1 alpha-2 code (JP) or English name (Japan).' })
     country: string,
   ): Promise<CountryHarvestNode> {
-    return this.countryHarvests.enqueue(requireCountry(this.directory, country));
+    return this.countryHarvests.enqueue(em, requireCountry(this.directory, country));
   }
 
   @Authorized('operator')
@@ -76,9 +77,10 @@ export class RankingsResolver {
     description: 'A country harvest by id (operator); null when unknown.',
   })
   countryHarvest(
+    @Ctx() { em }: GraphQLContext,
     @Arg('id', () => ID, { description: 'The id harvestCountry returned.' }) id: string,
   ): Promise<CountryHarvestNode | null> {
-    return this.countryHarvests.get(id);
+    return this.countryHarvests.get(em, id);
   }
 
   @Subscription(() => RankingRunNode, {
