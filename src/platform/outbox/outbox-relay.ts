@@ -19,8 +19,11 @@ export interface RelayedJob {
   readonly jobId: string;
 }
 
+/** Points where tests stop or kill the relay: rows locked but not added; added but not marked. */
 export interface OutboxRelayHooks {
-  /** After a batch's jobs were added, before they are marked relayed (tests stop or kill here). */
+  /** After a batch's rows were locked, before any job is added. */
+  readonly beforeAdd?: (jobs: readonly RelayedJob[]) => Promise<void>;
+  /** After a batch's jobs were added, before they are marked relayed. */
   readonly beforeMark?: (jobs: readonly RelayedJob[]) => Promise<void>;
 }
 
@@ -134,6 +137,7 @@ export class OutboxRelay {
            where relayed_at is null order by id limit ? for update skip locked`,
         [settings.batchSize],
       )) as { rows: OutboxRow[] };
+      await hooks?.beforeAdd?.(rows.map(toRelayed));
       const relayed: RelayedJob[] = [];
       let failures = 0;
       for (const row of rows) {
@@ -142,7 +146,7 @@ export class OutboxRelay {
             queue.add(row.queue, row.name, row.data, { ...row.options, jobId: row.job_id }),
             ADD_TIMEOUT_MS,
           );
-          relayed.push({ id: String(row.id), queue: row.queue, jobId: row.job_id });
+          relayed.push(toRelayed(row));
         } catch (error) {
           const message = (error as Error).message;
           logger.warn({ queue: row.queue, jobId: row.job_id, error: message }, 'outbox job not relayed');
@@ -181,6 +185,10 @@ export class OutboxRelay {
       if (((deleted as { rowCount?: number }).rowCount ?? 0) < RETENTION_CHUNK || this.closed) return;
     }
   }
+}
+
+function toRelayed(row: OutboxRow): RelayedJob {
+  return { id: String(row.id), queue: row.queue, jobId: row.job_id };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
