@@ -78,10 +78,12 @@ export class JobOutbox {
   }
 
   private afterCommit(em: EntityManager): void {
-    // MikroORM's transaction context is a knex transaction: its executionPromise settles when it
-    // commits (resolves) or rolls back (rejects). Outside a transaction the row is committed now.
+    // MikroORM's transaction context is a knex transaction: its executionPromise settles once the
+    // transaction ended. knex resolves it on a plain rollback too, so a rolled-back transaction
+    // wakes the relay for nothing (one indexed select); the wake is a hint, never the guarantee.
+    // Outside a transaction the row is committed already.
     const trx = em.getTransactionContext<{ executionPromise?: Promise<unknown> }>();
-    if (trx?.executionPromise) trx.executionPromise.then(this.committed, () => undefined);
+    if (trx?.executionPromise) trx.executionPromise.then(this.committed, this.committed);
     else this.committed();
   }
 }
