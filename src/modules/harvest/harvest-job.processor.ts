@@ -34,9 +34,9 @@ function describe(error: unknown): string {
 
 /**
  * Runs one queued harvest: claims the committed record (queued -> running, in one statement; a
- * record in any other state is not run again, so a job delivered twice runs once), collects the user from GitHub (reporting
- * percent and stage on the record and on pub/sub topic `HARVEST_PROGRESS:<jobId>`), and writes
- * everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
+ * record in any other state is not run again, so a job delivered twice runs once), collects the
+ * user from GitHub (reporting percent and stage on the record and on pub/sub topic
+ * `HARVEST_PROGRESS:<jobId>`), and writes everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
  * nothing: before the last attempt the record goes back to `queued` with the error and the queue
  * retries after its backoff; on the last attempt (or a permanent 4xx) it ends `failed`.
  */

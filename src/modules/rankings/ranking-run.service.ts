@@ -73,8 +73,9 @@ export class RankingRunService {
    * marked failed instead, so it cannot hold `recomputeRankings` forever.
    */
   async pending(em: EntityManager): Promise<RankingRunResult | null> {
+    // In the caller's transaction, if any: one connection (embedded PGlite has only one).
     const run = await em
-      .fork()
+      .fork({ keepTransactionContext: true })
       .findOne(RankingRun, { status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'desc' } });
     if (!run) return null;
     if (Date.now() - run.startedAt.getTime() > 2 * this.settings.runTimeoutMs) {
@@ -87,7 +88,7 @@ export class RankingRunService {
   /** Marks a queued or running run failed (its job is gone or was never queued). */
   async abandon(em: EntityManager, runId: number, reason: string): Promise<void> {
     await em
-      .fork()
+      .fork({ keepTransactionContext: true })
       .nativeUpdate(
         RankingRun,
         { id: runId, status: { $in: ['queued', 'running'] } },
