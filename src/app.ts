@@ -33,7 +33,8 @@ import { createLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
 import { SERVICE_VERSION } from './platform/paths';
 import { closeStages } from './platform/close-stages';
-import { openPlatform } from './platform/platform';
+import type { OutboxRelayHooks } from './platform/outbox/outbox-relay';
+import { openPlatform, PLATFORM_ENTITIES } from './platform/platform';
 import type { SecretStore } from './platform/secrets/secret-store';
 
 export type Role = ProcessRole;
@@ -72,9 +73,9 @@ export function appModules(options: ModuleOptions = {}): ModuleDefinition<unknow
   ];
 }
 
-/** Every module's entities (CLI commands and tests open the database with them). */
+/** Every table's entity: the platform's and every module's (CLI commands and tests open the database with them). */
 export function appEntities() {
-  return entitiesOf(appModules());
+  return [...PLATFORM_ENTITIES, ...entitiesOf(appModules())];
 }
 
 /** What tests and bootstrap may replace or add; everything else is built from `config`. */
@@ -83,6 +84,8 @@ export interface AppOverrides extends ModuleOptions {
   /** The store configuration was read through (bootstrap passes it so rotation re-reads work). */
   readonly secrets?: SecretStore;
   readonly extraRoutes?: (fastify: FastifyInstance) => void;
+  /** Hooks into the outbox relay (tests stop or kill it between adding jobs and marking them). */
+  readonly outboxRelayHooks?: OutboxRelayHooks;
 }
 
 export interface App {
@@ -103,6 +106,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     secrets: overrides.secrets,
     entities: entitiesOf(definitions),
+    relayHooks: overrides.outboxRelayHooks,
   });
   logger.info(
     {
@@ -139,6 +143,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         const applied = await migrateUp(platform.database.orm);
         logger.info({ applied }, 'embedded database migrated');
       }
+      platform.startRelay();
       const parts = ROLE_PARTS[role];
       let url: string | undefined;
       if (parts.includes('api')) {

@@ -3,6 +3,7 @@ import {
   cacheConfig,
   databaseConfig,
   harvestConfig,
+  outboxConfig,
   queueConfig,
   rankingsConfig,
   redisConfig,
@@ -30,6 +31,7 @@ export const configSchema = envSchema.transform((env) => ({
   redis: redisConfig(env),
   cache: cacheConfig(env),
   queue: queueConfig(env),
+  outbox: outboxConfig(env),
   harvest: harvestConfig(env),
   rankings: rankingsConfig(env),
   rateLimit: rateLimitConfig(env),
@@ -52,6 +54,7 @@ export type QueryLimitsConfig = Config['limits'];
 export type DatabaseConfig = Config['database'];
 export type RedisConfig = Config['redis'];
 export type QueueConfig = Config['queue'];
+export type OutboxConfig = Config['outbox'];
 export type HarvestConfig = Config['harvest'];
 export type RankingsConfig = Config['rankings'];
 export type RateLimitConfig = Config['rateLimit'];

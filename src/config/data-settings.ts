@@ -113,6 +113,21 @@ export const queueConfig = (env: SettingValues<typeof queueSettings>) =>
     },
   }) as const;
 
+/** Jobs committed with their records, relayed to the queue (docs/architecture.md, the outbox). */
+export const outboxSettings = {
+  OUTBOX_BATCH_SIZE: int(1, 10_000).default(100),
+  OUTBOX_SWEEP_INTERVAL_MS: int(100, 3_600_000).default(5_000),
+  OUTBOX_RETENTION_HOURS: int(0, 8_760).default(24),
+};
+
+export const outboxConfig = (env: SettingValues<typeof outboxSettings>) =>
+  ({
+    batchSize: env.OUTBOX_BATCH_SIZE,
+    sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
+    /** Relayed rows are kept this long; 0 deletes them once relayed. */
+    retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000,
+  }) as const;
+
 export const harvestSettings = {
   HARVEST_FRESHNESS_HOURS: int(1, 8_760).default(24),
   HARVEST_NOT_FOUND_TTL_HOURS: int(1, 8_760).default(24),

@@ -4,6 +4,7 @@ import {
   databaseSettings,
   harvestSettings,
   queueSettings,
+  outboxSettings,
   rankingsSettings,
   redisSettings,
 } from './data-settings';
@@ -31,6 +32,7 @@ export const envSchema = z.object({
   ...redisSettings,
   ...cacheSettings,
   ...queueSettings,
+  ...outboxSettings,
   ...harvestSettings,
   ...rankingsSettings,
   ...rateLimitSettings,

@@ -6,6 +6,9 @@ import { MemoryCache } from './cache/memory-cache';
 import { RedisCache } from './cache/redis-cache';
 import { type Database, openDatabase } from './database/database';
 import type { Logger } from './logging/logger';
+import { JobOutbox } from './outbox/job-outbox';
+import { OutboxMessage } from './outbox/outbox-message.entity';
+import { OutboxRelay, type OutboxRelayHooks } from './outbox/outbox-relay';
 import { type AppPubSub, createMemoryPubSub, createRedisPubSub } from './pubsub/pubsub';
 import { BullMqDriver } from './queue/bullmq-driver';
 import type { QueueDriver } from './queue/job-queue';
@@ -13,6 +16,9 @@ import { MemoryQueueDriver } from './queue/memory-driver';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit/rate-limit-store';
 import { closeRedis, createRedisFactory } from './redis/redis-factory';
 import type { SecretStore } from './secrets/secret-store';
+
+/** Tables the platform itself owns (the outbox); features' entities come from their modules. */
+export const PLATFORM_ENTITIES = [OutboxMessage];
 
 /** The platform every module may use, built once from the configuration. */
 export interface Platform {
@@ -23,6 +29,11 @@ export interface Platform {
   readonly em: EntityManager;
   readonly cache: Cache;
   readonly queue: QueueDriver;
+  /**
+   * Where work that outlives a request is written, in the transaction of its record; the relay
+   * adds it to `queue` after the commit (docs/architecture.md). Modules enqueue here, not on `queue`.
+   */
+  readonly outbox: JobOutbox;
   readonly pubSub: AppPubSub;
   readonly rateLimits: RateLimitStore;
   /** The store configuration was read through (absent when no secret name is set). */
@@ -30,7 +41,9 @@ export interface Platform {
 }
 
 export interface OpenedPlatform extends Platform {
-  /** Closes queues, pub/sub, Valkey clients and the database, in that order; every stage runs. */
+  /** Starts relaying committed jobs (and what a crashed process left); every role does. */
+  startRelay(): void;
+  /** Closes the relay, queues, pub/sub, Valkey clients and the database, in that order; every stage runs. */
   close(): Promise<void>;
 }
 
@@ -44,9 +57,15 @@ export async function openPlatform(options: {
   readonly secrets: SecretStore | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly entities: readonly (abstract new (...args: any[]) => object)[];
+  /** Tests stop or kill the relay between adding jobs and marking them relayed. */
+  readonly relayHooks?: OutboxRelayHooks;
 }): Promise<OpenedPlatform> {
   const { config, logger } = options;
-  const database = await openDatabase(config, [...options.entities], logger);
+  const database = await openDatabase(
+    config,
+    [...new Set([...options.entities, ...PLATFORM_ENTITIES])],
+    logger,
+  );
   const closers: (() => Promise<unknown>)[] = [];
   let cache: Cache;
   let pubSub: AppPubSub;
@@ -66,10 +85,19 @@ export async function openPlatform(options: {
     pubSub = createMemoryPubSub(logger);
     queue = new MemoryQueueDriver(logger);
   }
+  const relay = new OutboxRelay({
+    em: database.orm.em as EntityManager,
+    queue,
+    logger: logger.child({ component: 'outbox' }),
+    settings: config.outbox,
+    hooks: options.relayHooks,
+  });
   return {
     config,
     logger,
     database,
+    outbox: new JobOutbox(relay.wake),
+    startRelay: () => relay.start(),
     em: database.orm.em as EntityManager,
     cache,
     queue,
@@ -79,6 +107,8 @@ export async function openPlatform(options: {
     close: () =>
       closeStages(
         [
+          // Rows not relayed yet wait in PostgreSQL for the next start.
+          () => relay.close(),
           () => queue.close(),
           () => pubSub.close(),
           () => Promise.all([...closers.map((close) => close()), rateLimits.close()]),

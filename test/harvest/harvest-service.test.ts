@@ -8,10 +8,15 @@ import { HARVEST_QUEUE, HarvestService } from '../../src/modules/harvest/harvest
 import { type Database, openDatabase } from '../../src/platform/database/database';
 import { migrateUp } from '../../src/platform/database/migrations';
 import { createLogger } from '../../src/platform/logging/logger';
+import { JobOutbox } from '../../src/platform/outbox/job-outbox';
+import { OutboxRelay } from '../../src/platform/outbox/outbox-relay';
 import { MemoryQueueDriver } from '../../src/platform/queue/memory-driver';
 import { createTestDatabase, SHARED_PG } from '../support/services';
 
-/** HarvestService rules on a real PostgreSQL, with an in-process queue that has no worker. */
+/**
+ * HarvestService rules on a real PostgreSQL, with an in-process queue that has no worker. Jobs go
+ * through the outbox; the tests relay them when they look at the queue.
+ */
 let drop: () => Promise<void>;
 let database: Database;
 const logger = createLogger('silent');
@@ -40,20 +45,28 @@ afterAll(async () => {
 
 function setup(now: { value: Date }) {
   const queue = new MemoryQueueDriver(logger);
-  const service = new HarvestService({ queue, config: CONFIG, logger, now: () => now.value });
+  const outbox = new JobOutbox();
+  const relay = new OutboxRelay({
+    em: database.orm.em,
+    queue,
+    logger,
+    settings: { batchSize: 100, sweepIntervalMs: 60_000, retentionMs: 3_600_000 },
+  });
+  const service = new HarvestService({ queue, outbox, config: CONFIG, logger, now: () => now.value });
   const em = (): EntityManager => database.orm.em.fork() as EntityManager;
-  return { queue, service, em };
+  return { queue, relay, service, em };
 }
 
 describe('HarvestService', () => {
   it('enqueues one job per login with the configured attempts; a queued one is returned again', async () => {
     const now = { value: new Date() };
-    const { queue, service, em } = setup(now);
+    const { queue, relay, service, em } = setup(now);
     const states = await Promise.all(
       ['Octo-Cat', 'octo-cat', 'OCTO-CAT', 'octo-cat'].map((l) => service.request(em(), l, 'auto')),
     );
     expect(new Set(states.map((s) => s.jobId)).size).toBe(1);
     expect(states[0]).toMatchObject({ status: 'queued', trigger: 'auto', progress: 0 });
+    await relay.relayPending();
     const job = await queue.get(HARVEST_QUEUE, states[0]!.jobId);
     expect(job?.data).toMatchObject({ jobId: states[0]!.jobId, attempts: 3 });
     expect(await service.latest(em(), 'OCTO-cat')).toMatchObject({ jobId: states[0]!.jobId });

@@ -5,6 +5,7 @@ import { RankingRunService } from '../../src/modules/rankings/ranking-run.servic
 import { RANKINGS_UPDATED, RankingJobs } from '../../src/modules/rankings/rankings.jobs';
 import { MemoryCache } from '../../src/platform/cache/memory-cache';
 import { createLogger } from '../../src/platform/logging/logger';
+import { JobOutbox } from '../../src/platform/outbox/job-outbox';
 import { createMemoryPubSub } from '../../src/platform/pubsub/pubsub';
 import { BullMqDriver } from '../../src/platform/queue/bullmq-driver';
 import type { QueueDriver } from '../../src/platform/queue/job-queue';
@@ -36,6 +37,7 @@ describe('ranking schedule', () => {
     };
     return new RankingJobs({
       queue,
+      outbox: new JobOutbox(), // scheduled runs do not go through it
       runs: new RankingRunService({ ...db.config.rankings, runTimeoutMs: 60_000 }, logger),
       pubSub,
       cache: new MemoryCache(100),

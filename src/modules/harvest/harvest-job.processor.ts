@@ -18,8 +18,6 @@ export interface HarvestJobProcessorOptions {
   readonly logger: Logger;
   readonly locate?: CountryLocator;
   readonly now?: () => Date;
-  /** How long to wait for the record of a job that was enqueued inside a still-open transaction. */
-  readonly recordWaitMs?: number;
 }
 
 /** A GitHub 4xx other than rate limits will not change on a retry. */
@@ -35,9 +33,10 @@ function describe(error: unknown): string {
 }
 
 /**
- * Runs one queued harvest: marks the record running, collects the user from GitHub (reporting
- * percent and stage on the record and on pub/sub topic `HARVEST_PROGRESS:<jobId>`), and writes
- * everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
+ * Runs one queued harvest: claims the committed record (queued -> running, in one statement; a
+ * record in any other state is not run again, so a job delivered twice runs once), collects the
+ * user from GitHub (reporting percent and stage on the record and on pub/sub topic
+ * `HARVEST_PROGRESS:<jobId>`), and writes everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
  * nothing: before the last attempt the record goes back to `queued` with the error and the queue
  * retries after its backoff; on the last attempt (or a permanent 4xx) it ends `failed`.
  */
@@ -51,18 +50,23 @@ export class HarvestJobProcessor {
     const { logger } = this.options;
     const now = this.options.now ?? (() => new Date());
     const em = this.options.em.fork();
-    const record = await this.record(em, job.data.jobId);
-    if (!record) {
-      logger.warn({ jobId: job.data.jobId }, 'harvest job has no record; skipped');
-      return;
-    }
     const attempt = job.attemptsMade + 1;
     const last = attempt >= job.data.attempts;
-    record.status = 'running';
-    record.attempts = attempt;
+    // The relay adds a job only after its record committed: the record is read once, never waited for.
+    const claimed = await em.nativeUpdate(
+      HarvestJob,
+      { id: job.data.jobId, status: 'queued' },
+      { status: 'running', attempts: attempt, progress: 0, stage: 'starting' },
+    );
+    const record = await em.findOne(HarvestJob, { id: job.data.jobId });
+    if (!record || claimed === 0) {
+      logger.warn(
+        { jobId: job.data.jobId, status: record?.status ?? null },
+        record ? 'harvest is no longer queued; not run again' : 'harvest job has no record; skipped',
+      );
+      return;
+    }
     record.startedAt ??= now();
-    record.progress = 0;
-    record.stage = 'starting';
     await this.save(em, record);
     const log = logger.child({ jobId: record.id, login: record.login, attempt });
     const started = Date.now();
@@ -135,15 +139,6 @@ export class HarvestJobProcessor {
       if (!permanent) throw error;
     }
   };
-
-  private async record(em: EntityManager, id: string): Promise<HarvestJob | null> {
-    const deadline = Date.now() + (this.options.recordWaitMs ?? 5_000);
-    for (;;) {
-      const record = await em.findOne(HarvestJob, { id });
-      if (record || Date.now() > deadline) return record;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 
   private async save(em: EntityManager, record: HarvestJob): Promise<void> {
     await em.flush();

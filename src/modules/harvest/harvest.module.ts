@@ -58,7 +58,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         logger,
         retry: options.githubRetry,
       });
-      const service = new HarvestService({ queue, config: config.harvest, logger });
+      const service = new HarvestService({ queue, outbox: platform.outbox, config: config.harvest, logger });
       const processor = new HarvestJobProcessor({
         em: platform.em,
         harvester: new UserHarvester({ github }),

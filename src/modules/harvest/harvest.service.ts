@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HarvestConfig } from '../../config/config';
 import type { Logger } from '../../platform/logging/logger';
+import type { JobOutbox } from '../../platform/outbox/job-outbox';
 import type { QueueDriver } from '../../platform/queue/job-queue';
 import { assertValidLogin, loginKey } from '../users/login';
 import { HarvestJob, type HarvestTrigger } from './harvest-job.entity';
@@ -36,7 +37,10 @@ export function toHarvestState(job: HarvestJob): HarvestState {
 }
 
 export interface HarvestServiceOptions {
+  /** Where the job is looked for once relayed (a record whose job is gone is replaced). */
   readonly queue: QueueDriver;
+  /** Where the job is written, in the transaction of its record. */
+  readonly outbox: JobOutbox;
   readonly config: HarvestConfig;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -50,8 +54,9 @@ export interface HarvestServiceOptions {
  *   no GitHub call: the negative cache);
  * - a login whose latest harvest failed is not asked again within `refreshMinIntervalMs`, by any
  *   trigger (a login GitHub keeps failing for must not cost a harvest on every read);
- * - otherwise a `harvest_job` record is written and a job enqueued with `attempts` and
- *   exponential backoff from `backoffMs`.
+ * - otherwise a `harvest_job` record and its job (with `attempts` and exponential backoff from
+ *   `backoffMs`) are committed together through the outbox; the relay adds the job to the queue
+ *   after the commit, under the record's id.
  * An invalid login is rejected with BAD_USER_INPUT before anything is read or sent.
  */
 export class HarvestService implements HarvestRequests {
@@ -95,13 +100,13 @@ export class HarvestService implements HarvestRequests {
   ): Promise<HarvestState> {
     assertValidLogin(login);
     const key = loginKey(login);
-    const { config, queue, logger } = this.options;
+    const { config, outbox, logger } = this.options;
     return em.fork().transactional(async (tx) => {
       await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`harvest:${key}`]);
       const now = this.now();
       const latest = await this.latestRecord(tx, key);
       if (latest && (latest.status === 'queued' || latest.status === 'running')) {
-        if (await this.stillQueued(latest)) return toHarvestState(latest);
+        if (await this.stillQueued(tx, latest)) return toHarvestState(latest);
         latest.status = 'failed';
         latest.error =
           'the job queue no longer holds this harvest (cleaned or lost); a new one was asked for';
@@ -122,19 +127,23 @@ export class HarvestService implements HarvestRequests {
       }
       const job = Object.assign(new HarvestJob(), { login, loginKey: key, trigger, enqueuedAt: now });
       await tx.persistAndFlush(job);
-      // Enqueued while the lock is held: a concurrent request waits and then sees this job.
+      // The job commits with the record (or neither does); the relay adds it after the commit.
       const data: HarvestJobData = { jobId: job.id, login, attempts: config.attempts };
-      await queue.add(HARVEST_QUEUE, HARVEST_JOB_NAME, data, {
+      await outbox.enqueue(tx, {
+        queue: HARVEST_QUEUE,
+        name: HARVEST_JOB_NAME,
+        data,
         jobId: job.id,
-        attempts: config.attempts,
-        backoffMs: config.backoffMs,
+        opts: { attempts: config.attempts, backoffMs: config.backoffMs },
       });
       logger.info({ jobId: job.id, login, trigger }, 'harvest enqueued');
       return toHarvestState(job);
     });
   }
 
-  private async stillQueued(record: HarvestJob): Promise<boolean> {
+  /** Its job waits in the outbox or is in the queue, unfinished (outbox first: a relay may be adding it). */
+  private async stillQueued(em: EntityManager, record: HarvestJob): Promise<boolean> {
+    if (await this.options.outbox.pending(em, HARVEST_QUEUE, record.id)) return true;
     const job = await this.options.queue.get(HARVEST_QUEUE, record.id);
     return (
       job !== undefined && job.state !== 'completed' && job.state !== 'failed' && job.state !== 'unknown'

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../platform/logging/logger';
+import type { JobOutbox, PendingJob } from '../../platform/outbox/job-outbox';
 import type { JobInfo, QueueDriver, RunningJob } from '../../platform/queue/job-queue';
 import type { CountryDirectory } from './country-directory';
 import { countryHarvestState } from './country-harvest-state';
@@ -15,6 +16,8 @@ export interface CountryHarvestJobData {
 
 export interface CountryHarvestJobsOptions {
   readonly queue: QueueDriver;
+  /** Where harvestCountry writes its job; the relay adds it to `queue` after the commit. */
+  readonly outbox: JobOutbox;
   readonly service: CountryHarvestService;
   readonly countries: CountryDirectory;
   readonly fork: () => EntityManager;
@@ -27,19 +30,28 @@ const EMPTY: CountryHarvestProgress = { searches: 0, usersFound: 0, harvestsRequ
 export class CountryHarvestJobs {
   constructor(private readonly options: CountryHarvestJobsOptions) {}
 
-  async enqueue(code: string): Promise<CountryHarvestNode> {
-    const job = await this.options.queue.add<CountryHarvestJobData>(
-      COUNTRY_HARVEST_QUEUE,
-      'harvest-country',
-      { country: code },
-      // One job per country per clock hour: asking again within the hour returns that job (waiting,
-      // running or done) instead of spending the 30-a-minute search budget on the same searches.
-      { jobId: `country-${code}-${Math.floor(Date.now() / 3_600_000)}`, attempts: 3, backoffMs: 60_000 },
-    );
-    return this.toNode(job);
+  /**
+   * Asks for a country harvest: its job is committed to the outbox before this answers, so it
+   * survives a queue that is briefly unreachable or a process that dies before relaying it.
+   */
+  async enqueue(em: EntityManager, code: string): Promise<CountryHarvestNode> {
+    // One job per country per clock hour: asking again within the hour returns that job (waiting,
+    // running or done) instead of spending the 30-a-minute search budget on the same searches.
+    const jobId = `country-${code}-${Math.floor(Date.now() / 3_600_000)}`;
+    await this.options.outbox.enqueue<CountryHarvestJobData>(em, {
+      queue: COUNTRY_HARVEST_QUEUE,
+      name: 'harvest-country',
+      data: { country: code },
+      jobId,
+      opts: { attempts: 3, backoffMs: 60_000 },
+    });
+    return (await this.get(em, jobId)) ?? this.waitingNode(code, jobId, new Date());
   }
 
-  async get(id: string): Promise<CountryHarvestNode | null> {
+  /** From the outbox while it waits for the relay (looked at first: a relay may be adding it), else from the queue. */
+  async get(em: EntityManager, id: string): Promise<CountryHarvestNode | null> {
+    const pending = await this.options.outbox.pending(em, COUNTRY_HARVEST_QUEUE, id);
+    if (pending) return this.fromPending(pending);
     const job = await this.options.queue.get<CountryHarvestJobData>(COUNTRY_HARVEST_QUEUE, id);
     return job ? this.toNode(job) : null;
   }
@@ -56,17 +68,47 @@ export class CountryHarvestJobs {
       job.updateProgress({ ...progress }),
     );
 
+  private fromPending(pending: PendingJob): CountryHarvestNode {
+    return this.waitingNode(
+      (pending.data as CountryHarvestJobData).country,
+      pending.jobId,
+      pending.createdAt,
+    );
+  }
+
+  private waitingNode(code: string, id: string, createdAt: Date): CountryHarvestNode {
+    return this.node(code, {
+      id,
+      state: countryHarvestState('waiting'),
+      progress: {},
+      error: null,
+      createdAt,
+      finishedAt: null,
+    });
+  }
+
   private toNode(job: JobInfo<CountryHarvestJobData>): CountryHarvestNode {
-    const code = job.data.country;
     const raw = typeof job.progress === 'object' && job.progress !== null ? job.progress : {};
-    return Object.assign(new CountryHarvestNode(), {
+    return this.node(job.data.country, {
       id: job.id,
-      country: Object.assign(new CountryNode(), { code, name: this.options.countries.name(code) ?? code }),
       state: countryHarvestState(job.state),
-      progress: Object.assign(new CountryHarvestProgressNode(), { ...EMPTY, ...raw }),
+      progress: raw,
       error: job.failedReason ?? null,
       createdAt: job.createdAt,
       finishedAt: job.finishedAt ?? null,
+    });
+  }
+
+  private node(
+    code: string,
+    job: Pick<CountryHarvestNode, 'id' | 'state' | 'error' | 'createdAt' | 'finishedAt'> & {
+      progress: object;
+    },
+  ): CountryHarvestNode {
+    return Object.assign(new CountryHarvestNode(), {
+      ...job,
+      country: Object.assign(new CountryNode(), { code, name: this.options.countries.name(code) ?? code }),
+      progress: Object.assign(new CountryHarvestProgressNode(), { ...EMPTY, ...job.progress }),
     });
   }
 }

@@ -45,10 +45,26 @@ export class RankingRunService {
     private readonly hooks: RankingRunHooks = {},
   ) {}
 
-  /** Records a run asked for now and run later (by the queue job that gets its id). */
+  /**
+   * Records a run asked for now and run later (by the queue job that gets its id). Read back
+   * through `em`, so it works inside the caller's transaction.
+   */
   async queue(em: EntityManager, trigger: RankingRunTrigger): Promise<RankingRunResult> {
     const runId = await this.insertRun(em, trigger, 'queued');
-    return (await this.get(em, runId))!;
+    return toResult(await em.findOneOrFail(RankingRun, { id: runId }));
+  }
+
+  /**
+   * Takes a queued run for a job (queued -> running, in one statement). False when the run is no
+   * longer queued: the same job delivered again, or a run that ended; it is not run twice.
+   */
+  async claim(em: EntityManager, runId: number, jobId: string): Promise<boolean> {
+    const claimed = await em.nativeUpdate(
+      RankingRun,
+      { id: runId, status: 'queued' },
+      { status: 'running', startedAt: new Date(), jobId },
+    );
+    return claimed > 0;
   }
 
   /**
@@ -57,8 +73,9 @@ export class RankingRunService {
    * marked failed instead, so it cannot hold `recomputeRankings` forever.
    */
   async pending(em: EntityManager): Promise<RankingRunResult | null> {
+    // In the caller's transaction, if any: one connection (embedded PGlite has only one).
     const run = await em
-      .fork()
+      .fork({ keepTransactionContext: true })
       .findOne(RankingRun, { status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'desc' } });
     if (!run) return null;
     if (Date.now() - run.startedAt.getTime() > 2 * this.settings.runTimeoutMs) {
@@ -71,7 +88,7 @@ export class RankingRunService {
   /** Marks a queued or running run failed (its job is gone or was never queued). */
   async abandon(em: EntityManager, runId: number, reason: string): Promise<void> {
     await em
-      .fork()
+      .fork({ keepTransactionContext: true })
       .nativeUpdate(
         RankingRun,
         { id: runId, status: { $in: ['queued', 'running'] } },
@@ -80,21 +97,17 @@ export class RankingRunService {
   }
 
   /**
-   * Runs a ranking now. `queuedRunId`: a run recorded by `queue`; otherwise a new run is recorded.
-   * Resolves with the run as recorded (`completed` or `skipped`); rejects when it failed.
+   * Runs a ranking now. `claimedRunId`: a run recorded by `queue` and taken by `claim`; otherwise a
+   * new run is recorded. Resolves with the run as recorded (`completed` or `skipped`); rejects
+   * when it failed.
    */
   async run(
     em: EntityManager,
     trigger: RankingRunTrigger,
     jobId: string | null = null,
-    queuedRunId?: number,
+    claimedRunId?: number,
   ): Promise<RankingRunResult> {
-    let runId: number;
-    if (queuedRunId === undefined) runId = await this.insertRun(em, trigger, 'running', jobId);
-    else {
-      runId = queuedRunId;
-      await em.nativeUpdate(RankingRun, { id: runId }, { status: 'running', startedAt: new Date(), jobId });
-    }
+    const runId = claimedRunId ?? (await this.insertRun(em, trigger, 'running', jobId));
     const started = performance.now();
     try {
       const rankedUsers = await em.transactional(async (tx) => {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Cache } from '../../platform/cache/cache';
 import type { Logger } from '../../platform/logging/logger';
+import type { JobOutbox } from '../../platform/outbox/job-outbox';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
 import type { QueueDriver, RunningJob } from '../../platform/queue/job-queue';
 import type { RankingRunTrigger } from './ranking-run.entity';
@@ -12,6 +13,8 @@ export const RANKINGS_QUEUE = 'rankings';
 export const RANKINGS_SCHEDULE_KEY = 'rankings-run';
 /** Pub/sub topic published when a run ends (completed, failed or skipped). */
 export const RANKINGS_UPDATED = 'RANKINGS_UPDATED';
+/** `pg_advisory_xact_lock` key of run requests: two recomputeRankings at once ask for one run. */
+const RANKING_REQUEST_LOCK_KEY = 4_172_019_382;
 
 export interface RankingJobData {
   readonly trigger: RankingRunTrigger;
@@ -21,6 +24,8 @@ export interface RankingJobData {
 
 export interface RankingJobsOptions {
   readonly queue: QueueDriver;
+  /** Manual runs' jobs are written here with their `ranking_run` record. */
+  readonly outbox: JobOutbox;
   readonly runs: RankingRunService;
   readonly pubSub: AppPubSub;
   readonly cache: Cache;
@@ -39,24 +44,24 @@ export interface RankingJobsOptions {
 export class RankingJobs {
   constructor(private readonly options: RankingJobsOptions) {}
 
-  /** Queues a run now, or returns the one already queued or running. */
+  /**
+   * Queues a run now, or returns the one already queued or running. The `ranking_run` record and
+   * its job commit together (outbox); the relay adds the job after the commit.
+   */
   async recompute(em: EntityManager): Promise<RankingRunResult> {
-    const pending = await this.options.runs.pending(em);
-    if (pending) return pending;
-    const run = await this.options.runs.queue(em, 'manual');
-    try {
-      await this.options.queue.add<RankingJobData>(
-        RANKINGS_QUEUE,
-        'run',
-        { trigger: 'manual', runId: run.id },
-        { jobId: `manual-${run.id}` },
-      );
-    } catch (error) {
-      // No job will ever run it: do not leave a queued run for later requests to join.
-      await this.options.runs.abandon(em, run.id, `could not be queued: ${(error as Error).message}`);
-      throw error;
-    }
-    return run;
+    return em.fork().transactional(async (tx) => {
+      await tx.execute('select pg_advisory_xact_lock(?)', [RANKING_REQUEST_LOCK_KEY]);
+      const pending = await this.options.runs.pending(tx);
+      if (pending) return pending;
+      const run = await this.options.runs.queue(tx, 'manual');
+      await this.options.outbox.enqueue<RankingJobData>(tx, {
+        queue: RANKINGS_QUEUE,
+        name: 'run',
+        data: { trigger: 'manual', runId: run.id },
+        jobId: `manual-${run.id}`,
+      });
+      return run;
+    });
   }
 
   /** Worker role: registers the schedule and processes runs (one at a time per worker). */
@@ -75,6 +80,11 @@ export class RankingJobs {
     const em = this.options.fork();
     // Scheduled jobs record their run first, so a failure can be reported with it.
     const runId = job.data.runId ?? (await this.options.runs.queue(em, job.data.trigger)).id;
+    if (!(await this.options.runs.claim(em, runId, job.id))) {
+      // The same job delivered again (relayed twice, or retried by the queue): it ran, or runs, once.
+      this.options.logger.warn({ runId, jobId: job.id }, 'ranking run is no longer queued; not run again');
+      return (await this.options.runs.get(em, runId))!;
+    }
     try {
       const run = await this.options.runs.run(em, job.data.trigger, job.id, runId);
       await this.ended(run);

@@ -67,6 +67,7 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
       );
       const jobs = new RankingJobs({
         queue,
+        outbox: platform.outbox,
         runs,
         pubSub,
         cache,
@@ -76,6 +77,7 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
       });
       const countryHarvests = new CountryHarvestJobs({
         queue,
+        outbox: platform.outbox,
         countries: directory,
         fork,
         logger: log,

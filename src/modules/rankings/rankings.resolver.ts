@@ -84,10 +84,14 @@ export class RankingsResolver {
       "Finds a country's developers through GitHub's user search and harvests each new or stale one (admin). Runs as a job; follow it with countryHarvest(id:).",
   })
   async harvestCountry(
+    @Ctx() { em }: GraphQLContext,
     @Arg('input', () => HarvestCountryInput, { description: 'The country to harvest.' })
     input: HarvestCountryInput,
   ): Promise<HarvestCountryPayload> {
-    const countryHarvest = await this.countryHarvests.enqueue(requireCountry(this.directory, input.country));
+    const countryHarvest = await this.countryHarvests.enqueue(
+      em,
+      requireCountry(this.directory, input.country),
+    );
     return Object.assign(new HarvestCountryPayload(), { countryHarvest });
   }
 
@@ -97,9 +101,10 @@ export class RankingsResolver {
     description: 'A country harvest by id (operator); null when unknown.',
   })
   countryHarvest(
+    @Ctx() { em }: GraphQLContext,
     @Arg('id', () => ID, { description: 'The id harvestCountry returned.' }) id: string,
   ): Promise<CountryHarvestNode | null> {
-    return this.countryHarvests.get(id);
+    return this.countryHarvests.get(em, id);
   }
 
   @Subscription(() => RankingRunNode, {

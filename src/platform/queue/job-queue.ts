@@ -21,6 +21,8 @@ export interface JobOptions {
   /** First retry delay; doubles for each further retry. */
   readonly backoffMs?: number;
   readonly delayMs?: number;
+  /** When the work was asked for (the outbox row's time, so a job keeps it); now by default. */
+  readonly createdAt?: Date;
 }
 
 export interface JobInfo<T = unknown> {

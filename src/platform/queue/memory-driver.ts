@@ -75,7 +75,7 @@ export class MemoryQueueDriver implements QueueDriver {
       attemptsMade: 0,
       progress: 0,
       failedReason: undefined,
-      createdAt: new Date(),
+      createdAt: options.createdAt ?? new Date(),
       finishedAt: undefined,
       options,
     };
