@@ -97,3 +97,41 @@ export function decodeTaggedCursor(
   if (cursorTag !== tag || !valid(values)) throw invalid();
   return values;
 }
+
+/**
+ * A keyset ordering of a list: the tag its cursors carry (a cursor of another ordering is refused),
+ * its SQL order, the condition for rows after a cursor, and the cursor values of a row.
+ */
+export interface KeysetOrdering<R> {
+  readonly tag: string;
+  readonly orderBy: string;
+  /** Keyset condition after the cursor's values (one `?` per value). */
+  readonly after: string;
+  readonly values: (row: R) => (string | number)[];
+  readonly valid: (values: readonly unknown[]) => boolean;
+}
+
+/** The cursor values after which a page starts; null without `after`; BAD_USER_INPUT for a foreign cursor. */
+export function keysetAfter<R>(
+  ordering: KeysetOrdering<R>,
+  after: string | null | undefined,
+  arity: number,
+): (string | number)[] | null {
+  return after
+    ? (decodeTaggedCursor(after, ordering.tag, arity, ordering.valid) as (string | number)[])
+    : null;
+}
+
+/** A connection from `size + 1` rows in `ordering`: cursors from the rows, nodes built by `toNode`. */
+export function keysetPage<R, N>(
+  rows: readonly R[],
+  page: { readonly size: number; readonly totalCount: number; readonly hasPrevious: boolean },
+  ordering: KeysetOrdering<R>,
+  toNode: (row: R) => N,
+): ConnectionShape<N> {
+  const connection = toConnection(rows, page.size, page.totalCount, page.hasPrevious, (row) =>
+    encodeCursor([ordering.tag, ...ordering.values(row)]),
+  );
+  const edges = connection.edges.map(({ cursor, node }) => ({ cursor, node: toNode(node) }));
+  return { ...connection, edges, nodes: edges.map((edge) => edge.node) };
+}

@@ -1,5 +1,5 @@
 import { DateResolver } from 'graphql-scalars';
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, registerEnumType, InterfaceType } from 'type-graphql';
 import {
   ACHIEVEMENT_RULES,
   AchievementKind,
@@ -40,11 +40,9 @@ registerEnumType(AchievementKind, {
   valuesConfig: valuesFromRules(ACHIEVEMENT_RULES),
 });
 
-@ObjectType('Trophy', { description: 'A trophy and how far the developer got (every trophy is listed).' })
-export class Trophy {
-  @Field(() => TrophyKind, { description: 'Which trophy.' })
-  kind!: TrophyKind;
-
+/** What trophies and achievements share: a frontend can render either through one fragment. */
+@InterfaceType('Badge', { description: 'A trophy or an achievement: what it counts and the value counted.' })
+export abstract class Badge {
   @Field(() => String, { description: 'Its display name.' })
   name!: string;
 
@@ -53,6 +51,15 @@ export class Trophy {
 
   @Field(() => Int, { description: 'The counted value.' })
   value!: number;
+}
+
+@ObjectType('Trophy', {
+  implements: Badge,
+  description: 'A trophy and how far the developer got (every trophy is listed).',
+})
+export class Trophy extends Badge {
+  @Field(() => TrophyKind, { description: 'Which trophy.' })
+  kind!: TrophyKind;
 
   @Field(() => TrophyTier, { nullable: true, description: 'The tier reached; null when not earned yet.' })
   tier!: TrophyTier | null;
@@ -62,20 +69,12 @@ export class Trophy {
 }
 
 @ObjectType('Achievement', {
+  implements: Badge,
   description: 'An achievement and how far the developer got (every one is listed).',
 })
-export class Achievement {
+export class Achievement extends Badge {
   @Field(() => AchievementKind, { description: 'Which achievement.' })
   kind!: AchievementKind;
-
-  @Field(() => String, { description: 'Its display name.' })
-  name!: string;
-
-  @Field(() => String, { description: 'What it counts.' })
-  description!: string;
-
-  @Field(() => Int, { description: 'The counted value.' })
-  value!: number;
 
   @Field(() => Int, { description: 'Level reached, 1-3; 0 when not earned yet.' })
   level!: number;

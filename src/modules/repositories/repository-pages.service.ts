@@ -1,13 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  type ConnectionShape,
-  decodeTaggedCursor,
-  encodeCursor,
-  isCursorInt,
-  isCursorTime,
-  pageSize,
-  toConnection,
-} from '../../core/cursors';
+import type { ConnectionShape, KeysetOrdering } from '../../core/cursors';
+import { isCursorInt, isCursorTime, keysetAfter, keysetPage, pageSize } from '../../core/cursors';
 import type { Cache } from '../../platform/cache/cache';
 import type DataLoader from 'dataloader';
 import { insightsLoader, type DeveloperVersion, type Loaders } from '../../core/loaders';
@@ -16,15 +9,8 @@ import { RepositoryNode, RepositoryOrderField } from './repository.types';
 
 type Row = Record<string, unknown>;
 
-interface Ordering {
-  readonly tag: string;
-  /** Window ordering over one owner's rows (aliased `o`). */
-  readonly orderBy: string;
-  /** Keyset condition after the cursor's two values. */
-  readonly after: string;
-  readonly values: (row: Row) => (string | number)[];
-  readonly valid: (values: readonly unknown[]) => boolean;
-}
+/** Window orderings over one owner's rows (aliased `o`); cursors hold two values. */
+type Ordering = KeysetOrdering<Row>;
 
 const UPDATED = `coalesce(o.github_updated_at, 'epoch'::timestamptz)`;
 
@@ -100,9 +86,7 @@ export class RepositoryPagesService {
       harvestedAt: user.harvestedAt,
       size: pageSize(args.first),
       orderBy: args.orderBy,
-      after: args.after
-        ? (decodeTaggedCursor(args.after, ordering.tag, 2, ordering.valid) as (string | number)[])
-        : null,
+      after: keysetAfter(ordering, args.after, 2),
     };
     return loaders.repositoryPages.load(key);
   }
@@ -135,14 +119,12 @@ export class RepositoryPagesService {
     }
     return keys.map((key) => {
       const entry = byOwner.get(key.userId) ?? { total: 0, rows: [] };
-      const page = toConnection(entry.rows, size, entry.total, after !== null, (row) =>
-        encodeCursor([ordering.tag, ...ordering.values(row)]),
+      return keysetPage(
+        entry.rows,
+        { size, totalCount: entry.total, hasPrevious: after !== null },
+        ordering,
+        (row) => RepositoryNode.from(repositoryRecord(row)),
       );
-      const edges = page.edges.map(({ cursor, node }) => ({
-        cursor,
-        node: RepositoryNode.from(repositoryRecord(node)),
-      }));
-      return { ...page, edges, nodes: edges.map((e) => e.node) };
     });
   }
 }

@@ -1,30 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../core/errors';
-import {
-  type ConnectionShape,
-  decodeTaggedCursor,
-  encodeCursor,
-  isCursorInt,
-  isCursorTime,
-  pageSize,
-  toConnection,
-} from '../../core/cursors';
+import type { ConnectionShape, KeysetOrdering } from '../../core/cursors';
+import { isCursorInt, isCursorTime, keysetAfter, keysetPage, pageSize } from '../../core/cursors';
 import { GithubUser } from './github-user.entity';
 import { UserNode, UserOrderField } from './user.types';
 
 export const MAX_SEARCH_LENGTH = 64;
 
-type CursorValue = string | number;
-
-interface Ordering {
-  /** Tag stored in the cursor, so a cursor of one ordering is refused by another. */
-  readonly tag: string;
+interface Ordering extends KeysetOrdering<GithubUser> {
   readonly arity: number;
-  readonly orderBy: string;
-  /** Keyset condition after the cursor's values (one `?` per value). */
-  readonly after: string;
-  readonly values: (user: GithubUser) => CursorValue[];
-  readonly valid: (values: readonly unknown[]) => boolean;
 }
 
 /** Each ordering is served by an index: (followers, id), (harvested_at, id), unique login_key. */
@@ -96,9 +80,10 @@ export class UserDirectoryService {
     const filter = where.join(' and ');
     const pageWhere = [filter];
     const pageParams = [...params];
-    if (args.after) {
+    const after = keysetAfter(ordering, args.after, ordering.arity);
+    if (after) {
       pageWhere.push(ordering.after);
-      pageParams.push(...decodeTaggedCursor(args.after, ordering.tag, ordering.arity, ordering.valid));
+      pageParams.push(...after);
     }
     const [rows, counted] = await Promise.all([
       em.execute<Record<string, unknown>[]>(
@@ -107,14 +92,11 @@ export class UserDirectoryService {
       ),
       em.execute<{ total: string }[]>(`select count(*) as total from github_user u where ${filter}`, params),
     ]);
-    const page = toConnection(
+    return keysetPage(
       rows.map((row) => em.map(GithubUser, row)),
-      size,
-      Number(counted[0]?.total ?? 0),
-      Boolean(args.after),
-      (user) => encodeCursor([ordering.tag, ...ordering.values(user)]),
+      { size, totalCount: Number(counted[0]?.total ?? 0), hasPrevious: after !== null },
+      ordering,
+      (user) => UserNode.from(user),
     );
-    const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: UserNode.from(node) }));
-    return { ...page, edges, nodes: edges.map((e) => e.node) };
   }
 }

@@ -12,12 +12,7 @@ export interface Cache {
   stats(): CacheStats;
 }
 
-export interface CacheStats {
-  readonly hits: number;
-  readonly misses: number;
-  readonly errors: number;
-}
-
+/** Lookups answered from the cache, lookups that missed, and backend failures (counted as misses). */
 export class CacheCounters {
   hits = 0;
   misses = 0;
@@ -26,3 +21,5 @@ export class CacheCounters {
     return { hits: this.hits, misses: this.misses, errors: this.errors };
   }
 }
+
+export type CacheStats = Readonly<Pick<CacheCounters, 'hits' | 'misses' | 'errors'>>;
