@@ -78,6 +78,7 @@ export async function runLegacyImport(
   const store = target ? new ImportStore(target, deps.sourceName) : null;
   let resumed = false;
   if (store) {
+    await store.lock();
     await store.ensureSchema();
     if (!(await store.targetMigrated()))
       throw new Error('the target database has no service tables: run `npm run migrate` first');

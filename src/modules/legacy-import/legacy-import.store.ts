@@ -47,6 +47,25 @@ export class ImportStore {
   }
 
   /**
+   * Takes this source's session lock: one import of a source at a time. An import killed a moment
+   * ago may still have a COMMIT in flight; its lock is released only after the server has
+   * processed it, so the checkpoints read after this are final. Waits up to `waitMs`.
+   */
+  async lock(waitMs = 30_000): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const { rows } = await this.sql.query<{ locked: boolean }>(
+        `select pg_try_advisory_lock(hashtext('legacy-import:' || $1)) as locked`,
+        [this.source],
+      );
+      if (rows[0]?.locked) return;
+      if (Date.now() > deadline)
+        throw new Error(`another import of ${this.source} is running on this database`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /**
    * Starts or resumes: an unfinished import of this source continues from its checkpoints; after a
    * finished one (or with `restart`) a new pass starts from the first row, which updates only
    * what changed at the source.
