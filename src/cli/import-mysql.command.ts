@@ -140,6 +140,7 @@ function printSummary(summary: ImportSummary, out: (line: string) => void): void
   out(
     `${summary.dryRun ? 'dry run (nothing written)' : 'import'} of ${summary.source}${summary.resumed ? ' (resumed)' : ''}`,
   );
+  for (const note of summary.notes ?? []) out(`note: ${note}`);
   for (const { table, counters: c } of summary.tables) {
     out(
       `${table}: read ${c.read}, mapped ${c.mapped}, inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}, skipped ${c.skipped}, repaired ${c.repaired}`,

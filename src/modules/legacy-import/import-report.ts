@@ -12,6 +12,8 @@ export interface ImportSummary {
   readonly finishedAt: Date;
   readonly tables: readonly { readonly table: LegacyTable; readonly counters: TableCounters }[];
   readonly verification?: readonly TableVerification[];
+  /** How the import ran (for example how foreign keys were checked). */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -34,7 +36,9 @@ export async function writeReport(
   await write(
     `started:  ${summary.startedAt.toISOString()}${summary.resumed ? ' (resumed an interrupted import)' : ''}\n`,
   );
-  await write(`finished: ${summary.finishedAt.toISOString()} (${seconds.toFixed(1)} s)\n\n`);
+  await write(`finished: ${summary.finishedAt.toISOString()} (${seconds.toFixed(1)} s)\n`);
+  for (const note of summary.notes ?? []) await write(`note:     ${note}\n`);
+  await write('\n');
   const head = ['table', 'read', 'mapped', 'inserted', 'updated', 'unchanged', 'skipped', 'repaired'];
   await write(`${row(head)}\n`);
   for (const { table, counters: c } of summary.tables) {

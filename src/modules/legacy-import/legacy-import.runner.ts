@@ -19,7 +19,7 @@ import type { LegacySource } from './legacy-source';
 import * as writer from './legacy-target.writer';
 import { rankingSnapshotsMapper, userRankingsMapper } from './rankings.mapper';
 import { repositoriesMapper } from './repositories.mapper';
-import type { Sql, WriteResult } from './target-database';
+import { assertReferences, bypassForeignKeyTriggers, type Sql, type WriteResult } from './target-database';
 import type { TableVerification } from './legacy-import.verifier';
 import { usersMapper } from './users.mapper';
 
@@ -74,6 +74,8 @@ export async function runLegacyImport(
   options: ImportOptions,
 ): Promise<{ summary: ImportSummary; context: MapContext }> {
   const startedAt = new Date();
+  const notes: string[] = [];
+  let bypassed = false;
   const target = options.dryRun ? null : deps.target;
   const store = target ? new ImportStore(target, deps.sourceName) : null;
   let resumed = false;
@@ -83,6 +85,16 @@ export async function runLegacyImport(
     if (!(await store.targetMigrated()))
       throw new Error('the target database has no service tables: run `npm run migrate` first');
     ({ resumed } = await store.begin(options.restart));
+    bypassed = await bypassForeignKeyTriggers(target!);
+    if (bypassed) {
+      notes.push(
+        'foreign keys checked once per table after writing (session_replication_role = replica), not row by row',
+      );
+    } else {
+      notes.push(
+        'foreign keys checked row by row (the database user may not set session_replication_role): slower',
+      );
+    }
   }
   const merges = await planMerges(deps.source);
   const specs = await planRuns(deps.source);
@@ -104,6 +116,7 @@ export async function runLegacyImport(
     for (const table of LEGACY_TABLES) {
       const counters = await importTable(PLANS[table], deps, options, store, dryLog, context);
       await afterTable(table, target, context);
+      if (target && bypassed) await assertReferences(target, table);
       if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
       tables.push({ table, counters });
     }
@@ -118,6 +131,7 @@ export async function runLegacyImport(
       finishedAt: new Date(),
       tables,
       verification,
+      notes,
     };
     await writeReport(options.reportPath, summary, store ? store.issues() : dryLog!.read());
     return { summary, context };
@@ -141,33 +155,59 @@ async function importTable<T>(
   const counters = { ...checkpoint.counters };
   if (checkpoint.done) return counters;
   deps.progress.start(mapper.table, await deps.source.count(mapper.table, checkpoint.lastId));
-  for await (const rows of deps.source.batches(
-    mapper.table,
-    mapper.columns,
-    checkpoint.lastId,
-    options.batchSize,
-  )) {
-    const { records, issues } = mapBatch(mapper, rows, context, counters);
-    const lastId = rows[rows.length - 1]!.id;
-    if (store && deps.target) {
-      const sql = deps.target;
-      await store.transaction(async () => {
-        const written = await plan.write(sql, records);
-        counters.inserted += written.inserted;
-        counters.updated += written.updated;
-        counters.unchanged += records.length - written.inserted - written.updated;
-        await store.saveBatch(mapper.table, lastId, counters, issues);
-      });
-    } else {
+  // Three stages overlap: MySQL reads the next page, this process maps a batch, PostgreSQL writes
+  // the one before. Writes stay in order, so the checkpoint only ever covers written batches.
+  let writing: Promise<void> | null = null;
+  const persist = async (
+    records: readonly T[],
+    issues: readonly ImportIssue[],
+    delta: TableCounters,
+    lastId: number,
+  ) => {
+    if (!store || !deps.target) {
+      addCounters(counters, delta);
       await dryLog?.append(issues);
+      deps.progress.advance(delta.read);
+      return;
     }
-    if (!store && mapper.table === 'Users')
-      for (const r of records)
-        context.users.set((r as { legacyId: number }).legacyId, (r as { legacyId: number }).legacyId);
-    deps.progress.advance(rows.length);
+    const sql = deps.target;
+    await store.transaction(async () => {
+      const written = await plan.write(sql, records);
+      delta.inserted = written.inserted;
+      delta.updated = written.updated;
+      delta.unchanged = records.length - written.inserted - written.updated;
+      await store.saveBatch(mapper.table, lastId, addCounters({ ...counters }, delta), issues);
+    });
+    addCounters(counters, delta);
+    deps.progress.advance(delta.read); // progress counts committed rows
+  };
+  try {
+    for await (const rows of deps.source.batches(
+      mapper.table,
+      mapper.columns,
+      checkpoint.lastId,
+      options.batchSize,
+    )) {
+      const delta = emptyCounters();
+      const { records, issues } = mapBatch(mapper, rows, context, delta);
+      if (!store && mapper.table === 'Users') {
+        for (const r of records as { legacyId: number }[]) context.users.set(r.legacyId, r.legacyId);
+      }
+      if (writing) await writing;
+      writing = persist(records, issues, delta, rows[rows.length - 1]!.id);
+      writing.catch(() => undefined); // awaited above or in finally; not an unhandled rejection meanwhile
+    }
+  } finally {
+    // Never leave a write running behind an error (its own error surfaces here or above).
+    if (writing) await writing;
   }
   deps.progress.end();
   return counters;
+}
+
+function addCounters(into: TableCounters, delta: TableCounters): TableCounters {
+  for (const key of Object.keys(delta) as (keyof TableCounters)[]) into[key] += delta[key];
+  return into;
 }
 
 /** Maps one batch: skipped rows are left out, the later of two rows with the same target key wins. */

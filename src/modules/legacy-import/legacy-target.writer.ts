@@ -163,7 +163,7 @@ export async function writeRepositories(
     `with e as materialized (select v.*, m.repository_id from ${batch.sql}
         left join legacy_import.repository_map m on m.legacy_id = v.legacy_id),
       upd as (update repository r set ${set} from e where r.id = e.repository_id and ${changed} returning r.id),
-      fresh as materialized (select e.*, nextval(pg_get_serial_sequence('repository', 'id')) as new_id
+      fresh as materialized (select e.*, nextval('repository_id_seq'::regclass) as new_id
         from e where e.repository_id is null),
       ins as (insert into repository (id, ${data.join(', ')}) select new_id, ${data.join(', ')} from fresh returning id),
       mapped as (insert into legacy_import.repository_map (legacy_id, repository_id) select legacy_id, new_id from fresh)

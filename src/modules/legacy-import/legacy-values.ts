@@ -15,6 +15,8 @@ export function legacyTimestamp(
 ): string | null {
   if (value === null || value === undefined) return fallback?.value ?? null;
   const text = String(value);
+  const fast = plainDatetime(text);
+  if (fast) return fast;
   const instead = fallback ? `${fallback.from} (${fallback.value})` : 'null';
   const match = DATETIME.exec(text);
   if (!match) {
@@ -33,6 +35,34 @@ export function legacyTimestamp(
     return fallback?.value ?? null;
   }
   return date.toISOString();
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The common case without a regular expression or a Date: `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD`
+ * naming a real day (millions of rows go through here). Anything else: undefined, and the full
+ * parse above decides.
+ */
+function plainDatetime(text: string): string | undefined {
+  const long = text.length === 19;
+  if (!(long || text.length === 10) || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45)
+    return undefined;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  if (!(y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= DAYS_IN_MONTH[m - 1]!)) return undefined;
+  if (m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return undefined;
+  if (!long) return `${text}T00:00:00.000Z`;
+  if (text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58)
+    return undefined;
+  if (!(
+    Number(text.slice(11, 13)) < 24 &&
+    Number(text.slice(14, 16)) < 60 &&
+    Number(text.slice(17, 19)) < 60
+  ))
+    return undefined;
+  return `${text.slice(0, 10)}T${text.slice(11)}.000Z`;
 }
 
 /** What a NOT NULL target column gets when the legacy value is missing or a zero date. */
