@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type App, type AppOverrides, createApp, type Role } from './app';
 import { readEnvironment, resolveConfiguration } from './bootstrap';
 import { runApiKeyCommand } from './cli/apikey.command';
+import { runImportMysqlCommand } from './cli/import-mysql.command';
 import { type MigrateAction, runMigrateCommand } from './cli/migrate.command';
 import { ConfigError, type RawEnv } from './config/load-config';
 import { createLogger } from './platform/logging/logger';
@@ -11,7 +12,8 @@ const ROLES: readonly string[] = ['api', 'worker', 'all'];
 
 const USAGE = `usage: main [api|worker|all]            run a role (default: all)
        main migrate [--status|--down|--check|--create [name]]
-       main apikey create|list|revoke ...`;
+       main apikey create|list|revoke ...
+       main import-mysql --source mysql://user:password@host:3306/db [--dry-run] [--verify] ...`;
 
 export interface RunOptions {
   readonly env?: RawEnv;
@@ -70,6 +72,16 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       (line) => process.stdout.write(`${line}\n`),
       (line) => process.stderr.write(`${line}\n`),
     );
+  }
+  if (command === 'import-mysql') {
+    return runImportMysqlCommand(config, logger, rest, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+      progress: process.stdout,
+      tty: process.stdout.isTTY === true,
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? process.env,
+    });
   }
   if (!ROLES.includes(command) || rest.length > 0) {
     console.error(USAGE);

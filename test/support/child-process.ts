@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** tsx's loader: node runs the script itself, so a signal sent to the child reaches the script's process. */
+const TSX_LOADER = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
 export interface Child {
   readonly process: ChildProcess;
@@ -16,10 +17,11 @@ export interface Child {
 
 /** Runs a TypeScript entry point with tsx in a child process, capturing its output. */
 export function spawnTs(script: string, env: NodeJS.ProcessEnv, cwd = REPO_ROOT, args: string[] = []): Child {
-  // --tsconfig: decorators need the project's compiler options even when cwd is elsewhere.
+  // TSX_TSCONFIG_PATH: decorators need the project's compiler options even when cwd is elsewhere.
+  // Not the tsx CLI: it runs the script in a grandchild that a SIGKILL of the CLI leaves running.
   const tsconfig = path.join(REPO_ROOT, 'tsconfig.json');
-  const child = spawn(TSX, ['--tsconfig', tsconfig, path.resolve(REPO_ROOT, script), ...args], {
-    env,
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.resolve(REPO_ROOT, script), ...args], {
+    env: { ...env, TSX_TSCONFIG_PATH: tsconfig },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

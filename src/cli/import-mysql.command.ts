@@ -1,0 +1,157 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import type { Config } from '../config/config';
+import { createProgress } from '../modules/legacy-import/import-progress';
+import type { ImportSummary } from '../modules/legacy-import/import-report';
+import { runLegacyImport } from '../modules/legacy-import/legacy-import.runner';
+import {
+  loadVerifyContext,
+  type TableVerification,
+  verifyImport,
+} from '../modules/legacy-import/legacy-import.verifier';
+import { describeSource, LegacySource, parseSourceUrl } from '../modules/legacy-import/legacy-source';
+import { connectTarget, describeTarget } from '../modules/legacy-import/target-database';
+import { createLocationResolver } from '../modules/rankings/location';
+import type { Logger } from '../platform/logging/logger';
+
+export const IMPORT_MYSQL_USAGE = `usage: import:mysql -- --source mysql://user:password@host:3306/database
+         [--dry-run] [--verify | --verify-only] [--restart] [--batch-size N] [--report FILE] [--progress-interval S]`;
+
+export interface ImportCommandIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Where progress goes, and whether it is a terminal (a bar) or not (plain lines). */
+  readonly progress: Writable;
+  readonly tty: boolean;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `npm run import:mysql -- --source mysql://...`: imports the legacy MySQL database into the
+ * configured PostgreSQL (DB_* settings), resumable and idempotent, and writes a report file.
+ * The source password is never printed or logged. Returns the exit code.
+ */
+export async function runImportMysqlCommand(
+  config: Config,
+  logger: Logger,
+  args: readonly string[],
+  io: ImportCommandIo,
+): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        source: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        verify: { type: 'boolean' },
+        'verify-only': { type: 'boolean' },
+        restart: { type: 'boolean' },
+        'batch-size': { type: 'string' },
+        report: { type: 'string' },
+        'progress-interval': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${IMPORT_MYSQL_USAGE}`);
+    return 64;
+  }
+  const batchSize = Number(values['batch-size'] ?? 5000);
+  const interval = Number(values['progress-interval'] ?? 5);
+  if (
+    !values.source ||
+    !Number.isInteger(batchSize) ||
+    batchSize < 1 ||
+    batchSize > 50_000 ||
+    !(interval >= 0)
+  ) {
+    io.err(
+      `--source is required; --batch-size is 1..50000; --progress-interval is seconds >= 0\n${IMPORT_MYSQL_USAGE}`,
+    );
+    return 64;
+  }
+  let sourceUrl;
+  try {
+    sourceUrl = parseSourceUrl(values.source, io.env);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 64;
+  }
+  const sourceName = describeSource(sourceUrl);
+  const targetName = describeTarget(config.database);
+  const dryRun = values['dry-run'] === true;
+  const reportPath = path.resolve(
+    io.cwd,
+    values.report ?? `legacy-import-report-${new Date().toISOString().replace(/[:.]/g, '-')}.txt`,
+  );
+  logger.info({ source: sourceName, target: targetName, dryRun }, 'legacy import starting');
+
+  let source: LegacySource | undefined;
+  let target: Awaited<ReturnType<typeof connectTarget>> | undefined;
+  try {
+    source = await LegacySource.connect(sourceUrl);
+    if (!dryRun) target = await connectTarget(config.database);
+    const locations = createLocationResolver();
+    if (values['verify-only']) {
+      const results = await verifyImport(
+        source,
+        target!,
+        await loadVerifyContext(source, target!, locations),
+        batchSize,
+      );
+      printVerification(results, io.out);
+      return results.every((r) => r.ok) ? 0 : 1;
+    }
+    const progress = createProgress(io.progress, { tty: io.tty, intervalMs: interval * 1000 });
+    const src = source;
+    const tgt = target;
+    const { summary } = await runLegacyImport(
+      { source, sourceName, target: target ?? null, targetName, locations, progress },
+      {
+        dryRun,
+        restart: values.restart === true,
+        batchSize,
+        reportPath,
+        verify: values.verify ? (context) => verifyImport(src, tgt!, context, batchSize) : undefined,
+      },
+    );
+    printSummary(summary, io.out);
+    if (summary.verification) printVerification(summary.verification, io.out);
+    io.out(`report: ${reportPath}`);
+    logger.info(
+      { source: sourceName, target: targetName, dryRun, report: reportPath },
+      'legacy import finished',
+    );
+    return summary.verification?.some((r) => !r.ok) ? 1 : 0;
+  } catch (error) {
+    const message = (error as Error).message.replaceAll(sourceUrl.password ?? '\u0000', '***');
+    logger.error({ source: sourceName, error: message }, 'legacy import failed');
+    io.err(`import failed: ${message}`);
+    return 1;
+  } finally {
+    await source?.close();
+    await target?.end().catch(() => undefined);
+  }
+}
+
+function printSummary(summary: ImportSummary, out: (line: string) => void): void {
+  out(
+    `${summary.dryRun ? 'dry run (nothing written)' : 'import'} of ${summary.source}${summary.resumed ? ' (resumed)' : ''}`,
+  );
+  for (const note of summary.notes ?? []) out(`note: ${note}`);
+  for (const { table, counters: c } of summary.tables) {
+    out(
+      `${table}: read ${c.read}, mapped ${c.mapped}, inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}, skipped ${c.skipped}, repaired ${c.repaired}`,
+    );
+  }
+}
+
+function printVerification(results: readonly TableVerification[], out: (line: string) => void): void {
+  for (const r of results) {
+    out(
+      `verify ${r.table}: ${r.ok ? 'OK' : 'MISMATCH'} source ${r.source.rows} rows ${r.source.checksum}, target ${r.target.rows} rows ${r.target.checksum}`,
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { ownerOf, type TableMapper } from './legacy-mapper';
+import { legacyDay, legacyInt } from './legacy-values';
+
+export interface ActivityRecord {
+  readonly userId: number;
+  /** `YYYY-MM-DD`. */
+  readonly date: string;
+  readonly commits: number;
+  readonly pullRequests: number;
+  readonly issuesOpened: number;
+}
+
+/** Activities -> daily_activity, keyed (user, date); `reviews` is not in the legacy data (0, or what a harvest wrote). */
+export const activitiesMapper: TableMapper<ActivityRecord> = {
+  table: 'Activities',
+  columns: ['id', 'user_id', 'date', 'commits', 'pull_requests', 'issues_opened'],
+  map(row, issues, context) {
+    const userId = ownerOf(row, issues, context);
+    if (userId === null) return null;
+    const before = issues.issues.length;
+    const date = legacyDay(row.date, 'date', issues);
+    if (date === null) {
+      // The day is the row's key: a row without one cannot be placed.
+      const removed = issues.issues.splice(before);
+      const reason =
+        removed.map((i) => i.detail.replace('; stored as null', '')).join('; ') || 'date is null';
+      issues.skipped(removed[0]?.kind ?? 'zero-date', `${reason}; the day is the row's key, row skipped`);
+      return null;
+    }
+    return {
+      userId,
+      date,
+      commits: legacyInt(row.commits, 0),
+      pullRequests: legacyInt(row.pull_requests, 0),
+      issuesOpened: legacyInt(row.issues_opened, 0),
+    };
+  },
+  key: (a) => `${a.userId}|${a.date}`,
+  values: (a) => [a.userId, a.date, a.commits, a.pullRequests, a.issuesOpened],
+};

@@ -1,0 +1,279 @@
+import type { LocationResolver } from '../rankings/location';
+import { activitiesMapper } from './activities.mapper';
+import { DryRunIssueLog } from './dry-run-issue-log';
+import type { ImportProgress } from './import-progress';
+import { type ImportSummary, writeReport } from './import-report';
+import { ImportStore } from './legacy-import.store';
+import {
+  emptyCounters,
+  type ImportIssue,
+  LEGACY_TABLES,
+  type LegacyTable,
+  RowIssues,
+  type TableCounters,
+} from './legacy-import.types';
+import type { MapContext, TableMapper } from './legacy-mapper';
+import { planMerges } from './legacy-merge-plan';
+import { CURRENT_RUN_KEY, planRuns, type RunIds } from './legacy-run-plan';
+import type { LegacySource } from './legacy-source';
+import * as writer from './legacy-target.writer';
+import { rankingSnapshotsMapper, userRankingsMapper } from './rankings.mapper';
+import { repositoriesMapper } from './repositories.mapper';
+import { assertReferences, bypassForeignKeyTriggers, type Sql, type WriteResult } from './target-database';
+import type { TableVerification } from './legacy-import.verifier';
+import { usersMapper } from './users.mapper';
+
+export interface ImportOptions {
+  readonly dryRun: boolean;
+  /** Discard the checkpoints of an interrupted import and start from the first row. */
+  readonly restart: boolean;
+  readonly batchSize: number;
+  readonly reportPath: string;
+  /** Runs after the import, before the report is written (its result goes into the report). */
+  readonly verify?: (context: MapContext) => Promise<readonly TableVerification[]>;
+}
+
+export interface ImportDependencies {
+  readonly source: LegacySource;
+  readonly sourceName: string;
+  /** The target connection; not used (and may be null) in a dry run. */
+  readonly target: Sql | null;
+  readonly targetName: string;
+  readonly locations: LocationResolver;
+  readonly progress: ImportProgress;
+}
+
+interface TablePlan<T> {
+  readonly mapper: TableMapper<T>;
+  readonly write: (sql: Sql, records: readonly T[]) => Promise<WriteResult>;
+}
+
+/** Pairs a mapper with the writer of the same record type (the table list itself is heterogeneous). */
+function plan<T>(mapper: TableMapper<T>, write: TablePlan<T>['write']): TablePlan<unknown> {
+  return { mapper, write } as unknown as TablePlan<unknown>;
+}
+
+const PLANS: Record<LegacyTable, TablePlan<unknown>> = {
+  Users: plan(usersMapper, writer.writeUsers),
+  Repositories: plan(repositoriesMapper, writer.writeRepositories),
+  Activities: plan(activitiesMapper, writer.writeActivities),
+  UserRankings: plan(userRankingsMapper, writer.writeSnapshots),
+  RankingSnapshots: plan(rankingSnapshotsMapper, writer.writeSnapshots),
+};
+
+export function mapperOf(table: LegacyTable): TableMapper<unknown> {
+  return PLANS[table].mapper;
+}
+
+/**
+ * Imports every legacy table in order (users first), a batch at a time, and writes the report.
+ * Returns the summary and the lookup context (the verifier reuses it).
+ */
+export async function runLegacyImport(
+  deps: ImportDependencies,
+  options: ImportOptions,
+): Promise<{ summary: ImportSummary; context: MapContext }> {
+  const startedAt = new Date();
+  const notes: string[] = [];
+  let bypassed = false;
+  const target = options.dryRun ? null : deps.target;
+  const store = target ? new ImportStore(target, deps.sourceName) : null;
+  let resumed = false;
+  if (store) {
+    await store.lock();
+    await store.ensureSchema();
+    if (!(await store.targetMigrated()))
+      throw new Error('the target database has no service tables: run `npm run migrate` first');
+    ({ resumed } = await store.begin(options.restart));
+    bypassed = await bypassForeignKeyTriggers(target!);
+    if (bypassed) {
+      notes.push(
+        'foreign keys checked once per table after writing (session_replication_role = replica), not row by row',
+      );
+    } else {
+      notes.push(
+        'foreign keys checked row by row (the database user may not set session_replication_role): slower',
+      );
+    }
+  }
+  const merges = await planMerges(deps.source);
+  const specs = await planRuns(deps.source);
+  const runIds = target
+    ? await writer.ensureRuns(target, specs)
+    : new Map(specs.map((s, i) => [s.key, -(i + 1)]));
+  const runs: RunIds = { current: runIds.get(CURRENT_RUN_KEY) ?? null, byKey: runIds };
+  const context: MapContext = {
+    users: new Map(),
+    merges,
+    runs,
+    countries: new Map(),
+    locations: deps.locations,
+  };
+  const dryLog = store ? null : new DryRunIssueLog();
+
+  const tables: { table: LegacyTable; counters: TableCounters }[] = [];
+  try {
+    for (const table of LEGACY_TABLES) {
+      const counters = await importTable(PLANS[table], deps, options, store, dryLog, context);
+      await afterTable(table, target, context);
+      if (target && bypassed) await assertReferences(target, table);
+      if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
+      tables.push({ table, counters });
+    }
+    await store?.finish();
+    const verification = options.verify && !options.dryRun ? await options.verify(context) : undefined;
+    const summary: ImportSummary = {
+      source: deps.sourceName,
+      target: options.dryRun ? `${deps.targetName} (not written: dry run)` : deps.targetName,
+      dryRun: options.dryRun,
+      resumed,
+      startedAt,
+      finishedAt: new Date(),
+      tables,
+      verification,
+      notes,
+    };
+    await writeReport(options.reportPath, summary, store ? store.issues() : dryLog!.read());
+    return { summary, context };
+  } finally {
+    dryLog?.remove();
+  }
+}
+
+async function importTable<T>(
+  plan: TablePlan<T>,
+  deps: ImportDependencies,
+  options: ImportOptions,
+  store: ImportStore | null,
+  dryLog: DryRunIssueLog | null,
+  context: MapContext,
+): Promise<TableCounters> {
+  const { mapper } = plan;
+  const checkpoint = store
+    ? await store.checkpoint(mapper.table)
+    : { lastId: 0, done: false, counters: emptyCounters() };
+  const counters = { ...checkpoint.counters };
+  if (checkpoint.done) return counters;
+  deps.progress.start(mapper.table, await deps.source.count(mapper.table, checkpoint.lastId));
+  // Three stages overlap: MySQL reads the next page, this process maps a batch, PostgreSQL writes
+  // the one before. Writes stay in order, so the checkpoint only ever covers written batches.
+  let writing: Promise<void> | null = null;
+  const persist = async (
+    records: readonly T[],
+    issues: readonly ImportIssue[],
+    delta: TableCounters,
+    lastId: number,
+  ) => {
+    if (!store || !deps.target) {
+      addCounters(counters, delta);
+      await dryLog?.append(issues);
+      deps.progress.advance(delta.read);
+      return;
+    }
+    const sql = deps.target;
+    await store.transaction(async () => {
+      const written = await plan.write(sql, records);
+      delta.inserted = written.inserted;
+      delta.updated = written.updated;
+      delta.unchanged = records.length - written.inserted - written.updated;
+      await store.saveBatch(mapper.table, lastId, addCounters({ ...counters }, delta), issues);
+    });
+    addCounters(counters, delta);
+    deps.progress.advance(delta.read); // progress counts committed rows
+  };
+  try {
+    for await (const rows of deps.source.batches(
+      mapper.table,
+      mapper.columns,
+      checkpoint.lastId,
+      options.batchSize,
+    )) {
+      const delta = emptyCounters();
+      const { records, issues } = mapBatch(mapper, rows, context, delta);
+      if (!store && mapper.table === 'Users') {
+        for (const r of records as { legacyId: number }[]) context.users.set(r.legacyId, r.legacyId);
+      }
+      if (writing) await writing;
+      writing = persist(records, issues, delta, rows[rows.length - 1]!.id);
+      writing.catch(() => undefined); // awaited above or in finally; not an unhandled rejection meanwhile
+    }
+  } finally {
+    // Never leave a write running behind an error (its own error surfaces here or above).
+    if (writing) await writing;
+  }
+  deps.progress.end();
+  return counters;
+}
+
+function addCounters(into: TableCounters, delta: TableCounters): TableCounters {
+  for (const key of Object.keys(delta) as (keyof TableCounters)[]) into[key] += delta[key];
+  return into;
+}
+
+/** Maps one batch: skipped rows are left out, the later of two rows with the same target key wins. */
+export function mapBatch<T>(
+  mapper: TableMapper<T>,
+  rows: readonly { id: number }[],
+  context: MapContext,
+  counters: TableCounters,
+) {
+  const records: T[] = [];
+  const legacyIds: number[] = [];
+  const slotByKey = new Map<string, number>();
+  const issues: ImportIssue[] = [];
+  for (const row of rows) {
+    const rowIssues = new RowIssues(mapper.table, row.id);
+    const record = mapper.map(row as never, rowIssues, context);
+    if (record !== null) {
+      const key = mapper.key(record);
+      const slot = slotByKey.get(key);
+      if (slot === undefined) {
+        slotByKey.set(key, records.length);
+        records.push(record);
+        legacyIds.push(row.id);
+      } else {
+        issues.push({
+          table: mapper.table,
+          legacyId: legacyIds[slot]!,
+          kind: 'duplicate-key',
+          outcome: 'skipped',
+          detail: `same target row as ${mapper.table}#${row.id}, which comes later and wins`,
+        });
+        counters.skipped += 1;
+        records[slot] = record;
+        legacyIds[slot] = row.id;
+      }
+    }
+    if (record === null) counters.skipped += 1;
+    else if (rowIssues.issues.length > 0) counters.repaired += 1;
+    issues.push(...rowIssues.issues);
+  }
+  counters.read += rows.length;
+  counters.mapped += records.length;
+  return { records, issues };
+}
+
+/** What later tables need from a finished one: the user map (with merged logins), the ranking countries, the run totals. */
+async function afterTable(table: LegacyTable, target: Sql | null, context: MapContext): Promise<void> {
+  const users = context.users as Map<number, number>;
+  const countries = context.countries as Map<number, string | null>;
+  if (table === 'Users') {
+    const losers = [...context.merges.losers];
+    if (target) {
+      await writer.mapUsers(
+        target,
+        losers.map(([id]) => id),
+        losers.map(([, l]) => l.winnerLogin.toLowerCase()),
+      );
+      for (const [legacyId, userId] of await writer.loadUserMap(target)) users.set(legacyId, userId);
+    } else {
+      for (const [id, loser] of losers)
+        if (users.has(loser.winnerId)) users.set(id, users.get(loser.winnerId)!);
+    }
+  }
+  if (table === 'UserRankings' && target && context.runs.current !== null) {
+    for (const [userId, code] of await writer.loadCountries(target, context.runs.current))
+      countries.set(userId, code);
+  }
+  if (table === 'RankingSnapshots' && target) await writer.completeRuns(target, context.runs);
+}
