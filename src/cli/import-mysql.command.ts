@@ -2,17 +2,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Config } from '../config/config';
-import { createProgress } from '../modules/legacy-import/import-progress';
-import type { ImportSummary } from '../modules/legacy-import/import-report';
-import { runLegacyImport } from '../modules/legacy-import/legacy-import.runner';
+import { createProgress } from './legacy-import/import-progress';
+import type { ImportSummary } from './legacy-import/import-report';
+import { runLegacyImport } from './legacy-import/legacy-import.runner';
 import {
   loadVerifyContext,
   type TableVerification,
   verifyImport,
-} from '../modules/legacy-import/legacy-import.verifier';
-import { describeSource, LegacySource, parseSourceUrl } from '../modules/legacy-import/legacy-source';
-import { connectTarget, describeTarget } from '../modules/legacy-import/target-database';
-import { createLocationResolver } from '../modules/rankings/location';
+} from './legacy-import/legacy-import.verifier';
+import { describeSource, LegacySource, parseSourceUrl } from './legacy-import/legacy-source';
+import { connectTarget, describeTarget } from './legacy-import/target-database';
+import { createLocationResolver } from '../modules/location';
 import type { Logger } from '../platform/logging/logger';
 
 export const IMPORT_MYSQL_USAGE = `usage: import:mysql -- --source mysql://user:password@host:3306/database

@@ -11,7 +11,7 @@ import { BullMqDriver } from '../../src/platform/queue/bullmq-driver';
 import { createRedisFactory } from '../../src/platform/redis/redis-factory';
 import { HarvestJobDocument, RefreshUserDocument } from '../generated/graphql';
 import { startTestApp } from '../support/app-harness';
-import { spawnTsProcess } from '../support/child-process';
+import { spawnTs } from '../support/child-process';
 import { type FakeGitHub, STANDARD_LOGINS, startFakeGitHub } from '../support/fake-github';
 import { freePort, waitFor } from '../support/free-port';
 import { createTestDatabase, SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
@@ -74,7 +74,7 @@ describe.each([
     };
     const login = STANDARD_LOGINS.empty;
     const port = await freePort();
-    const child = spawnTsProcess('test/support/outbox-crash-main.ts', {
+    const child = spawnTs('test/support/outbox-crash-main.ts', {
       ...env,
       PATH: process.env.PATH,
       HOST: '127.0.0.1',

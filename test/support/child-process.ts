@@ -28,20 +28,6 @@ export function spawnTs(script: string, env: NodeJS.ProcessEnv, cwd = REPO_ROOT,
   return capture(child);
 }
 
-/**
- * Like `spawnTs`, but the script runs in the spawned process itself (node with tsx's loader), not
- * in a grandchild of the tsx CLI: SIGKILL reaches the process that does the work (the tsx CLI
- * relays SIGTERM, but nothing relays SIGKILL, which would leave the real process running).
- */
-export function spawnTsProcess(script: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(REPO_ROOT, script)], {
-    env: { ...env, TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.json') },
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return capture(child);
-}
-
 function capture(
   child: ChildProcess & { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream },
 ): Child {

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
 import { runImportMysqlCommand } from '../../src/cli/import-mysql.command';
 import { loadConfig, type RawEnv } from '../../src/config/load-config';
-import { ENTITIES } from '../../src/modules/entities';
+import { appEntities } from '../../src/app';
 import { openDatabase } from '../../src/platform/database/database';
 import { migrateUp } from '../../src/platform/database/migrations';
 import { LogCapture } from './app-harness';
@@ -30,7 +30,7 @@ export async function createTargetDatabase(prefix: string): Promise<TargetDataba
   };
   const { config } = await loadConfig({ env });
   const logs = new LogCapture('warn');
-  const migrator = await openDatabase(config, ENTITIES, logs.logger);
+  const migrator = await openDatabase(config, appEntities(), logs.logger);
   await migrateUp(migrator.orm).finally(() => migrator.close());
   const client = new Client({ ...SHARED_PG, database: database.name });
   await client.connect();

@@ -10,11 +10,9 @@ declare module '../../core/loaders' {
   }
 }
 
-export const ACTIVITY = moduleKey<undefined>('activity');
-
 /** Daily activity: the `daily_activity` table and `User.activity` (batched, cached per harvest). */
 export const activityModule = defineModule({
-  key: ACTIVITY,
+  key: moduleKey('activity'),
   entities: [DailyActivity],
   resolvers: [UserActivityResolver],
   create({ cache }) {

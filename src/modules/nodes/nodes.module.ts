@@ -2,11 +2,9 @@ import { defineModule, moduleKey } from '../../core/module';
 import { NodeResolver } from './node.resolver';
 import { NodeService } from './node.service';
 
-export const NODES = moduleKey<undefined>('nodes');
-
 /** `node(id:)` over the Node types of every module listed before this one. */
 export const nodesModule = defineModule({
-  key: NODES,
+  key: moduleKey('nodes'),
   entities: [],
   resolvers: [NodeResolver],
   create(_platform, { created }) {

@@ -10,11 +10,9 @@ declare module '../../core/loaders' {
   }
 }
 
-export const REPORTS = moduleKey<undefined>('reports');
-
 /** `User.report`: trophies and achievements, with score and ranks from the rankings module. */
 export const reportsModule = defineModule({
-  key: REPORTS,
+  key: moduleKey('reports'),
   entities: [],
   resolvers: [UserReportResolver],
   create({ cache }, { use }) {

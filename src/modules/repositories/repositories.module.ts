@@ -14,11 +14,9 @@ declare module '../../core/loaders' {
   }
 }
 
-export const REPOSITORIES = moduleKey<undefined>('repositories');
-
 /** Repositories: the table, `User.repositories` and `User.languages`, and `node(id:)` for them. */
 export const repositoriesModule = defineModule({
-  key: REPOSITORIES,
+  key: moduleKey('repositories'),
   entities: [Repository],
   resolvers: [UserRepositoriesResolver],
   create({ cache }) {

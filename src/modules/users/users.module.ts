@@ -7,8 +7,6 @@ import { UserLookupService } from './user-lookup.service';
 import { UserResolver } from './user.resolver';
 import { UserNode } from './user.types';
 
-export const USERS = moduleKey<undefined>('users');
-
 async function findUserNode(em: EntityManager, id: number): Promise<UserNode | null> {
   const user = await em.findOne(GithubUser, { id });
   return user ? UserNode.from(user) : null;
@@ -20,7 +18,7 @@ async function findUserNode(em: EntityManager, id: number): Promise<UserNode | n
  * the owning modules add to `User`.
  */
 export const usersModule = defineModule({
-  key: USERS,
+  key: moduleKey('users'),
   entities: [GithubUser],
   resolvers: [UserResolver],
   create({ config, logger }, { use }) {

@@ -1,4 +1,4 @@
-import type { LocationResolver } from '../rankings/location';
+import type { LocationResolver } from '../../modules/location';
 import type { LegacyRow, LegacyTable, RowIssues } from './legacy-import.types';
 import type { MergePlan } from './legacy-merge-plan';
 import type { RunIds } from './legacy-run-plan';
@@ -26,6 +26,19 @@ export interface TableMapper<T> {
   key(record: T): string;
   /** The mapped values, in a fixed order, as the verifier compares them with the target. */
   values(record: T): readonly unknown[];
+}
+
+/**
+ * The `map` of a table whose rows belong to a user: orphans and merged duplicates are skipped
+ * (and reported) by `ownerOf`; the rest are mapped with their target user id.
+ */
+export function childRows<T>(
+  map: (row: LegacyRow, userId: number, issues: RowIssues, context: MapContext) => T | null,
+): TableMapper<T>['map'] {
+  return (row, issues, context) => {
+    const userId = ownerOf(row, issues, context);
+    return userId === null ? null : map(row, userId, issues, context);
+  };
 }
 
 /** The target user of a child row, or null (with a report line) when the row is an orphan or a merged duplicate. */

@@ -1,16 +1,17 @@
-import type { OrganizationSummary, SocialAccount } from '../users/github-user.entity';
+import type { OrganizationSummary, SocialAccount } from '../../modules/users/github-user.entity';
 import type { RowIssues } from './legacy-import.types';
 import type { TableMapper } from './legacy-mapper';
+import { USER_COLUMNS } from './legacy-target.writer';
 import {
   canonicalJson,
   firstTimestamp,
   legacyInt,
-  legacyJson,
+  legacyJsonData,
   legacyText,
   legacyTimestamp,
   lowerOrNull,
   quietTimestamp,
-  withoutNul,
+  legacyJsonList,
 } from './legacy-values';
 
 export interface UserRecord {
@@ -42,6 +43,7 @@ export interface UserRecord {
  * Users -> github_user. `is_fetching` (the old queue's in-flight flag), `last_gist_fetch` and
  * `last_org_fetch` have no counterpart: harvests are tracked in harvest_job now.
  */
+
 export const usersMapper: TableMapper<UserRecord> = {
   table: 'Users',
   columns: [
@@ -111,28 +113,7 @@ export const usersMapper: TableMapper<UserRecord> = {
     };
   },
   key: (user) => user.loginKey,
-  values: (u) => [
-    u.login,
-    u.loginKey,
-    u.name,
-    u.nameKey,
-    u.avatarUrl,
-    u.bio,
-    u.company,
-    u.location,
-    u.websiteUrl,
-    u.followers,
-    u.following,
-    u.publicRepos,
-    u.publicGists,
-    u.social,
-    u.organizations,
-    u.countryCode,
-    u.countryMatch,
-    u.harvestedAt,
-    u.createdAt,
-    u.updatedAt,
-  ],
+  values: (record) => USER_COLUMNS.map(([, , value]) => value(record)),
 };
 
 /**
@@ -141,9 +122,8 @@ export const usersMapper: TableMapper<UserRecord> = {
  * list of `{provider, url}`.
  */
 function socialAccounts(value: unknown, issues: RowIssues): SocialAccount[] {
-  const parsed = legacyJson(value, 'social', issues);
-  if (!parsed.ok || parsed.value === null) return [];
-  let data = withoutNul(parsed.value);
+  let data = legacyJsonData(value, 'social', issues);
+  if (data === undefined) return [];
   if (typeof data === 'string') {
     const inner = data.trim();
     try {
@@ -184,13 +164,7 @@ function socialAccounts(value: unknown, issues: RowIssues): SocialAccount[] {
 
 /** `organizations`: array of `{login, avatar_url, description}` -> `{login, avatarUrl, description}`. */
 function organizations(value: unknown, issues: RowIssues): OrganizationSummary[] {
-  const parsed = legacyJson(value, 'organizations', issues);
-  if (!parsed.ok || parsed.value === null) return [];
-  const data = withoutNul(parsed.value);
-  if (!Array.isArray(data)) {
-    issues.repaired('reshaped-json', `organizations held ${typeof data}, not a list; stored as empty`);
-    return [];
-  }
+  const data = legacyJsonList(value, 'organizations', issues);
   const result: OrganizationSummary[] = [];
   for (const org of data as Record<string, unknown>[]) {
     if (!org || typeof org !== 'object' || typeof org.login !== 'string') continue;

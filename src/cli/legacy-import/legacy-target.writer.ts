@@ -5,7 +5,8 @@ import type { RepositoryRecord } from './repositories.mapper';
 import { type BatchColumn, type Sql, unnestBatch, upsertSet, type WriteResult } from './target-database';
 import type { UserRecord } from './users.mapper';
 
-const USER_COLUMNS: readonly BatchColumn<UserRecord>[] = [
+/** Target columns per table, in the order the writer writes them and the verifier checksums them. */
+export const USER_COLUMNS: readonly BatchColumn<UserRecord>[] = [
   ['login', 'text', (u) => u.login],
   ['login_key', 'text', (u) => u.loginKey],
   ['name', 'text', (u) => u.name],
@@ -28,7 +29,7 @@ const USER_COLUMNS: readonly BatchColumn<UserRecord>[] = [
   ['updated_at', 'timestamptz', (u) => u.updatedAt],
 ];
 
-const REPOSITORY_COLUMNS: readonly BatchColumn<RepositoryRecord>[] = [
+export const REPOSITORY_COLUMNS: readonly BatchColumn<RepositoryRecord>[] = [
   ['owner_id', 'bigint', (r) => r.ownerId],
   ['name', 'text', (r) => r.name],
   ['description', 'text', (r) => r.description],
@@ -50,7 +51,7 @@ const REPOSITORY_COLUMNS: readonly BatchColumn<RepositoryRecord>[] = [
   ['harvested_at', 'timestamptz', (r) => r.harvestedAt],
 ];
 
-const ACTIVITY_COLUMNS: readonly BatchColumn<ActivityRecord>[] = [
+export const ACTIVITY_COLUMNS: readonly BatchColumn<ActivityRecord>[] = [
   ['user_id', 'bigint', (a) => a.userId],
   ['date', 'date', (a) => a.date],
   ['commits', 'int', (a) => a.commits],

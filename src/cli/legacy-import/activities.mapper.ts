@@ -1,4 +1,5 @@
-import { ownerOf, type TableMapper } from './legacy-mapper';
+import { childRows, type TableMapper } from './legacy-mapper';
+import { ACTIVITY_COLUMNS } from './legacy-target.writer';
 import { legacyDay, legacyInt } from './legacy-values';
 
 export interface ActivityRecord {
@@ -11,12 +12,11 @@ export interface ActivityRecord {
 }
 
 /** Activities -> daily_activity, keyed (user, date); `reviews` is not in the legacy data (0, or what a harvest wrote). */
+
 export const activitiesMapper: TableMapper<ActivityRecord> = {
   table: 'Activities',
   columns: ['id', 'user_id', 'date', 'commits', 'pull_requests', 'issues_opened'],
-  map(row, issues, context) {
-    const userId = ownerOf(row, issues, context);
-    if (userId === null) return null;
+  map: childRows((row, userId, issues) => {
     const before = issues.issues.length;
     const date = legacyDay(row.date, 'date', issues);
     if (date === null) {
@@ -34,7 +34,7 @@ export const activitiesMapper: TableMapper<ActivityRecord> = {
       pullRequests: legacyInt(row.pull_requests, 0),
       issuesOpened: legacyInt(row.issues_opened, 0),
     };
-  },
+  }),
   key: (a) => `${a.userId}|${a.date}`,
-  values: (a) => [a.userId, a.date, a.commits, a.pullRequests, a.issuesOpened],
+  values: (record) => ACTIVITY_COLUMNS.map(([, , value]) => value(record)),
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LocationResolver } from '../rankings/location';
+import type { LocationResolver } from '../../modules/location';
 import { emptyCounters, LEGACY_TABLES, type LegacyTable } from './legacy-import.types';
 import { mapBatch, mapperOf } from './legacy-import.runner';
 import type { MapContext } from './legacy-mapper';

@@ -1,5 +1,5 @@
 import type { LegacyRow, RowIssues } from './legacy-import.types';
-import { ownerOf, type TableMapper } from './legacy-mapper';
+import { childRows, type TableMapper } from './legacy-mapper';
 import { snapshotRunKey } from './legacy-run-plan';
 import { legacyInt, legacyText, legacyTimestamp, quietTimestamp } from './legacy-values';
 
@@ -31,10 +31,9 @@ const snapshotValues = (s: SnapshotRecord) => [
 export const userRankingsMapper: TableMapper<SnapshotRecord> = {
   table: 'UserRankings',
   columns: ['id', 'user_id', 'country', 'score', 'global_rank', 'country_rank', 'last_calculated_at'],
-  map(row, issues, context) {
-    const userId = ownerOf(row, issues, context);
+  map: childRows((row, userId, issues, context) => {
     const runId = context.runs.current;
-    if (userId === null || runId === null) return null;
+    if (runId === null) return null;
     if (quietTimestamp(row.last_calculated_at) === null) {
       issues.repaired(
         'zero-date',
@@ -52,7 +51,7 @@ export const userRankingsMapper: TableMapper<SnapshotRecord> = {
     const record = ranked(row, issues, runId, userId, countryCode);
     if (record) context.countries.set(userId, countryCode);
     return record;
-  },
+  }),
   key: snapshotKey,
   values: snapshotValues,
 };
@@ -74,16 +73,14 @@ export const rankingSnapshotsMapper: TableMapper<SnapshotRecord> = {
     'job_id',
     'recorded_at',
   ],
-  map(row, issues, context) {
-    const userId = ownerOf(row, issues, context);
-    if (userId === null) return null;
+  map: childRows((row, userId, issues, context) => {
     const calculatedAt = legacyTimestamp(row.ranking_calculated_at, 'ranking_calculated_at', issues);
     legacyTimestamp(row.recorded_at, 'recorded_at', issues);
     const runId = context.runs.byKey.get(snapshotRunKey(row.job_id, calculatedAt));
     if (runId === undefined)
       throw new Error(`no imported run for RankingSnapshots#${row.id}: the run plan is stale`);
     return ranked(row, issues, runId, userId, context.countries.get(userId) ?? null);
-  },
+  }),
   key: snapshotKey,
   values: snapshotValues,
 };

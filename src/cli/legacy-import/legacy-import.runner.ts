@@ -1,4 +1,4 @@
-import type { LocationResolver } from '../rankings/location';
+import type { LocationResolver } from '../../modules/location';
 import { activitiesMapper } from './activities.mapper';
 import { DryRunIssueLog } from './dry-run-issue-log';
 import type { ImportProgress } from './import-progress';

@@ -163,3 +163,19 @@ export function preview(text: string, max = 40): string {
   const flat = text.replace(/\s+/g, ' ');
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}...` : flat);
 }
+
+/** A JSON column's value without NUL characters; undefined when it is null or not valid JSON (reported). */
+export function legacyJsonData(value: unknown, column: string, issues: RowIssues): unknown {
+  const parsed = legacyJson(value, column, issues);
+  return parsed.ok && parsed.value !== null ? withoutNul(parsed.value) : undefined;
+}
+
+/** A JSON column that should hold a list: its items, or none (reported) when it holds anything else. */
+export function legacyJsonList(value: unknown, column: string, issues: RowIssues): unknown[] {
+  const data = legacyJsonData(value, column, issues);
+  if (data === undefined) return [];
+  if (Array.isArray(data)) return data;
+  const held = JSON.stringify(data).slice(0, 40);
+  issues.repaired('reshaped-json', `${column} held ${held}, not a list; stored as empty`);
+  return [];
+}

@@ -1,14 +1,14 @@
 import type { RowIssues } from './legacy-import.types';
-import { ownerOf, type TableMapper } from './legacy-mapper';
+import { childRows, type TableMapper } from './legacy-mapper';
+import { REPOSITORY_COLUMNS } from './legacy-target.writer';
 import {
   canonicalJson,
   firstTimestamp,
   legacyInt,
-  legacyJson,
+  legacyJsonList,
   legacyText,
   legacyTimestamp,
   quietTimestamp,
-  withoutNul,
 } from './legacy-values';
 
 export interface RepositoryRecord {
@@ -37,6 +37,7 @@ export interface RepositoryRecord {
 }
 
 /** Repositories -> repository; the owner through the user map, legacy ids kept in legacy_import.repository_map. */
+
 export const repositoriesMapper: TableMapper<RepositoryRecord> = {
   table: 'Repositories',
   columns: [
@@ -62,9 +63,7 @@ export const repositoriesMapper: TableMapper<RepositoryRecord> = {
     'createdAt',
     'updatedAt',
   ],
-  map(row, issues, context) {
-    const ownerId = ownerOf(row, issues, context);
-    if (ownerId === null) return null;
+  map: childRows((row, ownerId, issues) => {
     const harvestedFallback = firstTimestamp([['createdAt', quietTimestamp(row.createdAt)]]);
     return {
       legacyId: row.id,
@@ -88,42 +87,13 @@ export const repositoriesMapper: TableMapper<RepositoryRecord> = {
       pushedAt: legacyTimestamp(row.last_commit, 'last_commit', issues),
       harvestedAt: legacyTimestamp(row.updatedAt, 'updatedAt', issues, harvestedFallback)!,
     };
-  },
+  }),
   key: (repo) => String(repo.legacyId),
-  values: (r) => [
-    r.ownerId,
-    r.name,
-    r.description,
-    r.homepageUrl,
-    r.primaryLanguage,
-    r.license,
-    r.topics,
-    r.stargazerCount,
-    r.forkCount,
-    r.openIssuesCount,
-    r.watcherCount,
-    r.diskUsageKb,
-    r.commitCount,
-    r.pullRequestCount,
-    r.defaultBranch,
-    r.githubCreatedAt,
-    r.githubUpdatedAt,
-    r.pushedAt,
-    r.harvestedAt,
-  ],
+  values: (record) => REPOSITORY_COLUMNS.map(([, , value]) => value(record)),
 };
 
 function topics(value: unknown, issues: RowIssues): string[] {
-  const parsed = legacyJson(value, 'topics', issues);
-  if (!parsed.ok || parsed.value === null) return [];
-  const data = withoutNul(parsed.value);
-  if (!Array.isArray(data)) {
-    issues.repaired(
-      'reshaped-json',
-      `topics held ${JSON.stringify(data).slice(0, 40)}, not a list; stored as empty`,
-    );
-    return [];
-  }
+  const data = legacyJsonList(value, 'topics', issues);
   const list = data.filter((t): t is string => typeof t === 'string');
   if (list.length !== data.length)
     issues.repaired(
