@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the shared test services on 127.0.0.1 when they are not already running:
-# PostgreSQL on 5432 (trust auth) and Redis on 6379 (no persistence). Idempotent.
+# PostgreSQL on 5432 (trust auth), Redis on 6379 (no persistence) and MariaDB on 3306 (root, no
+# password: the legacy MySQL the import tests read). Idempotent.
 set -uo pipefail
 
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
@@ -23,4 +24,12 @@ if ! redis_up; then
   for _ in $(seq 1 30); do redis_up && break; sleep 1; done
 fi
 redis_up || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
-echo "PostgreSQL and Redis are up"
+mariadb_up() { mariadb-admin -h 127.0.0.1 -P 3306 -u root --connect-timeout=2 ping >/dev/null 2>&1; }
+
+if ! mariadb_up; then
+  echo "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+  for _ in $(seq 1 30); do mariadb_up && break; sleep 1; done
+fi
+mariadb_up || { echo "MariaDB is not reachable on 127.0.0.1:3306" >&2; exit 1; }
+echo "PostgreSQL, Redis and MariaDB are up"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (`npm run verify`; `.ci/run` calls this script):
-# install, make sure PostgreSQL and Redis are up on 127.0.0.1, lint, typecheck, migration check,
+# install, make sure PostgreSQL, Redis and MariaDB are up on 127.0.0.1, lint, typecheck, migration check,
 # schema and codegen drift checks, then every test. Ends with one line: `N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ step "install"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund || fail "npm ci failed"; else npm install --no-audit --no-fund || fail "npm install failed"; fi
 
 step "services"
-bash scripts/ensure-services.sh || fail "PostgreSQL or Redis could not be started"
+bash scripts/ensure-services.sh || fail "PostgreSQL, Redis or MariaDB could not be started"
 
 step "lint"
 npm run --silent lint || fail "lint failed"

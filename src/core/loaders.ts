@@ -80,7 +80,7 @@ export function cachedLoader<K, V>(options: CachedBatchOptions<K, V>): DataLoade
 }
 
 /** Time-to-live of the insights entries in the shared cache (keys carry the harvest time). */
-export const INSIGHTS_CACHE_TTL_MS = 60 * 60 * 1000;
+const INSIGHTS_CACHE_TTL_MS = 60 * 60 * 1000;
 
 /**
  * `<kind>:<user id>:<harvested at ms or never>:<arguments>`: a completed harvest changes the key.
