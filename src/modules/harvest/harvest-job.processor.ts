@@ -154,6 +154,11 @@ export class HarvestJobProcessor {
   }
 
   private publish(state: HarvestState): void {
-    publishEvent(this.options.pubSub, TOPICS.HARVEST_PROGRESS, loginKey(state.login), toProgressPayload(state));
+    publishEvent(
+      this.options.pubSub,
+      TOPICS.HARVEST_PROGRESS,
+      loginKey(state.login),
+      toProgressPayload(state),
+    );
   }
 }

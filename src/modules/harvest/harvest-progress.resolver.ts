@@ -1,5 +1,11 @@
 import { Arg, Ctx, Field, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
-import { isResync, keyedTopic, type HarvestProgressPayload, type ResyncMarker, TOPICS } from '../../core/topics';
+import {
+  isResync,
+  keyedTopic,
+  type HarvestProgressPayload,
+  type ResyncMarker,
+  TOPICS,
+} from '../../core/topics';
 import type { GraphQLContext } from '../../graphql/context';
 import { assertValidLogin, loginKey } from '../users/login';
 import { fromProgressPayload, isFinished } from './harvest-progress';
@@ -22,7 +28,8 @@ export class HarvestProgressEvent {
 
   @Field(() => HarvestJobNode, {
     nullable: true,
-    description: 'The harvest: status, progress (percent), stage, error. Null on a resync when none was ever asked.',
+    description:
+      'The harvest: status, progress (percent), stage, error. Null on a resync when none was ever asked.',
   })
   harvest!: HarvestJobNode | null;
 }
@@ -32,8 +39,7 @@ export class HarvestProgressResolver {
   constructor(private readonly harvests: HarvestRequests) {}
 
   @Subscription(() => HarvestProgressEvent, {
-    topics: ({ args }) =>
-      keyedTopic(TOPICS.HARVEST_PROGRESS, loginKey(assertValidLogin(String(args.login)))),
+    topics: ({ args }) => keyedTopic(TOPICS.HARVEST_PROGRESS, loginKey(assertValidLogin(String(args.login)))),
     description:
       "Progress of the developer's harvests, whichever process runs them: each stage and percent, then completed, failed or not found. Subscribe before asking for the harvest (refreshUser or user(login:)).",
   })

@@ -107,9 +107,9 @@ export class RankingJobs {
     await this.options.cache.delete(CURRENT_RUNS_CACHE_KEY);
     const countryCodes =
       run.status === 'completed'
-        ? (await this.options.fork().find(RankingCountry, { runId: run.id }, { fields: ['countryCode'] })).map(
-            (row) => row.countryCode,
-          )
+        ? (
+            await this.options.fork().find(RankingCountry, { runId: run.id }, { fields: ['countryCode'] })
+          ).map((row) => row.countryCode)
         : [];
     publishEvent(this.options.pubSub, TOPICS.RANKINGS_UPDATED, {
       ...run,

@@ -53,7 +53,11 @@ class EnginePubSub implements AppPubSub {
 
   subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown> {
     const topic = dynamicId === undefined ? routingKey : `${routingKey}:${String(dynamicId)}`;
-    const subscription = this.engine.subscribe(this.prefix + topic, (payload: unknown) => stream.push(payload), {});
+    const subscription = this.engine.subscribe(
+      this.prefix + topic,
+      (payload: unknown) => stream.push(payload),
+      {},
+    );
     const stream = new EventStream(() => {
       this.streams.delete(stream);
       subscription.then(
