@@ -149,6 +149,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (parts.includes('api')) {
         http = await createHttpServer({
           config: config.http,
+          websocket: config.websocket,
           security: config.security,
           limits: config.limits,
           cache: platform.cache,

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   FORBIDDEN: "The API key's role does not allow this field or mutation.",
   RATE_LIMITED: 'Too many requests; retry after the time given in `extensions.retryAfterSeconds`.',
   QUERY_TOO_COMPLEX: 'The query exceeds a depth, alias, directive, token or cost limit.',
+  TOO_MANY_SUBSCRIPTIONS:
+    'The WebSocket already runs as many subscriptions as it may (WS_MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one first.',
   GRAPHQL_PARSE_FAILED: 'The query is not valid GraphQL syntax.',
   GRAPHQL_VALIDATION_FAILED: 'The query does not match the schema.',
   BAD_REQUEST: 'The HTTP request is malformed (body, content type, variables).',
@@ -32,6 +34,7 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   QUERY_TOO_COMPLEX: 400,
+  TOO_MANY_SUBSCRIPTIONS: 429,
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,

@@ -22,6 +22,8 @@ import type { Logger } from '../platform/logging/logger';
 import type { ClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
 import { requestIdOf } from './request-id';
+import { openConnection, type SocketConnection, startKeyRecheck } from './socket-connections';
+import { subscribeFresh, type SubscriptionHooks } from './socket-subscriptions';
 
 export interface GraphqlWsOptions {
   readonly server: Server;
@@ -36,6 +38,15 @@ export interface GraphqlWsOptions {
   /** Schema introspection (`__schema`, `__type`); HTTP has the same setting through Apollo. */
   readonly introspection: boolean;
   readonly formatError: ClientErrorFormatter;
+  readonly limits: WebSocketLimits;
+}
+
+/** Connection limits (config `websocket`, docs/realtime.md). */
+export interface WebSocketLimits {
+  readonly keepAliveMs: number;
+  readonly connectionInitTimeoutMs: number;
+  readonly maxSubscriptionsPerConnection: number;
+  readonly authRecheckIntervalMs: number;
 }
 
 export interface GraphqlWs {
@@ -48,6 +59,7 @@ type SocketExtra = {
   connectionId?: string;
   viewer?: Viewer;
   requestId?: string;
+  connection?: SocketConnection;
 };
 
 /** A refusal before execution, in the formatted shape graphql-ws sends as an `error` message. */
@@ -81,16 +93,29 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   /** The queries and mutations among them (subscriptions do not hold up a drain). */
   const counted = new Set<string>();
   const finish = (key: string) => {
+    const [connectionId, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    connections.get(connectionId)?.connection.subscriptions.delete(id);
     operations.get(key)?.abort();
     operations.delete(key);
     counted.delete(key);
     if (counted.size === 0) drained?.();
   };
   const keyOf = (extra: SocketExtra, id: string) => `${extra.connectionId}:${id}`;
+  /** Open connections, for the key re-check. */
+  const connections = new Map<string, { connection: SocketConnection; check(): Promise<void> }>();
+  /** Per subscription, by its first context: fresh contexts per event and the end on a revoked key. */
+  const hooksOf = new WeakMap<object, SubscriptionHooks>();
+  const stopRecheck = startKeyRecheck({
+    intervalMs: options.limits.authRecheckIntervalMs,
+    connections: () => connections.values(),
+    logger,
+  });
 
   const cleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
+      connectionInitWaitTimeout: options.limits.connectionInitTimeoutMs,
+      subscribe: (args) => subscribeFresh(args, hooksOf.get(args.contextValue as object)),
       // Close reasons never carry an internal error's message (graphql-ws's default outside
       // NODE_ENV=production would); clients get codes, the log gets the details.
       isProd: true,
@@ -100,6 +125,17 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           ctx.extra.viewer = await options.context.viewerForSocket(ctx.extra.request, ctx.connectionParams);
           ctx.extra.requestId = requestIdOf(ctx.extra.request);
           ctx.extra.connectionId = randomUUID();
+          const connection = (ctx.extra.connection = openConnection());
+          connections.set(ctx.extra.connectionId, {
+            connection,
+            check: async () => {
+              if (ctx.extra.viewer?.kind !== 'apiKey') return;
+              ctx.extra.viewer = await options.context.viewerForSocket(
+                ctx.extra.request,
+                ctx.connectionParams,
+              );
+            },
+          });
           return true;
         } catch (error) {
           logger.info({ error: (error as Error).message }, 'websocket connection refused');
@@ -155,11 +191,24 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
             (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
           );
         }
+        const subscription = operation.operation === 'subscription';
+        const connection = ctx.extra.connection!;
+        if (subscription && connection.subscriptions.size >= options.limits.maxSubscriptionsPerConnection) {
+          return [
+            toGraphQLError(
+              new DomainError(
+                'TOO_MANY_SUBSCRIPTIONS',
+                `A connection may run ${options.limits.maxSubscriptionsPerConnection} subscriptions at once: complete one first`,
+              ),
+            ),
+          ];
+        }
         const key = keyOf(ctx.extra, id);
         const controller = new AbortController();
         operations.set(key, controller);
         // Subscriptions live until the client leaves; only queries and mutations hold up a drain.
-        if (operation.operation !== 'subscription') counted.add(key);
+        if (subscription) connection.subscriptions.add(id);
+        else counted.add(key);
         const requestId = `${ctx.extra.requestId}:${id}`;
         const contextValue = options.context.forSocketOperation(
           ctx.extra.viewer!,
@@ -174,6 +223,12 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           if (error instanceof DomainError) return [toGraphQLError(error)];
           throw error;
         }
+        if (subscription) {
+          hooksOf.set(contextValue, {
+            fresh: () => options.context.forSocketOperation(ctx.extra.viewer!, requestId, controller.signal),
+            ended: connection.ended,
+          });
+        }
         return { schema, document, variableValues, operationName: payload.operationName, contextValue };
       },
       onComplete(ctx, id) {
@@ -183,6 +238,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         // A socket that goes away stops its work: every operation's signal is aborted.
         const prefix = `${ctx.extra.connectionId}:`;
         for (const key of [...operations.keys()]) if (key.startsWith(prefix)) finish(key);
+        if (ctx.extra.connectionId) connections.delete(ctx.extra.connectionId);
       },
       onError(ctx, id, _payload, errors): GraphQLFormattedError[] {
         finish(keyOf(ctx.extra, id));
@@ -213,12 +269,14 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
       },
     },
     wss,
+    options.limits.keepAliveMs,
   );
 
   return {
     async close() {
       // Refuse new connections, let running operations finish, then say goodbye (code 1001).
       accepting = false;
+      stopRecheck();
       if (counted.size > 0) await new Promise<void>((resolve) => (drained = resolve));
       await cleanup.dispose();
     },

@@ -21,6 +21,7 @@ import { registerSecurityHeaders } from './security-headers';
 
 export interface HttpServerOptions {
   readonly config: Config['http'];
+  readonly websocket: Config['websocket'];
   readonly security: Config['security'];
   readonly limits: Config['limits'];
   readonly nodeEnv: string;
@@ -113,6 +114,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     maxTokens: options.limits.maxTokens,
     introspection: config.introspection,
     formatError,
+    limits: options.websocket,
   });
 
   return {

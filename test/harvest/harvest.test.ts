@@ -144,13 +144,13 @@ describe('a full harvest of the 320-repository user', () => {
     expect(stored).toEqual(expected);
   });
 
-  it('published its progress on HARVEST_PROGRESS:<jobId>, up to completed', () => {
+  it('published its progress on HARVEST_PROGRESS:<login key>, up to completed', () => {
     const stages = kit.events.map((e) => e.state.stage);
     expect(stages).toEqual(
       expect.arrayContaining(['profile', 'repositories', 'commits', 'activity', 'saving']),
     );
     const last = kit.events.at(-1)!;
-    expect(last.channel).toMatch(/:events:HARVEST_PROGRESS:[0-9a-f-]{36}$/);
+    expect(last.channel.endsWith(`:events:HARVEST_PROGRESS:${last.state.login.toLowerCase()}`)).toBe(true);
     expect(last.state).toMatchObject({ status: 'completed', progress: 100 });
     const percents = kit.events.map((e) => e.state.progress);
     expect([...percents].sort((a, b) => a - b)).toEqual(percents);

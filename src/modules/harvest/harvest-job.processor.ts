@@ -1,11 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../platform/logging/logger';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
+import { publishEvent, TOPICS } from '../../core/topics';
+import { loginKey } from '../users/login';
+import { toProgressPayload } from './harvest-progress';
 import { GitHubRateLimitedError } from '../../platform/github/github-errors';
 import { RetryLaterError, type RunningJob } from '../../platform/queue/job-queue';
 import { statusOf } from './harvest-rest';
 import { HarvestJob } from './harvest-job.entity';
-import { HARVEST_PROGRESS, type HarvestJobData, toHarvestState } from './harvest.service';
+import { type HarvestJobData, toHarvestState } from './harvest.service';
 import type { HarvestState } from './harvest-requests';
 import { type CountryLocator, writeHarvest } from './harvest-writer';
 import type { UserHarvester } from './user-harvester';
@@ -36,7 +39,7 @@ function describe(error: unknown): string {
  * Runs one queued harvest: claims the committed record (queued -> running, in one statement; a
  * record in any other state is not run again, so a job delivered twice runs once), collects the
  * user from GitHub (reporting percent and stage on the record and on pub/sub topic
- * `HARVEST_PROGRESS:<jobId>`), and writes everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
+ * `HARVEST_PROGRESS:<login key>`; `USER_UPDATED:<login key>` once the user is stored), and writes everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
  * nothing: before the last attempt the record goes back to `queued` with the error and the queue
  * retries after its backoff; on the last attempt (or a permanent 4xx) it ends `failed`.
  */
@@ -102,6 +105,11 @@ export class HarvestJobProcessor {
       const result = await writeHarvest(em.fork(), record.id, outcome.user, now(), this.options.locate);
       await em.refresh(record);
       this.publish(toHarvestState(record));
+      publishEvent(this.options.pubSub, TOPICS.USER_UPDATED, loginKey(record.login), {
+        login: record.login,
+        userId: result.userId,
+        harvestJobId: record.id,
+      });
       log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
@@ -146,6 +154,11 @@ export class HarvestJobProcessor {
   }
 
   private publish(state: HarvestState): void {
-    this.options.pubSub.publish(HARVEST_PROGRESS, state.jobId, state);
+    publishEvent(
+      this.options.pubSub,
+      TOPICS.HARVEST_PROGRESS,
+      loginKey(state.login),
+      toProgressPayload(state),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { defineModule, moduleKey } from '../../core/module';
+import { TOPICS } from '../../core/topics';
 import { createGitHubClient, type GitHubClient } from '../../platform/github/github-client';
 import type { RetryPolicy } from '../../platform/github/github-request-hook';
 import { TokenPool } from '../../platform/github/token-pool';
@@ -7,6 +8,7 @@ import { HarvestJobProcessor } from './harvest-job.processor';
 import { LOCATION } from '../location/location.module';
 import { HarvestJob } from './harvest-job.entity';
 import type { HarvestRequests } from './harvest-requests';
+import { HarvestProgressResolver } from './harvest-progress.resolver';
 import { HarvestResolver } from './harvest.resolver';
 import { HARVEST_PROGRESS, HARVEST_QUEUE, type HarvestJobData, HarvestService } from './harvest.service';
 import { githubPoolCheck } from './github-pool.check';
@@ -39,7 +41,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
   return defineModule({
     key: HARVEST,
     entities: [HarvestJob],
-    resolvers: [HarvestResolver],
+    resolvers: [HarvestResolver, HarvestProgressResolver],
     async create(platform, { use }) {
       const { config, logger, queue } = platform;
       const { locations } = use(LOCATION);
@@ -67,9 +69,9 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         locate: (text) => locations.resolveLocation(text),
       });
       return {
-        resolvers: [new HarvestResolver(service)],
+        resolvers: [new HarvestResolver(service), new HarvestProgressResolver(options.requests ?? service)],
         healthChecks: [githubPoolCheck(pool)],
-        topics: [HARVEST_PROGRESS],
+        topics: [HARVEST_PROGRESS, TOPICS.USER_UPDATED],
         queues: [HARVEST_QUEUE],
         start: {
           async worker() {

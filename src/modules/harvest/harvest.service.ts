@@ -1,3 +1,4 @@
+import { TOPICS } from '../../core/topics';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HarvestConfig } from '../../config/config';
 import type { Logger } from '../../platform/logging/logger';
@@ -9,8 +10,8 @@ import type { HarvestRequests, HarvestState } from './harvest-requests';
 
 export const HARVEST_QUEUE = 'harvest';
 export const HARVEST_JOB_NAME = 'harvest-user';
-/** Pub/sub topic of harvest progress; events go to `HARVEST_PROGRESS:<jobId>` with a HarvestState. */
-export const HARVEST_PROGRESS = 'HARVEST_PROGRESS';
+/** Pub/sub topic of harvest progress: `HARVEST_PROGRESS:<login key>` (payload in core/topics.ts). */
+export const HARVEST_PROGRESS = TOPICS.HARVEST_PROGRESS;
 
 /** What a queued harvest carries (the durable record holds the rest). */
 export interface HarvestJobData {

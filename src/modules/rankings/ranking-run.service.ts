@@ -157,6 +157,14 @@ export class RankingRunService {
     return (await this.get(em, runId))!;
   }
 
+  /** The run that ended last (completed, failed or skipped), or null before the first. */
+  async latestEnded(em: EntityManager): Promise<RankingRunResult | null> {
+    const run = await em
+      .fork()
+      .findOne(RankingRun, { finishedAt: { $ne: null } }, { orderBy: { finishedAt: 'desc', id: 'desc' } });
+    return run ? toResult(run) : null;
+  }
+
   async get(em: EntityManager, runId: number): Promise<RankingRunResult | null> {
     const run = await em.fork().findOne(RankingRun, { id: runId });
     return run ? toResult(run) : null;

@@ -3,6 +3,8 @@ import type { Cache } from '../../platform/cache/cache';
 import type { Logger } from '../../platform/logging/logger';
 import type { JobOutbox } from '../../platform/outbox/job-outbox';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
+import { isoOrNull, publishEvent, TOPICS } from '../../core/topics';
+import { RankingCountry } from './ranking-country.entity';
 import type { QueueDriver, RunningJob } from '../../platform/queue/job-queue';
 import type { RankingRunTrigger } from './ranking-run.entity';
 import type { RankingRunResult, RankingRunService } from './ranking-run.service';
@@ -11,8 +13,8 @@ import { CURRENT_RUNS_CACHE_KEY } from './rankings-query.service';
 export const RANKINGS_QUEUE = 'rankings';
 /** The job scheduler's fixed key: every worker upserts the same schedule. */
 export const RANKINGS_SCHEDULE_KEY = 'rankings-run';
-/** Pub/sub topic published when a run ends (completed, failed or skipped). */
-export const RANKINGS_UPDATED = 'RANKINGS_UPDATED';
+/** Pub/sub topic published when a run ends (completed, failed or skipped); payload in core/topics.ts. */
+export const RANKINGS_UPDATED = TOPICS.RANKINGS_UPDATED;
 /** `pg_advisory_xact_lock` key of run requests: two recomputeRankings at once ask for one run. */
 const RANKING_REQUEST_LOCK_KEY = 4_172_019_382;
 
@@ -64,6 +66,11 @@ export class RankingJobs {
     });
   }
 
+  /** The run that ended last (what a subscriber told to resync gets). */
+  latest(em: EntityManager): Promise<RankingRunResult | null> {
+    return this.options.runs.latestEnded(em);
+  }
+
   /** Worker role: registers the schedule and processes runs (one at a time per worker). */
   async startWorker(): Promise<void> {
     await this.options.queue.schedule<RankingJobData>(
@@ -98,6 +105,17 @@ export class RankingJobs {
 
   private async ended(run: RankingRunResult): Promise<void> {
     await this.options.cache.delete(CURRENT_RUNS_CACHE_KEY);
-    this.options.pubSub.publish(RANKINGS_UPDATED, run);
+    const countryCodes =
+      run.status === 'completed'
+        ? (
+            await this.options.fork().find(RankingCountry, { runId: run.id }, { fields: ['countryCode'] })
+          ).map((row) => row.countryCode)
+        : [];
+    publishEvent(this.options.pubSub, TOPICS.RANKINGS_UPDATED, {
+      ...run,
+      countryCodes,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: isoOrNull(run.finishedAt),
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '../../core/errors';
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { requireCountry, type CountryDirectory } from './country-directory';
@@ -5,7 +6,9 @@ import type { CountryHarvestJobs } from './country-harvest.jobs';
 import type { RankingJobs } from './rankings.jobs';
 import { RANKINGS_UPDATED } from './rankings.jobs';
 import type { RankingsQueryService } from './rankings-query.service';
-import type { RankingRunResult } from './ranking-run.service';
+import { isResync, type RankingsUpdatedPayload, type ResyncMarker } from '../../core/topics';
+import { requireCountryCode } from './country-code-argument';
+import { fromRankingsPayload, rankingsEventFor } from './rankings-events';
 import { CountryHarvestNode, RankedCountryNode, RankingConnection, RankingRunNode } from './rankings.types';
 import type { RankingEntriesService, RankingConnectionShape } from './ranking-entries.service';
 import {
@@ -108,10 +111,27 @@ export class RankingsResolver {
   }
 
   @Subscription(() => RankingRunNode, {
-    topics: RANKINGS_UPDATED,
-    description: 'A ranking run ended (completed, failed or skipped); completed runs bring new ranks.',
+    topics: ({ args }) => {
+      if (args.country != null) requireCountryCode(String(args.country));
+      return RANKINGS_UPDATED;
+    },
+    filter: ({ payload, args }) => rankingsEventFor(payload, args.country),
+    description:
+      'A ranking run ended (completed, failed or skipped); completed runs bring new ranks. With `country`, only completed runs that ranked developers there. After a lost pub/sub link the latest run is sent again: re-read the rankings.',
   })
-  rankingsUpdated(@Root() run: RankingRunResult): RankingRunNode {
-    return RankingRunNode.from(run);
+  async rankingsUpdated(
+    @Root() event: RankingsUpdatedPayload | ResyncMarker,
+    @Ctx() { em }: GraphQLContext,
+    @Arg('country', () => String, {
+      nullable: true,
+      description: 'ISO 3166-1 alpha-2 code (DE); omit for every run.',
+    })
+    _country?: string | null,
+  ): Promise<RankingRunNode> {
+    if (!isResync(event)) return RankingRunNode.from(fromRankingsPayload(event));
+    // Told to re-read: the run that ended last (before any run there is nothing to have missed).
+    const latest = await this.jobs.latest(em);
+    if (!latest) throw new DomainError('NOT_FOUND', 'No ranking run has ended yet');
+    return RankingRunNode.from(latest);
   }
 }

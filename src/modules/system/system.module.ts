@@ -10,7 +10,10 @@ import {
   secretsCheck,
 } from './health-checks';
 import { HealthService } from './health.service';
+import { HealthChangedResolver } from './health-changed.resolver';
+import { HealthWatch } from './health-watch';
 import { SystemResolver } from './system.resolver';
+import { TOPICS } from '../../core/topics';
 
 export interface SystemModuleOptions {
   /** Checks beyond the platform's and the modules' own (tests add failing ones). */
@@ -20,6 +23,8 @@ export interface SystemModuleOptions {
 export interface SystemExports {
   /** What `GET /api/system/health` and `systemHealth` report. */
   readonly health: HealthService;
+  /** Publishes SYSTEM_HEALTH_CHANGED (tests run a round with `tick()`). */
+  readonly watch: HealthWatch;
 }
 
 export const SYSTEM = moduleKey<SystemExports>('system');
@@ -32,7 +37,7 @@ export function systemModule(options: SystemModuleOptions = {}) {
   return defineModule({
     key: SYSTEM,
     entities: [],
-    resolvers: [SystemResolver],
+    resolvers: [SystemResolver, HealthChangedResolver],
     create(platform, { created }) {
       const { config } = platform;
       const health = new HealthService(
@@ -52,7 +57,20 @@ export function systemModule(options: SystemModuleOptions = {}) {
         config.health.timeoutMs,
         SERVICE_VERSION,
       );
-      return { resolvers: [new SystemResolver(health)], exports: { health } };
+      const watch = new HealthWatch({
+        health,
+        pubSub: platform.pubSub,
+        intervalMs: config.health.watchIntervalMs,
+        logger: platform.logger.child({ component: 'health-watch' }),
+      });
+      return {
+        resolvers: [new SystemResolver(health), new HealthChangedResolver(health)],
+        topics: [TOPICS.SYSTEM_HEALTH_CHANGED],
+        // Each api instance watches its own health.
+        start: { api: async () => watch.start() },
+        close: () => watch.close(),
+        exports: { health, watch },
+      };
     },
   });
 }

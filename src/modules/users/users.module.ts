@@ -4,6 +4,7 @@ import { HARVEST } from '../harvest/harvest.module';
 import { GithubUser } from './github-user.entity';
 import { UserDirectoryService } from './user-directory.service';
 import { UserLookupService } from './user-lookup.service';
+import { UserUpdatedResolver } from './user-updated.resolver';
 import { UserResolver } from './user.resolver';
 import { UserNode } from './user.types';
 
@@ -20,12 +21,12 @@ async function findUserNode(em: EntityManager, id: number): Promise<UserNode | n
 export const usersModule = defineModule({
   key: moduleKey('users'),
   entities: [GithubUser],
-  resolvers: [UserResolver],
+  resolvers: [UserResolver, UserUpdatedResolver],
   create({ config, logger }, { use }) {
     const { requests } = use(HARVEST);
     const lookups = new UserLookupService(requests, config.harvest.freshnessMs, logger);
     return {
-      resolvers: [new UserResolver(lookups, new UserDirectoryService())],
+      resolvers: [new UserResolver(lookups, new UserDirectoryService()), new UserUpdatedResolver()],
       nodes: { User: findUserNode },
       exports: undefined,
     };

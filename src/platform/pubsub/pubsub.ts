@@ -1,49 +1,91 @@
 import { PubSub as MemoryPubSubEngine, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from '../logging/logger';
-import { closeRedis, type RedisFactory } from '../redis/redis-factory';
+import { closeRedis, type RedisClient, type RedisFactory } from '../redis/redis-factory';
+import { EventStream, RESYNC } from './event-stream';
+
+export { isResync, RESYNC, type ResyncMarker } from './event-stream';
 
 /**
  * The pub/sub that type-graphql subscriptions and features publish through. Over Valkey, an
  * event published by any process reaches subscribers on every api instance; in memory, only
- * this process's subscribers.
+ * this process's subscribers. Payloads travel as JSON in both (core/topics.ts types them).
  *
  * `publish(topic, payload)` or, for per-entity topics, `publish(topic, id, payload)`, which
  * matches `@Subscription({ topics, topicId })` subscribers of `topic:id`.
+ *
+ * Delivery is at most once. When the subscriber link to Valkey is lost and comes back (ioredis
+ * reconnects and subscribes again by itself), every open subscription receives RESYNC once, in
+ * place of whatever was published while it was cut off; so does a subscriber that fell more than
+ * `maxBuffered` events behind.
  */
 export interface AppPubSub {
   publish(routingKey: string, ...args: unknown[]): void;
   /** The events of `routingKey` (or `routingKey:dynamicId`); the shape type-graphql subscribes with. */
   subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown>;
+  /** Subscriptions open in this process (health and tests). */
+  readonly openStreams: number;
   close(): Promise<void>;
 }
 
 class EnginePubSub implements AppPubSub {
+  private readonly streams = new Set<EventStream>();
+
   constructor(
     private readonly engine: PubSubEngine,
     private readonly prefix: string,
     private readonly onClose: () => Promise<void>,
     private readonly onError: (topic: string, error: Error) => void,
+    /** In memory, payloads are copied through JSON so both drivers deliver the same values. */
+    private readonly throughJson: boolean,
   ) {}
+
+  get openStreams(): number {
+    return this.streams.size;
+  }
 
   publish(routingKey: string, ...args: unknown[]): void {
     const [topic, payload] =
       args.length >= 2 ? [`${routingKey}:${String(args[0])}`, args[1]] : [routingKey, args[0]];
-    this.engine.publish(this.prefix + topic, payload).catch((error: Error) => this.onError(topic, error));
+    const value = this.throughJson ? (JSON.parse(JSON.stringify(payload ?? null)) as unknown) : payload;
+    this.engine.publish(this.prefix + topic, value).catch((error: Error) => this.onError(topic, error));
   }
 
   subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown> {
     const topic = dynamicId === undefined ? routingKey : `${routingKey}:${String(dynamicId)}`;
-    return this.engine.asyncIterableIterator(this.prefix + topic);
+    const subscription = this.engine.subscribe(
+      this.prefix + topic,
+      (payload: unknown) => stream.push(payload),
+      {},
+    );
+    const stream = new EventStream(() => {
+      this.streams.delete(stream);
+      subscription.then(
+        (id) => this.engine.unsubscribe(id),
+        () => undefined,
+      );
+    });
+    subscription.catch((error: Error) => {
+      this.onError(topic, error);
+      void stream.return();
+    });
+    this.streams.add(stream);
+    return stream;
+  }
+
+  /** Tells every open subscription to re-read: events may have been lost. */
+  resync(): void {
+    for (const stream of this.streams) stream.push(RESYNC);
   }
 
   close(): Promise<void> {
+    for (const stream of [...this.streams]) void stream.return();
     return this.onClose();
   }
 }
 
 export function createMemoryPubSub(logger: Logger): AppPubSub {
-  return new EnginePubSub(new MemoryPubSubEngine(), '', async () => {}, publishFailed(logger));
+  return new EnginePubSub(new MemoryPubSubEngine(), '', async () => {}, publishFailed(logger), true);
 }
 
 /** A lost event is logged, never thrown: publishers are jobs and mutations that already succeeded. */
@@ -52,15 +94,36 @@ function publishFailed(logger: Logger) {
     logger.warn({ topic, error: error.message }, 'event publish failed');
 }
 
+/** Calls `onBack` each time the connection is ready again after being lost (not on the first connect). */
+function onReconnected(client: RedisClient, onBack: () => void): void {
+  let ready = client.status === 'ready';
+  let lost = false;
+  client.on('ready', () => {
+    if (ready && lost) onBack();
+    ready = true;
+    lost = false;
+  });
+  client.on('close', () => {
+    if (ready) lost = true;
+  });
+}
+
 export function createRedisPubSub(factory: RedisFactory, logger: Logger): AppPubSub {
   const publisher = factory.create('publisher');
   const subscriber = factory.create('subscriber');
   const engine = new RedisPubSub({ publisher, subscriber });
-  return new EnginePubSub(
+  const pubSub = new EnginePubSub(
     engine,
     `${factory.keyPrefix}:events:`,
     // Closing the engine directly would QUIT, which fails on a link that is still reconnecting.
     () => Promise.all([closeRedis(publisher), closeRedis(subscriber)]).then(() => undefined),
     publishFailed(logger),
+    false,
   );
+  // ioredis subscribes again by itself once it is back; what was published meanwhile is gone.
+  onReconnected(subscriber, () => {
+    logger.warn({ subscriptions: pubSub.openStreams }, 'pub/sub link back: subscribers told to resync');
+    pubSub.resync();
+  });
+  return pubSub;
 }

@@ -58,6 +58,7 @@ export async function startTestSchemaServer(
   const logs = new LogCapture();
   const http = await createHttpServer({
     config: config.http,
+    websocket: config.websocket,
     security: config.security,
     limits: config.limits,
     nodeEnv: config.env,

@@ -1,0 +1,60 @@
+import { Arg, Ctx, Field, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  isResync,
+  keyedTopic,
+  type HarvestProgressPayload,
+  type ResyncMarker,
+  TOPICS,
+} from '../../core/topics';
+import type { GraphQLContext } from '../../graphql/context';
+import { assertValidLogin, loginKey } from '../users/login';
+import { fromProgressPayload, isFinished } from './harvest-progress';
+import type { HarvestRequests } from './harvest-requests';
+import { HarvestJobNode } from './harvest.types';
+
+@ObjectType({ description: "A change of a developer's harvest, pushed to harvestProgress subscribers." })
+export class HarvestProgressEvent {
+  @Field(() => String, { description: 'The login subscribed to.' })
+  login!: string;
+
+  @Field(() => Boolean, {
+    description:
+      'True when events may have been missed (the server lost its pub/sub link, or the client fell behind): `harvest` is then re-read and current.',
+  })
+  resync!: boolean;
+
+  @Field(() => Boolean, { description: 'The harvest is over: completed, failed or not found.' })
+  finished!: boolean;
+
+  @Field(() => HarvestJobNode, {
+    nullable: true,
+    description:
+      'The harvest: status, progress (percent), stage, error. Null on a resync when none was ever asked.',
+  })
+  harvest!: HarvestJobNode | null;
+}
+
+@Resolver()
+export class HarvestProgressResolver {
+  constructor(private readonly harvests: HarvestRequests) {}
+
+  @Subscription(() => HarvestProgressEvent, {
+    topics: ({ args }) => keyedTopic(TOPICS.HARVEST_PROGRESS, loginKey(assertValidLogin(String(args.login)))),
+    description:
+      "Progress of the developer's harvests, whichever process runs them: each stage and percent, then completed, failed or not found. Subscribe before asking for the harvest (refreshUser or user(login:)).",
+  })
+  async harvestProgress(
+    @Root() event: HarvestProgressPayload | ResyncMarker,
+    @Ctx() { em }: GraphQLContext,
+    @Arg('login', () => String, { description: 'GitHub login (case-insensitive).' }) login: string,
+  ): Promise<HarvestProgressEvent> {
+    const resync = isResync(event);
+    const state = resync ? await this.harvests.latest(em, login) : fromProgressPayload(event);
+    return Object.assign(new HarvestProgressEvent(), {
+      login,
+      resync,
+      finished: state ? isFinished(state.status) : false,
+      harvest: state ? HarvestJobNode.from(state) : null,
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { Authorized, Ctx, Field, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { DomainError } from '../../core/errors';
+import { isResync, type ResyncMarker, type SystemHealthChangedPayload, TOPICS } from '../../core/topics';
+import { hasRole, type Viewer } from '../../core/viewer';
+import type { GraphQLContext } from '../../graphql/context';
+import { INSTANCE_ID } from './health-watch';
+import type { HealthService } from './health.service';
+import { HealthStatus } from './health.types';
+
+@ObjectType({ description: "One component's change of status." })
+export class ComponentStatusChange {
+  @Field(() => String, { description: 'Component name (database, cache, queue, ...).' })
+  component!: string;
+
+  @Field(() => HealthStatus, { nullable: true, description: 'Status before; null when first seen.' })
+  from!: HealthStatus | null;
+
+  @Field(() => HealthStatus, { description: 'Status now.' })
+  to!: HealthStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why, when the check said.' })
+  message!: string | null;
+}
+
+@ObjectType({ description: "An api instance's health changed, pushed to systemHealthChanged subscribers." })
+export class SystemHealthChangedEvent {
+  @Field(() => String, { description: 'The instance that saw it (host name and process id).' })
+  instance!: string;
+
+  @Field(() => Boolean, {
+    description:
+      "True when events may have been missed: `status` is then the serving instance's current one and `changes` is empty; query systemHealth.",
+  })
+  resync!: boolean;
+
+  @Field(() => HealthStatus, { description: 'The instance as a whole: OK, DEGRADED or DOWN.' })
+  status!: HealthStatus;
+
+  @Field(() => Date, { description: 'When the checks ran.' })
+  checkedAt!: Date;
+
+  @Field(() => [ComponentStatusChange], { description: 'The components whose status changed.' })
+  changes!: ComponentStatusChange[];
+}
+
+/** Operators only, checked when the subscription starts (and again on every event). */
+function requireOperator(viewer: Viewer): void {
+  if (viewer.kind !== 'apiKey')
+    throw new DomainError('UNAUTHENTICATED', 'This subscription needs an API key (connectionParams)');
+  if (!hasRole(viewer, 'operator'))
+    throw new DomainError('FORBIDDEN', 'This subscription needs an operator or admin key');
+}
+
+@Resolver()
+export class HealthChangedResolver {
+  constructor(private readonly health: HealthService) {}
+
+  @Authorized('operator')
+  @Subscription(() => SystemHealthChangedEvent, {
+    topics: ({ context }) => {
+      requireOperator((context as GraphQLContext).viewer);
+      return TOPICS.SYSTEM_HEALTH_CHANGED;
+    },
+    description:
+      'A health component of an api instance changed status (operators). Each api instance checks itself every HEALTH_WATCH_INTERVAL_MS.',
+  })
+  async systemHealthChanged(
+    @Root() event: SystemHealthChangedPayload | ResyncMarker,
+    @Ctx() _context: GraphQLContext,
+  ): Promise<SystemHealthChangedEvent> {
+    if (isResync(event)) {
+      const report = await this.health.report();
+      return Object.assign(new SystemHealthChangedEvent(), {
+        instance: INSTANCE_ID,
+        resync: true,
+        status: report.status as HealthStatus,
+        checkedAt: report.checkedAt,
+        changes: [],
+      });
+    }
+    return Object.assign(new SystemHealthChangedEvent(), {
+      ...event,
+      resync: false,
+      status: event.status as HealthStatus,
+      checkedAt: new Date(event.checkedAt),
+      changes: event.changes.map((c) =>
+        Object.assign(new ComponentStatusChange(), {
+          ...c,
+          from: c.from as HealthStatus | null,
+          to: c.to as HealthStatus,
+        }),
+      ),
+    });
+  }
+}
