@@ -17,6 +17,7 @@ import {
   secretsConfig,
   securityConfig,
   serverConfig,
+  websocketConfig,
 } from './service-settings';
 
 /** What a GitHub token looks like (classic `ghp_…`, fine-grained `github_pat_…`, app tokens). */
@@ -25,6 +26,7 @@ export const GITHUB_TOKEN_PATTERN = /^[A-Za-z0-9_]{10,255}$/;
 /** The settings, validated, then shaped into the sections each part of the app reads. */
 export const configSchema = envSchema.transform((env) => ({
   ...serverConfig(env),
+  websocket: websocketConfig(env),
   security: securityConfig(env, env.NODE_ENV === 'production'),
   limits: limitsConfig(env),
   database: databaseConfig(env),

@@ -16,6 +16,7 @@ import {
   secretsSettings,
   securitySettings,
   serverSettings,
+  websocketSettings,
 } from './service-settings';
 
 /**
@@ -26,6 +27,7 @@ import {
  */
 export const envSchema = z.object({
   ...serverSettings,
+  ...websocketSettings,
   ...securitySettings,
   ...limitsSettings,
   ...databaseSettings,

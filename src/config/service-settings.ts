@@ -33,10 +33,6 @@ export const serverSettings = {
   GRAPHQL_INTROSPECTION: bool.optional(),
   HEALTH_COMPONENT_TIMEOUT_MS: int(100, 60_000).default(2_000),
   HEALTH_WATCH_INTERVAL_MS: int(0, 3_600_000).default(15_000),
-  WS_KEEPALIVE_MS: int(0, 600_000).default(12_000),
-  WS_CONNECTION_INIT_TIMEOUT_MS: int(100, 60_000).default(3_000),
-  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 1_000).default(20),
-  WS_AUTH_RECHECK_INTERVAL_MS: int(0, 3_600_000).default(5_000),
 };
 
 export const serverConfig = (env: SettingValues<typeof serverSettings>) =>
@@ -52,16 +48,25 @@ export const serverConfig = (env: SettingValues<typeof serverSettings>) =>
       introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
     },
     health: { timeoutMs: env.HEALTH_COMPONENT_TIMEOUT_MS, watchIntervalMs: env.HEALTH_WATCH_INTERVAL_MS },
-    /** graphql-ws connections (docs/realtime.md). */
-    websocket: {
-      /** Ping every connection this often; one that does not pong by the next ping is closed (`0`: off). */
-      keepAliveMs: env.WS_KEEPALIVE_MS,
-      /** A connection that sends no connection_init within this is closed with 4408. */
-      connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
-      maxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
-      /** How often the key of a connection with running subscriptions is checked again (`0`: never). */
-      authRecheckIntervalMs: env.WS_AUTH_RECHECK_INTERVAL_MS,
-    },
+  }) as const;
+
+/** graphql-ws connections (docs/realtime.md). */
+export const websocketSettings = {
+  WS_KEEPALIVE_MS: int(0, 600_000).default(12_000),
+  WS_CONNECTION_INIT_TIMEOUT_MS: int(100, 60_000).default(3_000),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 1_000).default(20),
+  WS_AUTH_RECHECK_INTERVAL_MS: int(0, 3_600_000).default(5_000),
+};
+
+export const websocketConfig = (env: SettingValues<typeof websocketSettings>) =>
+  ({
+    /** Ping every connection this often; one that does not pong by the next ping is closed (`0`: off). */
+    keepAliveMs: env.WS_KEEPALIVE_MS,
+    /** A connection that sends no connection_init within this is closed with 4408. */
+    connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
+    maxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    /** How often the key of a connection with running subscriptions is checked again (`0`: never). */
+    authRecheckIntervalMs: env.WS_AUTH_RECHECK_INTERVAL_MS,
   }) as const;
 
 export const securitySettings = {

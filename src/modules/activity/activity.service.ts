@@ -26,14 +26,14 @@ export interface ActivityArgs {
   readonly granularity: ActivityGranularity;
 }
 
-export interface ActivityKey extends DeveloperVersion {
-  readonly from: string;
-  readonly to: string;
-  readonly granularity: ActivityGranularity;
-}
+/** A range of UTC days, both ends included (`YYYY-MM-DD`). */
+export type DayRange = { readonly from: string; readonly to: string };
+
+/** One developer's activity over a range at a granularity: what one cache entry holds. */
+export type ActivityKey = DeveloperVersion & DayRange & Pick<ActivityArgs, 'granularity'>;
 
 /** The range asked for, defaulted and bounded; anything else is BAD_USER_INPUT. */
-export function activityRange(args: ActivityArgs, today: Date): { from: string; to: string } {
+export function activityRange(args: ActivityArgs, today: Date): DayRange {
   const to = args.to ? toDay(args.to) : toDay(today);
   const from = args.from ? toDay(args.from) : addDays(to, -(DEFAULT_ACTIVITY_DAYS - 1));
   if (from > to) throw new DomainError('BAD_USER_INPUT', 'from must not be after to', { argument: 'from' });

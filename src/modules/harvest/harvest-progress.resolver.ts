@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import {
   isResync,
   keyedTopic,
@@ -10,29 +10,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import { assertValidLogin, loginKey } from '../users/login';
 import { fromProgressPayload, isFinished } from './harvest-progress';
 import type { HarvestRequests } from './harvest-requests';
-import { HarvestJobNode } from './harvest.types';
-
-@ObjectType({ description: "A change of a developer's harvest, pushed to harvestProgress subscribers." })
-export class HarvestProgressEvent {
-  @Field(() => String, { description: 'The login subscribed to.' })
-  login!: string;
-
-  @Field(() => Boolean, {
-    description:
-      'True when events may have been missed (the server lost its pub/sub link, or the client fell behind): `harvest` is then re-read and current.',
-  })
-  resync!: boolean;
-
-  @Field(() => Boolean, { description: 'The harvest is over: completed, failed or not found.' })
-  finished!: boolean;
-
-  @Field(() => HarvestJobNode, {
-    nullable: true,
-    description:
-      'The harvest: status, progress (percent), stage, error. Null on a resync when none was ever asked.',
-  })
-  harvest!: HarvestJobNode | null;
-}
+import { HarvestJobNode, HarvestProgressEvent } from './harvest.types';
 
 @Resolver()
 export class HarvestProgressResolver {

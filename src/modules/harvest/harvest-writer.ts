@@ -84,28 +84,12 @@ export async function writeHarvest(
     if (harvested.repositories.length > 0) {
       await tx.upsertMany(
         Repository,
-        harvested.repositories.map((r) => ({
-          githubId: r.githubId,
+        // The harvested fields are the entity's, but for GitHub's times and `fullName` (not stored).
+        harvested.repositories.map(({ fullName: _fullName, createdAt, updatedAt, ...repository }) => ({
+          ...repository,
           owner: user.id,
-          name: r.name,
-          description: r.description,
-          homepageUrl: r.homepageUrl,
-          primaryLanguage: r.primaryLanguage,
-          license: r.license,
-          topics: r.topics,
-          stargazerCount: r.stargazerCount,
-          forkCount: r.forkCount,
-          openIssuesCount: r.openIssuesCount,
-          watcherCount: r.watcherCount,
-          diskUsageKb: r.diskUsageKb,
-          commitCount: r.commitCount,
-          pullRequestCount: r.pullRequestCount,
-          isFork: r.isFork,
-          isArchived: r.isArchived,
-          defaultBranch: r.defaultBranch,
-          githubCreatedAt: r.createdAt,
-          githubUpdatedAt: r.updatedAt,
-          pushedAt: r.pushedAt,
+          githubCreatedAt: createdAt,
+          githubUpdatedAt: updatedAt,
           harvestedAt,
         })),
         {
@@ -129,14 +113,7 @@ export async function writeHarvest(
     if (activity.days.length > 0) {
       await tx.upsertMany(
         DailyActivity,
-        activity.days.map((d) => ({
-          user: user.id,
-          date: d.date,
-          commits: d.commits,
-          pullRequests: d.pullRequests,
-          issuesOpened: d.issuesOpened,
-          reviews: d.reviews,
-        })),
+        activity.days.map((day) => ({ ...day, user: user.id })),
         { onConflictFields: ['user', 'date'], onConflictAction: 'merge' },
       );
     }

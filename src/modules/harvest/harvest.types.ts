@@ -87,3 +87,25 @@ export class RefreshUserPayload {
   })
   harvest!: HarvestJobNode;
 }
+
+@ObjectType({ description: "A change of a developer's harvest, pushed to harvestProgress subscribers." })
+export class HarvestProgressEvent {
+  @Field(() => String, { description: 'The login subscribed to.' })
+  login!: string;
+
+  @Field(() => Boolean, {
+    description:
+      'True when events may have been missed (the server lost its pub/sub link, or the client fell behind): `harvest` is then re-read and current.',
+  })
+  resync!: boolean;
+
+  @Field(() => Boolean, { description: 'The harvest is over: completed, failed or not found.' })
+  finished!: boolean;
+
+  @Field(() => HarvestJobNode, {
+    nullable: true,
+    description:
+      'The harvest: status, progress (percent), stage, error. Null on a resync when none was ever asked.',
+  })
+  harvest!: HarvestJobNode | null;
+}

@@ -1,47 +1,11 @@
-import { Authorized, Ctx, Field, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import { DomainError } from '../../core/errors';
 import { isResync, type ResyncMarker, type SystemHealthChangedPayload, TOPICS } from '../../core/topics';
 import { hasRole, type Viewer } from '../../core/viewer';
 import type { GraphQLContext } from '../../graphql/context';
 import { INSTANCE_ID } from './health-watch';
 import type { HealthService } from './health.service';
-import { HealthStatus } from './health.types';
-
-@ObjectType({ description: "One component's change of status." })
-export class ComponentStatusChange {
-  @Field(() => String, { description: 'Component name (database, cache, queue, ...).' })
-  component!: string;
-
-  @Field(() => HealthStatus, { nullable: true, description: 'Status before; null when first seen.' })
-  from!: HealthStatus | null;
-
-  @Field(() => HealthStatus, { description: 'Status now.' })
-  to!: HealthStatus;
-
-  @Field(() => String, { nullable: true, description: 'Why, when the check said.' })
-  message!: string | null;
-}
-
-@ObjectType({ description: "An api instance's health changed, pushed to systemHealthChanged subscribers." })
-export class SystemHealthChangedEvent {
-  @Field(() => String, { description: 'The instance that saw it (host name and process id).' })
-  instance!: string;
-
-  @Field(() => Boolean, {
-    description:
-      "True when events may have been missed: `status` is then the serving instance's current one and `changes` is empty; query systemHealth.",
-  })
-  resync!: boolean;
-
-  @Field(() => HealthStatus, { description: 'The instance as a whole: OK, DEGRADED or DOWN.' })
-  status!: HealthStatus;
-
-  @Field(() => Date, { description: 'When the checks ran.' })
-  checkedAt!: Date;
-
-  @Field(() => [ComponentStatusChange], { description: 'The components whose status changed.' })
-  changes!: ComponentStatusChange[];
-}
+import { ComponentStatusChange, HealthStatus, SystemHealthChangedEvent } from './health.types';
 
 /** Operators only, checked when the subscription starts (and again on every event). */
 function requireOperator(viewer: Viewer): void {

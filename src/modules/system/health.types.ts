@@ -1,4 +1,4 @@
-import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, Float, Int, ObjectType, InterfaceType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import type { ComponentReport, HealthDetails, HealthReport } from '../../core/health';
 import { type EnumValue, lowercaseEnum } from '../../graphql/enums';
@@ -46,14 +46,21 @@ export class ComponentHealth {
   details?: HealthDetails;
 }
 
-@ObjectType({ description: 'Health of this service instance and of everything it depends on.' })
-export class SystemHealth {
+/** What a health report and a health change share: the instance's status when the checks ran. */
+@InterfaceType('InstanceHealth', { description: 'The status of one service instance when its checks ran.' })
+export abstract class InstanceHealth {
   @Field(() => HealthStatus, { description: 'OK, DEGRADED (serving with reduced capability) or DOWN.' })
   status!: HealthStatus;
 
   @Field(() => Date, { description: 'When the checks ran.' })
   checkedAt!: Date;
+}
 
+@ObjectType({
+  implements: InstanceHealth,
+  description: 'Health of this service instance and of everything it depends on.',
+})
+export class SystemHealth extends InstanceHealth {
   @Field(() => Int, { description: 'Seconds since this instance started.' })
   uptimeSeconds!: number;
 
@@ -72,4 +79,37 @@ export function toSystemHealth(report: HealthReport): SystemHealth {
       Object.assign(new ComponentHealth(), { ...c, status: c.status as HealthStatus }),
     ),
   });
+}
+
+@ObjectType({ description: "One component's change of status." })
+export class ComponentStatusChange {
+  @Field(() => String, { description: 'Component name (database, cache, queue, ...).' })
+  component!: string;
+
+  @Field(() => HealthStatus, { nullable: true, description: 'Status before; null when first seen.' })
+  from!: HealthStatus | null;
+
+  @Field(() => HealthStatus, { description: 'Status now.' })
+  to!: HealthStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why, when the check said.' })
+  message!: string | null;
+}
+
+@ObjectType({
+  implements: InstanceHealth,
+  description: "An api instance's health changed, pushed to systemHealthChanged subscribers.",
+})
+export class SystemHealthChangedEvent extends InstanceHealth {
+  @Field(() => String, { description: 'The instance that saw it (host name and process id).' })
+  instance!: string;
+
+  @Field(() => Boolean, {
+    description:
+      "True when events may have been missed: `status` is then the serving instance's current one and `changes` is empty; query systemHealth.",
+  })
+  resync!: boolean;
+
+  @Field(() => [ComponentStatusChange], { description: 'The components whose status changed.' })
+  changes!: ComponentStatusChange[];
 }

@@ -23,8 +23,6 @@ export interface SystemModuleOptions {
 export interface SystemExports {
   /** What `GET /api/system/health` and `systemHealth` report. */
   readonly health: HealthService;
-  /** Publishes SYSTEM_HEALTH_CHANGED (tests run a round with `tick()`). */
-  readonly watch: HealthWatch;
 }
 
 export const SYSTEM = moduleKey<SystemExports>('system');
@@ -69,7 +67,7 @@ export function systemModule(options: SystemModuleOptions = {}) {
         // Each api instance watches its own health.
         start: { api: async () => watch.start() },
         close: () => watch.close(),
-        exports: { health, watch },
+        exports: { health },
       };
     },
   });

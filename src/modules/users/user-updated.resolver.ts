@@ -1,28 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Ctx, Field, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import { isResync, keyedTopic, type ResyncMarker, TOPICS, type UserUpdatedPayload } from '../../core/topics';
 import type { GraphQLContext } from '../../graphql/context';
 import { GithubUser } from './github-user.entity';
 import { assertValidLogin, loginKey } from './login';
-import { UserNode } from './user.types';
-
-@ObjectType({ description: "A developer's stored data changed, pushed to userUpdated subscribers." })
-export class UserUpdatedEvent {
-  @Field(() => String, { description: 'The login subscribed to.' })
-  login!: string;
-
-  @Field(() => Boolean, {
-    description:
-      'True when events may have been missed (the server lost its pub/sub link, or the client fell behind): `user` is the current stored one either way.',
-  })
-  resync!: boolean;
-
-  @Field(() => UserNode, {
-    nullable: true,
-    description: 'The developer as now stored (every field reads fresh data); null when not stored yet.',
-  })
-  user!: UserNode | null;
-}
+import { UserNode, UserUpdatedEvent } from './user.types';
 
 async function storedUser(em: EntityManager, login: string): Promise<UserNode | null> {
   const user = await em.findOne(GithubUser, { loginKey: loginKey(login) });

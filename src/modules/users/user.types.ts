@@ -171,3 +171,21 @@ export const UserOrderField = graphqlEnum('UserOrderField', 'Orderings of users(
 export type UserOrderField = EnumValue<typeof UserOrderField>;
 
 export const UserConnection = Connection(UserNode, 'User', 'developer');
+
+@ObjectType({ description: "A developer's stored data changed, pushed to userUpdated subscribers." })
+export class UserUpdatedEvent {
+  @Field(() => String, { description: 'The login subscribed to.' })
+  login!: string;
+
+  @Field(() => Boolean, {
+    description:
+      'True when events may have been missed (the server lost its pub/sub link, or the client fell behind): `user` is the current stored one either way.',
+  })
+  resync!: boolean;
+
+  @Field(() => UserNode, {
+    nullable: true,
+    description: 'The developer as now stored (every field reads fresh data); null when not stored yet.',
+  })
+  user!: UserNode | null;
+}

@@ -1,14 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../logging/logger';
-import type {
-  CleanOptions,
-  JobHandler,
-  JobInfo,
-  JobOptions,
-  JobState,
-  QueueDriver,
-  QueueStats,
-} from './job-queue';
+import type { QueueDriver, QueueStats } from './job-queue';
+import type { CleanOptions, JobHandler, JobInfo, JobOptions, JobState } from './job-queue';
 import { JOB_STATES, RetryLaterError } from './job-queue';
 
 interface MemoryJob {
