@@ -42,9 +42,9 @@ export class HealthWatch {
     },
   ) {}
 
+  /** The first round runs one interval after start (not at once: start-up and its health checks stay apart). */
   start(): void {
     if (this.options.intervalMs <= 0 || this.timer) return;
-    void this.tick();
     this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
     this.timer.unref();
   }
