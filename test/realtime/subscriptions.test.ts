@@ -131,6 +131,29 @@ describe('systemHealthChanged', () => {
 });
 
 describe('connection limits', () => {
+  it('refuses a subscription over the query limits before it subscribes to anything', async () => {
+    const client = wsClient(kit.t.url);
+    try {
+      // 20 aliases, over GRAPHQL_MAX_ALIASES (15): the same limits as HTTP, applied in onSubscribe.
+      const fields = Array.from({ length: 20 }, (_, i) => `a${i}: login`).join(' ');
+      const errors = await new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: `subscription { userUpdated(login: "over-limits") { ${fields} } }` },
+          { next: () => undefined, error: resolve, complete: () => resolve(undefined) },
+        );
+      });
+      expect(errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' }),
+        }),
+      ]);
+      const channel = `${kit.t.config.redis.keyPrefix}:events:USER_UPDATED:over-limits`;
+      expect(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]).toBe(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('refuses a subscription beyond WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, and admits one after a complete', async () => {
     const client = wsClient(kit.t.url);
     try {
