@@ -10,6 +10,7 @@
  * Each runs as its own process under /usr/bin/time (wall time, peak resident memory). Prints rows
  * per second, peak memory and the ours/pgloader ratios. Every scratch database is dropped at the end.
  */
+import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
