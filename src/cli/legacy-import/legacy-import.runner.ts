@@ -1,5 +1,5 @@
 import type { LocationResolver } from '../../modules/location';
-import { activitiesMapper } from './activities.mapper';
+import { dropSecondaryIndexes, emptyTables, ensureBulkSchema, restoreIndexes } from './bulk-load';
 import { DryRunIssueLog } from './dry-run-issue-log';
 import type { ImportProgress } from './import-progress';
 import { type ImportSummary, writeReport } from './import-report';
@@ -13,15 +13,13 @@ import {
   type TableCounters,
 } from './legacy-import.types';
 import type { MapContext, TableMapper } from './legacy-mapper';
+import { bulkWrite, EMPTY, PLANS, type TablePlan } from './legacy-table-plans';
 import { planMerges } from './legacy-merge-plan';
 import { CURRENT_RUN_KEY, planRuns, type RunIds } from './legacy-run-plan';
 import type { LegacySource } from './legacy-source';
 import * as writer from './legacy-target.writer';
-import { rankingSnapshotsMapper, userRankingsMapper } from './rankings.mapper';
-import { repositoriesMapper } from './repositories.mapper';
-import { assertReferences, bypassForeignKeyTriggers, type Sql, type WriteResult } from './target-database';
+import { assertReferences, bypassForeignKeyTriggers, type Sql } from './target-database';
 import type { TableVerification } from './legacy-import.verifier';
-import { usersMapper } from './users.mapper';
 
 export interface ImportOptions {
   readonly dryRun: boolean;
@@ -43,28 +41,6 @@ export interface ImportDependencies {
   readonly progress: ImportProgress;
 }
 
-interface TablePlan<T> {
-  readonly mapper: TableMapper<T>;
-  readonly write: (sql: Sql, records: readonly T[]) => Promise<WriteResult>;
-}
-
-/** Pairs a mapper with the writer of the same record type (the table list itself is heterogeneous). */
-function plan<T>(mapper: TableMapper<T>, write: TablePlan<T>['write']): TablePlan<unknown> {
-  return { mapper, write } as unknown as TablePlan<unknown>;
-}
-
-const PLANS: Record<LegacyTable, TablePlan<unknown>> = {
-  Users: plan(usersMapper, writer.writeUsers),
-  Repositories: plan(repositoriesMapper, writer.writeRepositories),
-  Activities: plan(activitiesMapper, writer.writeActivities),
-  UserRankings: plan(userRankingsMapper, writer.writeSnapshots),
-  RankingSnapshots: plan(rankingSnapshotsMapper, writer.writeSnapshots),
-};
-
-export function mapperOf(table: LegacyTable): TableMapper<unknown> {
-  return PLANS[table].mapper;
-}
-
 /**
  * Imports every legacy table in order (users first), a batch at a time, and writes the report.
  * Returns the summary and the lookup context (the verifier reuses it).
@@ -79,12 +55,17 @@ export async function runLegacyImport(
   const target = options.dryRun ? null : deps.target;
   const store = target ? new ImportStore(target, deps.sourceName) : null;
   let resumed = false;
+  let bulkTables: readonly string[] = [];
   if (store) {
     await store.lock();
     await store.ensureSchema();
+    await ensureBulkSchema(target!);
     if (!(await store.targetMigrated()))
       throw new Error('the target database has no service tables: run `npm run migrate` first');
     ({ resumed } = await store.begin(options.restart));
+    // A new pass: indexes a killed bulk load left dropped are built first, then empty tables are bulk loaded.
+    if (!resumed) await restoreIndexes(target!, null);
+    bulkTables = await store.bulkTables(resumed, () => emptyTables(target!, EMPTY));
     bypassed = await bypassForeignKeyTriggers(target!);
     if (bypassed) {
       notes.push(
@@ -114,7 +95,9 @@ export async function runLegacyImport(
   const tables: { table: LegacyTable; counters: TableCounters }[] = [];
   try {
     for (const table of LEGACY_TABLES) {
-      const counters = await importTable(PLANS[table], deps, options, store, dryLog, context);
+      const bulk = bulkTables.includes(PLANS[table].target);
+      const counters = await importTable(PLANS[table], deps, options, store, dryLog, context, bulk);
+      if (target) await restoreIndexes(target, PLANS[table].target);
       await afterTable(table, target, context);
       if (target && bypassed) await assertReferences(target, table);
       if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
@@ -147,6 +130,7 @@ async function importTable<T>(
   store: ImportStore | null,
   dryLog: DryRunIssueLog | null,
   context: MapContext,
+  bulk: boolean,
 ): Promise<TableCounters> {
   const { mapper } = plan;
   const checkpoint = store
@@ -154,6 +138,7 @@ async function importTable<T>(
     : { lastId: 0, done: false, counters: emptyCounters() };
   const counters = { ...checkpoint.counters };
   if (checkpoint.done) return counters;
+  if (bulk && deps.target) await dropSecondaryIndexes(deps.target, plan.target);
   deps.progress.start(mapper.table, await deps.source.count(mapper.table, checkpoint.lastId));
   // Three stages overlap: MySQL reads the next page, this process maps a batch, PostgreSQL writes
   // the one before. Writes stay in order, so the checkpoint only ever covers written batches.
@@ -172,7 +157,7 @@ async function importTable<T>(
     }
     const sql = deps.target;
     await store.transaction(async () => {
-      const written = await plan.write(sql, records);
+      const written = bulk ? await bulkWrite(plan, sql, records) : await plan.write(sql, records);
       delta.inserted = written.inserted;
       delta.updated = written.updated;
       delta.unchanged = records.length - written.inserted - written.updated;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { LocationResolver } from '../../modules/location';
 import { emptyCounters, LEGACY_TABLES, type LegacyTable } from './legacy-import.types';
-import { mapBatch, mapperOf } from './legacy-import.runner';
+import { mapBatch } from './legacy-import.runner';
+import { mapperOf } from './legacy-table-plans';
 import type { MapContext } from './legacy-mapper';
 import { planMerges } from './legacy-merge-plan';
 import { CURRENT_RUN_KEY } from './legacy-run-plan';

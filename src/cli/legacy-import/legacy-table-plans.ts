@@ -1,0 +1,78 @@
+import { activitiesMapper } from './activities.mapper';
+import * as bulkWriter from './legacy-bulk.writer';
+import type { LegacyTable } from './legacy-import.types';
+import type { TableMapper } from './legacy-mapper';
+import * as writer from './legacy-target.writer';
+import { rankingSnapshotsMapper, userRankingsMapper } from './rankings.mapper';
+import { repositoriesMapper } from './repositories.mapper';
+import type { Sql, WriteResult } from './target-database';
+import { usersMapper } from './users.mapper';
+
+type Write<T> = (sql: Sql, records: readonly T[]) => Promise<WriteResult>;
+
+export interface TablePlan<T> {
+  readonly mapper: TableMapper<T>;
+  /** The service table written. */
+  readonly target: string;
+  /** Upsert: inserts new rows, updates changed ones (any run). */
+  readonly write: Write<T>;
+  /** COPY of new rows (a target table that was empty when the pass began). */
+  readonly bulk: Write<T>;
+}
+
+/** Pairs a mapper with the writers of the same record type (the table list itself is heterogeneous). */
+function plan<T>(
+  mapper: TableMapper<T>,
+  target: string,
+  write: Write<T>,
+  bulk: Write<T>,
+): TablePlan<unknown> {
+  return { mapper, target, write, bulk } as unknown as TablePlan<unknown>;
+}
+
+export const PLANS: Record<LegacyTable, TablePlan<unknown>> = {
+  Users: plan(usersMapper, 'github_user', writer.writeUsers, bulkWriter.copyUsers),
+  Repositories: plan(repositoriesMapper, 'repository', writer.writeRepositories, bulkWriter.copyRepositories),
+  Activities: plan(activitiesMapper, 'daily_activity', writer.writeActivities, bulkWriter.copyActivities),
+  UserRankings: plan(userRankingsMapper, 'ranking_snapshot', writer.writeSnapshots, bulkWriter.copySnapshots),
+  RankingSnapshots: plan(
+    rankingSnapshotsMapper,
+    'ranking_snapshot',
+    writer.writeSnapshots,
+    bulkWriter.copySnapshots,
+  ),
+};
+
+/** When each service table counts as empty (a first import): then it is bulk loaded. */
+export const EMPTY: Record<string, string> = {
+  github_user: 'not exists (select 1 from github_user)',
+  repository:
+    'not exists (select 1 from repository) and not exists (select 1 from legacy_import.repository_map)',
+  daily_activity: 'not exists (select 1 from daily_activity)',
+  ranking_snapshot: 'not exists (select 1 from ranking_snapshot)',
+};
+
+export function mapperOf(table: LegacyTable): TableMapper<unknown> {
+  return PLANS[table].mapper;
+}
+
+/**
+ * COPY in a savepoint; if a row exists after all (unique violation: a harvest wrote it meanwhile),
+ * the batch is written again with the upsert.
+ */
+export async function bulkWrite<T>(
+  plan: TablePlan<T>,
+  sql: Sql,
+  records: readonly T[],
+): Promise<WriteResult> {
+  await sql.query('savepoint bulk_batch');
+  try {
+    const written = await plan.bulk(sql, records);
+    await sql.query('release savepoint bulk_batch');
+    return written;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await sql.query('rollback to savepoint bulk_batch');
+    return plan.write(sql, records);
+  }
+}
