@@ -93,12 +93,11 @@ export async function runImportMysqlCommand(
   try {
     source = await LegacySource.connect(sourceUrl);
     if (!dryRun) target = await connectTarget(config.database);
-    const locations = createLocationResolver();
     if (values['verify-only']) {
       const results = await verifyImport(
         source,
         target!,
-        await loadVerifyContext(source, target!, locations),
+        await loadVerifyContext(source, target!, createLocationResolver()),
         batchSize,
       );
       printVerification(results, io.out);
@@ -108,7 +107,14 @@ export async function runImportMysqlCommand(
     const src = source;
     const tgt = target;
     const { summary } = await runLegacyImport(
-      { source, sourceName, target: target ?? null, targetName, locations, progress },
+      {
+        source,
+        sourceName,
+        target: target ?? null,
+        targetName,
+        locations: () => createLocationResolver(),
+        progress,
+      },
       {
         dryRun,
         restart: values.restart === true,

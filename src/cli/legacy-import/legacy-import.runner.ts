@@ -37,7 +37,11 @@ export interface ImportDependencies {
   /** The target connection; not used (and may be null) in a dry run. */
   readonly target: Sql | null;
   readonly targetName: string;
-  readonly locations: LocationResolver;
+  /**
+   * A new location resolver. Users take one (its place index is tens of megabytes); the tables
+   * after them take another, which builds that index only for a country name it does not know.
+   */
+  readonly locations: () => LocationResolver;
   readonly progress: ImportProgress;
 }
 
@@ -83,12 +87,12 @@ export async function runLegacyImport(
     ? await writer.ensureRuns(target, specs)
     : new Map(specs.map((s, i) => [s.key, -(i + 1)]));
   const runs: RunIds = { current: runIds.get(CURRENT_RUN_KEY) ?? null, byKey: runIds };
-  const context: MapContext = {
+  const context: { -readonly [K in keyof MapContext]: MapContext[K] } = {
     users: new Map(),
     merges,
     runs,
     countries: new Map(),
-    locations: deps.locations,
+    locations: deps.locations(),
   };
   const dryLog = store ? null : new DryRunIssueLog();
 
@@ -99,6 +103,7 @@ export async function runLegacyImport(
       const counters = await importTable(PLANS[table], deps, options, store, dryLog, context, bulk);
       if (target) await restoreIndexes(target, PLANS[table].target);
       await afterTable(table, target, context);
+      if (table === 'Users') context.locations = deps.locations(); // the users' place index goes
       if (target && bypassed) await assertReferences(target, table);
       if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
       tables.push({ table, counters });
