@@ -90,6 +90,7 @@ export async function runImportMysqlCommand(
 
   let source: LegacySource | undefined;
   let target: Awaited<ReturnType<typeof connectTarget>> | undefined;
+  let background: Awaited<ReturnType<typeof connectTarget>> | undefined;
   try {
     source = await LegacySource.connect(sourceUrl);
     if (!dryRun) target = await connectTarget(config.database);
@@ -106,12 +107,15 @@ export async function runImportMysqlCommand(
     const progress = createProgress(io.progress, { tty: io.tty, intervalMs: interval * 1000 });
     const src = source;
     const tgt = target;
+    // Indexes are built and references checked over a second connection while the next table loads.
+    if (target) background = await connectTarget(config.database);
     const { summary } = await runLegacyImport(
       {
         source,
         sourceName,
         target: target ?? null,
         targetName,
+        background: background ?? null,
         locations: () => createLocationResolver(),
         progress,
       },
@@ -139,6 +143,7 @@ export async function runImportMysqlCommand(
   } finally {
     await source?.close();
     await target?.end().catch(() => undefined);
+    await background?.end().catch(() => undefined);
   }
 }
 

@@ -36,6 +36,11 @@ export interface ImportDependencies {
   readonly sourceName: string;
   /** The target connection; not used (and may be null) in a dry run. */
   readonly target: Sql | null;
+  /**
+   * A second target connection for the work after a table (building its indexes again, checking
+   * its references), which then overlaps the next table's load. Without one it runs in line.
+   */
+  readonly background?: Sql | null;
   readonly targetName: string;
   /**
    * A new location resolver. Users take one (its place index is tens of megabytes); the tables
@@ -97,17 +102,27 @@ export async function runLegacyImport(
   const dryLog = store ? null : new DryRunIssueLog();
 
   const tables: { table: LegacyTable; counters: TableCounters }[] = [];
+  const after = new AfterTable(target ? (deps.background ?? null) : null);
   try {
-    for (const table of LEGACY_TABLES) {
-      const bulk = bulkTables.includes(PLANS[table].target);
+    for (const [i, table] of LEGACY_TABLES.entries()) {
+      const { target: written } = PLANS[table];
+      const bulk = bulkTables.includes(written);
       const counters = await importTable(PLANS[table], deps, options, store, dryLog, context, bulk);
-      if (target) await restoreIndexes(target, PLANS[table].target);
       await afterTable(table, target, context);
       if (table === 'Users') context.locations = deps.locations(); // the users' place index goes
-      if (target && bypassed) await assertReferences(target, table);
       if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
+      // Indexes are built once the last legacy table that writes their table is in (a resumed import
+      // also does it, and checks references again, for tables finished before it was killed).
+      const last = PLANS[LEGACY_TABLES[i + 1] ?? table].target !== written || i === LEGACY_TABLES.length - 1;
+      if (target) {
+        await after.run(target, async (sql) => {
+          if (last) await restoreIndexes(sql, written);
+          if (bypassed) await assertReferences(sql, table);
+        });
+      }
       tables.push({ table, counters });
     }
+    await after.settled();
     await store?.finish();
     const verification = options.verify && !options.dryRun ? await options.verify(context) : undefined;
     const summary: ImportSummary = {
@@ -124,7 +139,26 @@ export async function runLegacyImport(
     await writeReport(options.reportPath, summary, store ? store.issues() : dryLog!.read());
     return { summary, context };
   } finally {
+    await after.settled().catch(() => undefined); // never left running behind an error
     dryLog?.remove();
+  }
+}
+
+/** Work after a table, one job at a time on the background connection (in line without one). */
+class AfterTable {
+  private pending: Promise<void> = Promise.resolve();
+  constructor(private readonly background: Sql | null) {}
+
+  async run(target: Sql, work: (sql: Sql) => Promise<void>): Promise<void> {
+    if (!this.background) return work(target);
+    const sql = this.background;
+    this.pending = this.pending.then(() => work(sql));
+    this.pending.catch(() => undefined); // surfaced by settled()
+  }
+
+  /** Waits for the work so far; throws its first error. */
+  settled(): Promise<void> {
+    return this.pending;
   }
 }
 
