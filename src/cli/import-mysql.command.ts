@@ -12,6 +12,7 @@ import {
 } from './legacy-import/legacy-import.verifier';
 import { describeSource, LegacySource, parseSourceUrl } from './legacy-import/legacy-source';
 import { connectTarget, describeTarget } from './legacy-import/target-database';
+import { WorkerLocations } from './legacy-import/worker-locations';
 import { createLocationResolver } from '../modules/location';
 import type { Logger } from '../platform/logging/logger';
 
@@ -117,6 +118,7 @@ export async function runImportMysqlCommand(
         targetName,
         background: background ?? null,
         locations: () => createLocationResolver(),
+        userLocations: () => new WorkerLocations(),
         progress,
       },
       {

@@ -1,4 +1,3 @@
-import type { LocationResolver } from '../../modules/location';
 import { dropSecondaryIndexes, emptyTables, ensureBulkSchema, restoreIndexes } from './bulk-load';
 import { DryRunIssueLog } from './dry-run-issue-log';
 import type { ImportProgress } from './import-progress';
@@ -12,7 +11,8 @@ import {
   RowIssues,
   type TableCounters,
 } from './legacy-import.types';
-import type { MapContext, TableMapper } from './legacy-mapper';
+import type { Locations, MapContext, TableMapper } from './legacy-mapper';
+import { AfterTable } from './after-table';
 import { bulkWrite, EMPTY, PLANS, type TablePlan } from './legacy-table-plans';
 import { planMerges } from './legacy-merge-plan';
 import { CURRENT_RUN_KEY, planRuns, type RunIds } from './legacy-run-plan';
@@ -46,7 +46,9 @@ export interface ImportDependencies {
    * A new location resolver. Users take one (its place index is tens of megabytes); the tables
    * after them take another, which builds that index only for a country name it does not know.
    */
-  readonly locations: () => LocationResolver;
+  readonly locations: () => Locations;
+  /** The resolver of the Users table (default `locations`), closed after it: one in a worker thread. */
+  readonly userLocations?: () => Locations & { close(): Promise<void> };
   readonly progress: ImportProgress;
 }
 
@@ -92,12 +94,13 @@ export async function runLegacyImport(
     ? await writer.ensureRuns(target, specs)
     : new Map(specs.map((s, i) => [s.key, -(i + 1)]));
   const runs: RunIds = { current: runIds.get(CURRENT_RUN_KEY) ?? null, byKey: runIds };
+  const userLocations: Locations & { close?(): Promise<void> } = (deps.userLocations ?? deps.locations)();
   const context: { -readonly [K in keyof MapContext]: MapContext[K] } = {
     users: new Map(),
     merges,
     runs,
     countries: new Map(),
-    locations: deps.locations(),
+    locations: userLocations,
   };
   const dryLog = store ? null : new DryRunIssueLog();
 
@@ -109,7 +112,10 @@ export async function runLegacyImport(
       const bulk = bulkTables.includes(written);
       const counters = await importTable(PLANS[table], deps, options, store, dryLog, context, bulk);
       await afterTable(table, target, context);
-      if (table === 'Users') context.locations = deps.locations(); // the users' place index goes
+      if (table === 'Users') {
+        await userLocations.close?.(); // the users' place index goes
+        context.locations = deps.locations();
+      }
       if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
       // Indexes are built once the last legacy table that writes their table is in (a resumed import
       // also does it, and checks references again, for tables finished before it was killed).
@@ -140,25 +146,8 @@ export async function runLegacyImport(
     return { summary, context };
   } finally {
     await after.settled().catch(() => undefined); // never left running behind an error
+    await userLocations.close?.();
     dryLog?.remove();
-  }
-}
-
-/** Work after a table, one job at a time on the background connection (in line without one). */
-class AfterTable {
-  private pending: Promise<void> = Promise.resolve();
-  constructor(private readonly background: Sql | null) {}
-
-  async run(target: Sql, work: (sql: Sql) => Promise<void>): Promise<void> {
-    if (!this.background) return work(target);
-    const sql = this.background;
-    this.pending = this.pending.then(() => work(sql));
-    this.pending.catch(() => undefined); // surfaced by settled()
-  }
-
-  /** Waits for the work so far; throws its first error. */
-  settled(): Promise<void> {
-    return this.pending;
   }
 }
 
@@ -212,6 +201,7 @@ async function importTable<T>(
       checkpoint.lastId,
       options.batchSize,
     )) {
+      await mapper.prepare?.(rows, context);
       const delta = emptyCounters();
       const { records, issues } = mapBatch(mapper, rows, context, delta);
       if (!store && mapper.table === 'Users') {
