@@ -112,12 +112,14 @@ export async function copyRecords<T>(
   const values = columns.map(([, , value]) => value);
   const CHUNK = 1000;
   for (let start = 0; start < records.length; start += CHUNK) {
-    const lines: string[] = [];
+    let text = '';
     for (let i = start; i < Math.min(records.length, start + CHUNK); i++) {
       const record = records[i]!;
-      lines.push(values.map((value) => copyValue(value(record))).join('\t'));
+      text += copyValue(values[0]!(record));
+      for (let c = 1; c < values.length; c++) text += `\t${copyValue(values[c]!(record))}`;
+      text += '\n';
     }
-    if (!stream.write(`${lines.join('\n')}\n`)) await Promise.race([once(stream, 'drain'), failed]);
+    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), failed]);
   }
   stream.end();
   await Promise.race([done, failed]);

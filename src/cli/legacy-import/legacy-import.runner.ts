@@ -4,6 +4,7 @@ import type { ImportProgress } from './import-progress';
 import { type ImportSummary, writeReport } from './import-report';
 import { ImportStore } from './legacy-import.store';
 import {
+  addCounters,
   emptyCounters,
   type ImportIssue,
   LEGACY_TABLES,
@@ -60,6 +61,20 @@ export async function runLegacyImport(
   deps: ImportDependencies,
   options: ImportOptions,
 ): Promise<{ summary: ImportSummary; context: MapContext }> {
+  // Started first: a worker builds its place index while the import plans.
+  const userLocations: Locations & { close?(): Promise<void> } = (deps.userLocations ?? deps.locations)();
+  try {
+    return await importAll(deps, options, userLocations);
+  } finally {
+    await userLocations.close?.();
+  }
+}
+
+async function importAll(
+  deps: ImportDependencies,
+  options: ImportOptions,
+  userLocations: Locations & { close?(): Promise<void> },
+): Promise<{ summary: ImportSummary; context: MapContext }> {
   const startedAt = new Date();
   const notes: string[] = [];
   let bypassed = false;
@@ -78,15 +93,11 @@ export async function runLegacyImport(
     if (!resumed) await restoreIndexes(target!, null);
     bulkTables = await store.bulkTables(resumed, () => emptyTables(target!, EMPTY));
     bypassed = await bypassForeignKeyTriggers(target!);
-    if (bypassed) {
-      notes.push(
-        'foreign keys checked once per table after writing (session_replication_role = replica), not row by row',
-      );
-    } else {
-      notes.push(
-        'foreign keys checked row by row (the database user may not set session_replication_role): slower',
-      );
-    }
+    notes.push(
+      bypassed
+        ? 'foreign keys checked once per table after writing (session_replication_role = replica), not row by row'
+        : 'foreign keys checked row by row (the database user may not set session_replication_role): slower',
+    );
   }
   const merges = await planMerges(deps.source);
   const specs = await planRuns(deps.source);
@@ -94,7 +105,6 @@ export async function runLegacyImport(
     ? await writer.ensureRuns(target, specs)
     : new Map(specs.map((s, i) => [s.key, -(i + 1)]));
   const runs: RunIds = { current: runIds.get(CURRENT_RUN_KEY) ?? null, byKey: runIds };
-  const userLocations: Locations & { close?(): Promise<void> } = (deps.userLocations ?? deps.locations)();
   const context: { -readonly [K in keyof MapContext]: MapContext[K] } = {
     users: new Map(),
     merges,
@@ -146,7 +156,6 @@ export async function runLegacyImport(
     return { summary, context };
   } finally {
     await after.settled().catch(() => undefined); // never left running behind an error
-    await userLocations.close?.();
     dryLog?.remove();
   }
 }
@@ -217,11 +226,6 @@ async function importTable<T>(
   }
   deps.progress.end();
   return counters;
-}
-
-function addCounters(into: TableCounters, delta: TableCounters): TableCounters {
-  for (const key of Object.keys(delta) as (keyof TableCounters)[]) into[key] += delta[key];
-  return into;
 }
 
 /** Maps one batch: skipped rows are left out, the later of two rows with the same target key wins. */

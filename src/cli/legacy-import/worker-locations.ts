@@ -95,6 +95,7 @@ function startWorker(file: string): Worker {
 /** The worker's side: one resolver, answering batches of texts. */
 function serve(): void {
   const resolver = createLocationResolver();
+  resolver.warmUp(); // while the import plans, before the first batch of users arrives
   parentPort!.on('message', ({ id, texts }: Request) => {
     try {
       const matches = texts.map((text) => {
