@@ -53,6 +53,9 @@ export interface ImportDependencies {
   readonly progress: ImportProgress;
 }
 
+/** The largest batch (rows read, mapped and written at once) whatever the scale. */
+const MAX_BATCH = 50_000;
+
 /**
  * Imports every legacy table in order (users first), a batch at a time, and writes the report.
  * Returns the summary and the lookup context (the verifier reuses it).
@@ -208,7 +211,7 @@ async function importTable<T>(
       mapper.table,
       mapper.columns,
       checkpoint.lastId,
-      options.batchSize,
+      Math.min(options.batchSize * plan.batchScale, MAX_BATCH),
     )) {
       await mapper.prepare?.(rows, context);
       const delta = emptyCounters();

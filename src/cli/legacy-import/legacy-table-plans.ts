@@ -18,6 +18,8 @@ export interface TablePlan<T> {
   readonly write: Write<T>;
   /** COPY of new rows (a target table that was empty when the pass began). */
   readonly bulk: Write<T>;
+  /** Rows per batch as a multiple of `--batch-size`: narrow rows come in larger batches. */
+  readonly batchScale: number;
 }
 
 /** Pairs a mapper with the writers of the same record type (the table list itself is heterogeneous). */
@@ -26,20 +28,37 @@ function plan<T>(
   target: string,
   write: Write<T>,
   bulk: Write<T>,
+  batchScale = 1,
 ): TablePlan<unknown> {
-  return { mapper, target, write, bulk } as unknown as TablePlan<unknown>;
+  return { mapper, target, write, bulk, batchScale } as unknown as TablePlan<unknown>;
 }
+
+/** Activity and ranking rows are a few numbers each: four times the batch size costs little memory. */
+const NARROW = 4;
 
 export const PLANS: Record<LegacyTable, TablePlan<unknown>> = {
   Users: plan(usersMapper, 'github_user', writer.writeUsers, bulkWriter.copyUsers),
   Repositories: plan(repositoriesMapper, 'repository', writer.writeRepositories, bulkWriter.copyRepositories),
-  Activities: plan(activitiesMapper, 'daily_activity', writer.writeActivities, bulkWriter.copyActivities),
-  UserRankings: plan(userRankingsMapper, 'ranking_snapshot', writer.writeSnapshots, bulkWriter.copySnapshots),
+  Activities: plan(
+    activitiesMapper,
+    'daily_activity',
+    writer.writeActivities,
+    bulkWriter.copyActivities,
+    NARROW,
+  ),
+  UserRankings: plan(
+    userRankingsMapper,
+    'ranking_snapshot',
+    writer.writeSnapshots,
+    bulkWriter.copySnapshots,
+    NARROW,
+  ),
   RankingSnapshots: plan(
     rankingSnapshotsMapper,
     'ranking_snapshot',
     writer.writeSnapshots,
     bulkWriter.copySnapshots,
+    NARROW,
   ),
 };
 
