@@ -14,7 +14,7 @@ import {
 } from './legacy-import.types';
 import type { Locations, MapContext, TableMapper } from './legacy-mapper';
 import { AfterTable } from './after-table';
-import { bulkWrite, EMPTY, PLANS, type TablePlan } from './legacy-table-plans';
+import { afterTable, EMPTY, PLANS, type TablePlan } from './legacy-table-plans';
 import { planMerges } from './legacy-merge-plan';
 import { CURRENT_RUN_KEY, planRuns, type RunIds } from './legacy-run-plan';
 import type { LegacySource } from './legacy-source';
@@ -196,13 +196,21 @@ async function importTable<T>(
       return;
     }
     const sql = deps.target;
-    await store.transaction(async () => {
-      const written = bulk ? await bulkWrite(plan, sql, records) : await plan.write(sql, records);
-      delta.inserted = written.inserted;
-      delta.updated = written.updated;
-      delta.unchanged = records.length - written.inserted - written.updated;
-      await store.saveBatch(mapper.table, lastId, addCounters({ ...counters }, delta), issues);
-    });
+    const commit = (write: typeof plan.write) =>
+      store.transaction(async () => {
+        const written = await write(sql, records);
+        delta.inserted = written.inserted;
+        delta.updated = written.updated;
+        delta.unchanged = records.length - written.inserted - written.updated;
+        await store.saveBatch(mapper.table, lastId, addCounters({ ...counters }, delta), issues);
+      });
+    try {
+      await commit(bulk ? plan.bulk : plan.write);
+    } catch (error) {
+      // A row of a bulk batch exists after all (something wrote it meanwhile): the upsert instead.
+      if (!bulk || (error as { code?: string }).code !== '23505') throw error;
+      await commit(plan.write);
+    }
     addCounters(counters, delta);
     deps.progress.advance(delta.read); // progress counts committed rows
   };
@@ -272,29 +280,4 @@ export function mapBatch<T>(
   counters.read += rows.length;
   counters.mapped += records.length;
   return { records, issues };
-}
-
-/** What later tables need from a finished one: the user map (with merged logins), the ranking countries, the run totals. */
-async function afterTable(table: LegacyTable, target: Sql | null, context: MapContext): Promise<void> {
-  const users = context.users as Map<number, number>;
-  const countries = context.countries as Map<number, string | null>;
-  if (table === 'Users') {
-    const losers = [...context.merges.losers];
-    if (target) {
-      await writer.mapUsers(
-        target,
-        losers.map(([id]) => id),
-        losers.map(([, l]) => l.winnerLogin.toLowerCase()),
-      );
-      for (const [legacyId, userId] of await writer.loadUserMap(target)) users.set(legacyId, userId);
-    } else {
-      for (const [id, loser] of losers)
-        if (users.has(loser.winnerId)) users.set(id, users.get(loser.winnerId)!);
-    }
-  }
-  if (table === 'UserRankings' && target && context.runs.current !== null) {
-    for (const [userId, code] of await writer.loadCountries(target, context.runs.current))
-      countries.set(userId, code);
-  }
-  if (table === 'RankingSnapshots' && target) await writer.completeRuns(target, context.runs);
 }

@@ -1,7 +1,7 @@
 import { activitiesMapper } from './activities.mapper';
 import * as bulkWriter from './legacy-bulk.writer';
 import type { LegacyTable } from './legacy-import.types';
-import type { TableMapper } from './legacy-mapper';
+import type { MapContext, TableMapper } from './legacy-mapper';
 import * as writer from './legacy-target.writer';
 import { rankingSnapshotsMapper, userRankingsMapper } from './rankings.mapper';
 import { repositoriesMapper } from './repositories.mapper';
@@ -75,23 +75,27 @@ export function mapperOf(table: LegacyTable): TableMapper<unknown> {
   return PLANS[table].mapper;
 }
 
-/**
- * COPY in a savepoint; if a row exists after all (unique violation: a harvest wrote it meanwhile),
- * the batch is written again with the upsert.
- */
-export async function bulkWrite<T>(
-  plan: TablePlan<T>,
-  sql: Sql,
-  records: readonly T[],
-): Promise<WriteResult> {
-  await sql.query('savepoint bulk_batch');
-  try {
-    const written = await plan.bulk(sql, records);
-    await sql.query('release savepoint bulk_batch');
-    return written;
-  } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error;
-    await sql.query('rollback to savepoint bulk_batch');
-    return plan.write(sql, records);
+/** What later tables need from a finished one: the user map (with merged logins), the ranking countries, the run totals. */
+export async function afterTable(table: LegacyTable, target: Sql | null, context: MapContext): Promise<void> {
+  const users = context.users as Map<number, number>;
+  const countries = context.countries as Map<number, string | null>;
+  if (table === 'Users') {
+    const losers = [...context.merges.losers];
+    if (target) {
+      await writer.mapUsers(
+        target,
+        losers.map(([id]) => id),
+        losers.map(([, l]) => l.winnerLogin.toLowerCase()),
+      );
+      for (const [legacyId, userId] of await writer.loadUserMap(target)) users.set(legacyId, userId);
+    } else {
+      for (const [id, loser] of losers)
+        if (users.has(loser.winnerId)) users.set(id, users.get(loser.winnerId)!);
+    }
   }
+  if (table === 'UserRankings' && target && context.runs.current !== null) {
+    for (const [userId, code] of await writer.loadCountries(target, context.runs.current))
+      countries.set(userId, code);
+  }
+  if (table === 'RankingSnapshots' && target) await writer.completeRuns(target, context.runs);
 }
