@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { type App, type AppOverrides, createApp, type Role } from './app';
+import type { App, AppOverrides, Role } from './app';
 import { readEnvironment, resolveConfiguration } from './bootstrap';
-import { runApiKeyCommand } from './cli/apikey.command';
-import { runImportMysqlCommand } from './cli/import-mysql.command';
-import { type MigrateAction, runMigrateCommand } from './cli/migrate.command';
+import type { MigrateAction } from './cli/migrate.command';
 import { ConfigError, type RawEnv } from './config/load-config';
 import { createLogger } from './platform/logging/logger';
 
@@ -60,11 +58,13 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
           : values.create
             ? 'create'
             : 'up';
+    const { runMigrateCommand } = await import('./cli/migrate.command.js');
     return runMigrateCommand(config, logger, action, positionals[0], (line) =>
       process.stdout.write(`${line}\n`),
     );
   }
   if (command === 'apikey') {
+    const { runApiKeyCommand } = await import('./cli/apikey.command.js');
     return runApiKeyCommand(
       config,
       logger,
@@ -74,6 +74,8 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     );
   }
   if (command === 'import-mysql') {
+    // Each command loads only its own modules: the import needs none of the server's.
+    const { runImportMysqlCommand } = await import('./cli/import-mysql.command.js');
     return runImportMysqlCommand(config, logger, rest, {
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
@@ -88,6 +90,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     return 64; // EX_USAGE
   }
 
+  const { createApp } = await import('./app.js');
   const app = await createApp(config, { ...options.overrides, logger, secrets });
   if (options.handleSignals) handleSignals(app, config.http.shutdownTimeoutMs);
   await app.start(command as Role);

@@ -12,6 +12,7 @@ import {
 } from './legacy-import/legacy-import.verifier';
 import { describeSource, LegacySource, parseSourceUrl } from './legacy-import/legacy-source';
 import { connectTarget, describeTarget } from './legacy-import/target-database';
+import { WorkerLocations } from './legacy-import/worker-locations';
 import { createLocationResolver } from '../modules/location';
 import type { Logger } from '../platform/logging/logger';
 
@@ -90,15 +91,15 @@ export async function runImportMysqlCommand(
 
   let source: LegacySource | undefined;
   let target: Awaited<ReturnType<typeof connectTarget>> | undefined;
+  let background: Awaited<ReturnType<typeof connectTarget>> | undefined;
   try {
     source = await LegacySource.connect(sourceUrl);
     if (!dryRun) target = await connectTarget(config.database);
-    const locations = createLocationResolver();
     if (values['verify-only']) {
       const results = await verifyImport(
         source,
         target!,
-        await loadVerifyContext(source, target!, locations),
+        await loadVerifyContext(source, target!, createLocationResolver()),
         batchSize,
       );
       printVerification(results, io.out);
@@ -107,8 +108,19 @@ export async function runImportMysqlCommand(
     const progress = createProgress(io.progress, { tty: io.tty, intervalMs: interval * 1000 });
     const src = source;
     const tgt = target;
+    // Indexes are built and references checked over a second connection while the next table loads.
+    if (target) background = await connectTarget(config.database);
     const { summary } = await runLegacyImport(
-      { source, sourceName, target: target ?? null, targetName, locations, progress },
+      {
+        source,
+        sourceName,
+        target: target ?? null,
+        targetName,
+        background: background ?? null,
+        locations: () => createLocationResolver(),
+        userLocations: () => new WorkerLocations(),
+        progress,
+      },
       {
         dryRun,
         restart: values.restart === true,
@@ -133,6 +145,7 @@ export async function runImportMysqlCommand(
   } finally {
     await source?.close();
     await target?.end().catch(() => undefined);
+    await background?.end().catch(() => undefined);
   }
 }
 

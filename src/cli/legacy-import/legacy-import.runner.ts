@@ -1,10 +1,10 @@
-import type { LocationResolver } from '../../modules/location';
-import { activitiesMapper } from './activities.mapper';
+import { dropSecondaryIndexes, emptyTables, ensureBulkSchema, restoreIndexes } from './bulk-load';
 import { DryRunIssueLog } from './dry-run-issue-log';
 import type { ImportProgress } from './import-progress';
 import { type ImportSummary, writeReport } from './import-report';
 import { ImportStore } from './legacy-import.store';
 import {
+  addCounters,
   emptyCounters,
   type ImportIssue,
   LEGACY_TABLES,
@@ -12,16 +12,15 @@ import {
   RowIssues,
   type TableCounters,
 } from './legacy-import.types';
-import type { MapContext, TableMapper } from './legacy-mapper';
+import type { Locations, MapContext, TableMapper } from './legacy-mapper';
+import { AfterTable } from './after-table';
+import { afterTable, EMPTY, PLANS, type TablePlan } from './legacy-table-plans';
 import { planMerges } from './legacy-merge-plan';
 import { CURRENT_RUN_KEY, planRuns, type RunIds } from './legacy-run-plan';
 import type { LegacySource } from './legacy-source';
 import * as writer from './legacy-target.writer';
-import { rankingSnapshotsMapper, userRankingsMapper } from './rankings.mapper';
-import { repositoriesMapper } from './repositories.mapper';
-import { assertReferences, bypassForeignKeyTriggers, type Sql, type WriteResult } from './target-database';
+import { assertReferences, bypassForeignKeyTriggers, type Sql } from './target-database';
 import type { TableVerification } from './legacy-import.verifier';
-import { usersMapper } from './users.mapper';
 
 export interface ImportOptions {
   readonly dryRun: boolean;
@@ -38,32 +37,24 @@ export interface ImportDependencies {
   readonly sourceName: string;
   /** The target connection; not used (and may be null) in a dry run. */
   readonly target: Sql | null;
+  /**
+   * A second target connection for the work after a table (building its indexes again, checking
+   * its references), which then overlaps the next table's load. Without one it runs in line.
+   */
+  readonly background?: Sql | null;
   readonly targetName: string;
-  readonly locations: LocationResolver;
+  /**
+   * A new location resolver. Users take one (its place index is tens of megabytes); the tables
+   * after them take another, which builds that index only for a country name it does not know.
+   */
+  readonly locations: () => Locations;
+  /** The resolver of the Users table (default `locations`), closed after it: one in a worker thread. */
+  readonly userLocations?: () => Locations & { close(): Promise<void> };
   readonly progress: ImportProgress;
 }
 
-interface TablePlan<T> {
-  readonly mapper: TableMapper<T>;
-  readonly write: (sql: Sql, records: readonly T[]) => Promise<WriteResult>;
-}
-
-/** Pairs a mapper with the writer of the same record type (the table list itself is heterogeneous). */
-function plan<T>(mapper: TableMapper<T>, write: TablePlan<T>['write']): TablePlan<unknown> {
-  return { mapper, write } as unknown as TablePlan<unknown>;
-}
-
-const PLANS: Record<LegacyTable, TablePlan<unknown>> = {
-  Users: plan(usersMapper, writer.writeUsers),
-  Repositories: plan(repositoriesMapper, writer.writeRepositories),
-  Activities: plan(activitiesMapper, writer.writeActivities),
-  UserRankings: plan(userRankingsMapper, writer.writeSnapshots),
-  RankingSnapshots: plan(rankingSnapshotsMapper, writer.writeSnapshots),
-};
-
-export function mapperOf(table: LegacyTable): TableMapper<unknown> {
-  return PLANS[table].mapper;
-}
+/** The largest batch (rows read, mapped and written at once) whatever the scale. */
+const MAX_BATCH = 50_000;
 
 /**
  * Imports every legacy table in order (users first), a batch at a time, and writes the report.
@@ -73,28 +64,43 @@ export async function runLegacyImport(
   deps: ImportDependencies,
   options: ImportOptions,
 ): Promise<{ summary: ImportSummary; context: MapContext }> {
+  // Started first: a worker builds its place index while the import plans.
+  const userLocations: Locations & { close?(): Promise<void> } = (deps.userLocations ?? deps.locations)();
+  try {
+    return await importAll(deps, options, userLocations);
+  } finally {
+    await userLocations.close?.();
+  }
+}
+
+async function importAll(
+  deps: ImportDependencies,
+  options: ImportOptions,
+  userLocations: Locations & { close?(): Promise<void> },
+): Promise<{ summary: ImportSummary; context: MapContext }> {
   const startedAt = new Date();
   const notes: string[] = [];
   let bypassed = false;
   const target = options.dryRun ? null : deps.target;
   const store = target ? new ImportStore(target, deps.sourceName) : null;
   let resumed = false;
+  let bulkTables: readonly string[] = [];
   if (store) {
     await store.lock();
     await store.ensureSchema();
+    await ensureBulkSchema(target!);
     if (!(await store.targetMigrated()))
       throw new Error('the target database has no service tables: run `npm run migrate` first');
     ({ resumed } = await store.begin(options.restart));
+    // A new pass: indexes a killed bulk load left dropped are built first, then empty tables are bulk loaded.
+    if (!resumed) await restoreIndexes(target!, null);
+    bulkTables = await store.bulkTables(resumed, () => emptyTables(target!, EMPTY));
     bypassed = await bypassForeignKeyTriggers(target!);
-    if (bypassed) {
-      notes.push(
-        'foreign keys checked once per table after writing (session_replication_role = replica), not row by row',
-      );
-    } else {
-      notes.push(
-        'foreign keys checked row by row (the database user may not set session_replication_role): slower',
-      );
-    }
+    notes.push(
+      bypassed
+        ? 'foreign keys checked once per table after writing (session_replication_role = replica), not row by row'
+        : 'foreign keys checked row by row (the database user may not set session_replication_role): slower',
+    );
   }
   const merges = await planMerges(deps.source);
   const specs = await planRuns(deps.source);
@@ -102,24 +108,40 @@ export async function runLegacyImport(
     ? await writer.ensureRuns(target, specs)
     : new Map(specs.map((s, i) => [s.key, -(i + 1)]));
   const runs: RunIds = { current: runIds.get(CURRENT_RUN_KEY) ?? null, byKey: runIds };
-  const context: MapContext = {
+  const context: { -readonly [K in keyof MapContext]: MapContext[K] } = {
     users: new Map(),
     merges,
     runs,
     countries: new Map(),
-    locations: deps.locations,
+    locations: userLocations,
   };
   const dryLog = store ? null : new DryRunIssueLog();
 
   const tables: { table: LegacyTable; counters: TableCounters }[] = [];
+  const after = new AfterTable(target ? (deps.background ?? null) : null);
   try {
-    for (const table of LEGACY_TABLES) {
-      const counters = await importTable(PLANS[table], deps, options, store, dryLog, context);
+    for (const [i, table] of LEGACY_TABLES.entries()) {
+      const { target: written } = PLANS[table];
+      const bulk = bulkTables.includes(written);
+      const counters = await importTable(PLANS[table], deps, options, store, dryLog, context, bulk);
       await afterTable(table, target, context);
-      if (target && bypassed) await assertReferences(target, table);
+      if (table === 'Users') {
+        await userLocations.close?.(); // the users' place index goes
+        context.locations = deps.locations();
+      }
       if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
+      // Indexes are built once the last legacy table that writes their table is in (a resumed import
+      // also does it, and checks references again, for tables finished before it was killed).
+      const last = PLANS[LEGACY_TABLES[i + 1] ?? table].target !== written || i === LEGACY_TABLES.length - 1;
+      if (target) {
+        await after.run(target, async (sql) => {
+          if (last) await restoreIndexes(sql, written);
+          if (bypassed) await assertReferences(sql, table);
+        });
+      }
       tables.push({ table, counters });
     }
+    await after.settled();
     await store?.finish();
     const verification = options.verify && !options.dryRun ? await options.verify(context) : undefined;
     const summary: ImportSummary = {
@@ -136,6 +158,7 @@ export async function runLegacyImport(
     await writeReport(options.reportPath, summary, store ? store.issues() : dryLog!.read());
     return { summary, context };
   } finally {
+    await after.settled().catch(() => undefined); // never left running behind an error
     dryLog?.remove();
   }
 }
@@ -147,6 +170,7 @@ async function importTable<T>(
   store: ImportStore | null,
   dryLog: DryRunIssueLog | null,
   context: MapContext,
+  bulk: boolean,
 ): Promise<TableCounters> {
   const { mapper } = plan;
   const checkpoint = store
@@ -154,6 +178,7 @@ async function importTable<T>(
     : { lastId: 0, done: false, counters: emptyCounters() };
   const counters = { ...checkpoint.counters };
   if (checkpoint.done) return counters;
+  if (bulk && deps.target) await dropSecondaryIndexes(deps.target, plan.target);
   deps.progress.start(mapper.table, await deps.source.count(mapper.table, checkpoint.lastId));
   // Three stages overlap: MySQL reads the next page, this process maps a batch, PostgreSQL writes
   // the one before. Writes stay in order, so the checkpoint only ever covers written batches.
@@ -171,13 +196,21 @@ async function importTable<T>(
       return;
     }
     const sql = deps.target;
-    await store.transaction(async () => {
-      const written = await plan.write(sql, records);
-      delta.inserted = written.inserted;
-      delta.updated = written.updated;
-      delta.unchanged = records.length - written.inserted - written.updated;
-      await store.saveBatch(mapper.table, lastId, addCounters({ ...counters }, delta), issues);
-    });
+    const commit = (write: typeof plan.write) =>
+      store.transaction(async () => {
+        const written = await write(sql, records);
+        delta.inserted = written.inserted;
+        delta.updated = written.updated;
+        delta.unchanged = records.length - written.inserted - written.updated;
+        await store.saveBatch(mapper.table, lastId, addCounters({ ...counters }, delta), issues);
+      });
+    try {
+      await commit(bulk ? plan.bulk : plan.write);
+    } catch (error) {
+      // A row of a bulk batch exists after all (something wrote it meanwhile): the upsert instead.
+      if (!bulk || (error as { code?: string }).code !== '23505') throw error;
+      await commit(plan.write);
+    }
     addCounters(counters, delta);
     deps.progress.advance(delta.read); // progress counts committed rows
   };
@@ -186,8 +219,9 @@ async function importTable<T>(
       mapper.table,
       mapper.columns,
       checkpoint.lastId,
-      options.batchSize,
+      Math.min(options.batchSize * plan.batchScale, MAX_BATCH),
     )) {
+      await mapper.prepare?.(rows, context);
       const delta = emptyCounters();
       const { records, issues } = mapBatch(mapper, rows, context, delta);
       if (!store && mapper.table === 'Users') {
@@ -203,11 +237,6 @@ async function importTable<T>(
   }
   deps.progress.end();
   return counters;
-}
-
-function addCounters(into: TableCounters, delta: TableCounters): TableCounters {
-  for (const key of Object.keys(delta) as (keyof TableCounters)[]) into[key] += delta[key];
-  return into;
 }
 
 /** Maps one batch: skipped rows are left out, the later of two rows with the same target key wins. */
@@ -251,29 +280,4 @@ export function mapBatch<T>(
   counters.read += rows.length;
   counters.mapped += records.length;
   return { records, issues };
-}
-
-/** What later tables need from a finished one: the user map (with merged logins), the ranking countries, the run totals. */
-async function afterTable(table: LegacyTable, target: Sql | null, context: MapContext): Promise<void> {
-  const users = context.users as Map<number, number>;
-  const countries = context.countries as Map<number, string | null>;
-  if (table === 'Users') {
-    const losers = [...context.merges.losers];
-    if (target) {
-      await writer.mapUsers(
-        target,
-        losers.map(([id]) => id),
-        losers.map(([, l]) => l.winnerLogin.toLowerCase()),
-      );
-      for (const [legacyId, userId] of await writer.loadUserMap(target)) users.set(legacyId, userId);
-    } else {
-      for (const [id, loser] of losers)
-        if (users.has(loser.winnerId)) users.set(id, users.get(loser.winnerId)!);
-    }
-  }
-  if (table === 'UserRankings' && target && context.runs.current !== null) {
-    for (const [userId, code] of await writer.loadCountries(target, context.runs.current))
-      countries.set(userId, code);
-  }
-  if (table === 'RankingSnapshots' && target) await writer.completeRuns(target, context.runs);
 }

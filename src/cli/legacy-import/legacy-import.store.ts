@@ -88,6 +88,26 @@ export class ImportStore {
     return { resumed };
   }
 
+  /**
+   * The service tables this pass bulk loads: chosen (`empty`) when a pass starts, kept in the
+   * import state so that a resumed pass goes on the same way.
+   */
+  async bulkTables(resumed: boolean, empty: () => Promise<string[]>): Promise<string[]> {
+    if (resumed) {
+      const { rows } = await this.sql.query<{ bulk_tables: string[] }>(
+        `select bulk_tables from legacy_import.import_state where source = $1`,
+        [this.source],
+      );
+      return rows[0]?.bulk_tables ?? [];
+    }
+    const tables = await empty();
+    await this.sql.query(`update legacy_import.import_state set bulk_tables = $2 where source = $1`, [
+      this.source,
+      tables,
+    ]);
+    return tables;
+  }
+
   async finish(): Promise<void> {
     await this.sql.query(
       `update legacy_import.import_state set status = 'finished', finished_at = now() where source = $1`,

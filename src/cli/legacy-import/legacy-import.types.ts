@@ -52,6 +52,12 @@ export function emptyCounters(): TableCounters {
   return { read: 0, mapped: 0, inserted: 0, updated: 0, unchanged: 0, skipped: 0, repaired: 0 };
 }
 
+/** Adds `delta` into `into` (and returns it). */
+export function addCounters(into: TableCounters, delta: TableCounters): TableCounters {
+  for (const key of Object.keys(delta) as (keyof TableCounters)[]) into[key] += delta[key];
+  return into;
+}
+
 /** Collects the issues of one row while a mapper works on it. */
 export class RowIssues {
   readonly issues: ImportIssue[] = [];

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { LocationResolver } from '../../modules/location';
 import { emptyCounters, LEGACY_TABLES, type LegacyTable } from './legacy-import.types';
-import { mapBatch, mapperOf } from './legacy-import.runner';
-import type { MapContext } from './legacy-mapper';
+import { mapBatch } from './legacy-import.runner';
+import { mapperOf } from './legacy-table-plans';
+import type { Locations, MapContext } from './legacy-mapper';
 import { planMerges } from './legacy-merge-plan';
 import { CURRENT_RUN_KEY } from './legacy-run-plan';
 import type { LegacySource } from './legacy-source';
@@ -68,7 +68,7 @@ function targetValue(value: unknown): unknown {
 export async function loadVerifyContext(
   source: LegacySource,
   target: Sql,
-  locations: LocationResolver,
+  locations: Locations,
 ): Promise<MapContext> {
   const { rows } = await target.query<{ run_key: string; run_id: number }>(
     `select run_key, run_id from legacy_import.run_map`,

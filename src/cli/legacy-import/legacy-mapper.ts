@@ -1,4 +1,4 @@
-import type { LocationResolver } from '../../modules/location';
+import type { CountryCode, LocationMatch } from '../../modules/location';
 import type { LegacyRow, LegacyTable, RowIssues } from './legacy-import.types';
 import type { MergePlan } from './legacy-merge-plan';
 import type { RunIds } from './legacy-run-plan';
@@ -11,7 +11,15 @@ export interface MapContext {
   readonly runs: RunIds;
   /** Target user id -> ISO country code of the user's current legacy ranking. */
   readonly countries: Map<number, string | null>;
-  readonly locations: LocationResolver;
+  readonly locations: Locations;
+}
+
+/** What the mappers ask the location resolver (the resolver itself, or one in a worker thread). */
+export interface Locations {
+  resolveLocation(text: string | null | undefined): LocationMatch | null;
+  countryFromLegacyName(name: string | null | undefined): CountryCode | null;
+  /** Resolves a batch's texts ahead, where the answers come from elsewhere (a worker). */
+  prepare?(texts: readonly (string | null)[]): Promise<void>;
 }
 
 /**
@@ -22,6 +30,8 @@ export interface TableMapper<T> {
   readonly table: LegacyTable;
   readonly columns: readonly string[];
   map(row: LegacyRow, issues: RowIssues, context: MapContext): T | null;
+  /** Work ahead of mapping a batch that may wait (resolving its locations). */
+  prepare?(rows: readonly LegacyRow[], context: MapContext): Promise<void>;
   /** The target key of a mapped row: two rows of one batch with the same key would collide. */
   key(record: T): string;
   /** The mapped values, in a fixed order, as the verifier compares them with the target. */

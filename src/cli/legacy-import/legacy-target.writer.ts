@@ -59,7 +59,7 @@ export const ACTIVITY_COLUMNS: readonly BatchColumn<ActivityRecord>[] = [
   ['issues_opened', 'int', (a) => a.issuesOpened],
 ];
 
-const SNAPSHOT_COLUMNS: readonly BatchColumn<SnapshotRecord>[] = [
+export const SNAPSHOT_COLUMNS: readonly BatchColumn<SnapshotRecord>[] = [
   ['run_id', 'int', (s) => s.runId],
   ['user_id', 'bigint', (s) => s.userId],
   ['score', 'bigint', (s) => s.score],

@@ -65,6 +65,8 @@ export const usersMapper: TableMapper<UserRecord> = {
     'createdAt',
     'updatedAt',
   ],
+  prepare: (rows, context) =>
+    context.locations.prepare?.(rows.map((r) => withoutNul(r.location))) ?? Promise.resolve(),
   map(row, issues, context) {
     const loser = context.merges.losers.get(row.id);
     const login = legacyText(row.username, 'username', issues) ?? '';
@@ -180,4 +182,10 @@ function organizations(value: unknown, issues: RowIssues): OrganizationSummary[]
       `organizations: ${data.length - result.length} entries without a login dropped`,
     );
   return result;
+}
+
+/** A location as `legacyText` hands it to the resolver. */
+function withoutNul(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === 'string' ? value : String(value)).replaceAll('\u0000', '');
 }
