@@ -47,10 +47,6 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
-}
-
 /** The HTTP status a REST route (health, webhooks, metrics) answers a domain error with. */
 export function httpStatusOf(code: ErrorCode): number {
   return HTTP_STATUS[code];

@@ -23,11 +23,9 @@ export class GitHubRateLimitedError extends Error {
 /**
  * GitHub could not be reached (DNS, connection refused or reset, TLS, timeout) on every attempt.
  * Octokit reports such failures as status 500; this error says what happened instead, carries no
- * status (so nobody reads it as "GitHub answered 500"), and is worth retrying later.
+ * status (so nobody reads it as "GitHub answered 500"); a harvest retries it like a 5xx.
  */
 export class GitHubNetworkError extends Error {
-  readonly retryable = true;
-
   constructor(detail: string, options?: { cause?: unknown }) {
     super(`GitHub could not be reached: ${detail}`, options);
     this.name = 'GitHubNetworkError';
