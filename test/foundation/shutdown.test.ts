@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appEntities } from '../../src/app';
-import { openDatabase } from '../../src/platform/database/database';
-import { migrateUp } from '../../src/platform/database/migrations';
-import { loadConfig } from '../../src/config/load-config';
 import { LogCapture } from '../support/app-harness';
 import { spawnTs } from '../support/child-process';
 import { freePort, probePort } from '../support/free-port';
-import { createTestDatabase, SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
+import { SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
 
-let database: { name: string; drop(): Promise<void> };
+let database: MigratedDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase('shutdown');
-  const { config } = await loadConfig({ env: { DB_HOST: SHARED_PG.host, DB_NAME: database.name } });
-  const db = await openDatabase(config, appEntities(), new LogCapture('warn').logger);
-  await migrateUp(db.orm).finally(() => db.close());
+  database = await openMigratedDatabase('shutdown', new LogCapture('warn').logger);
 });
-afterAll(() => database?.drop());
+afterAll(() => database?.close());
 
 describe('graceful shutdown (SIGTERM)', () => {
   it('finishes an in-flight request, refuses new connections, and exits 0', async () => {

@@ -1,24 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HarvestConfig } from '../../src/config/config';
-import { loadConfig } from '../../src/config/load-config';
-import { appEntities } from '../../src/app';
 import { HarvestJob } from '../../src/modules/harvest/harvest-job.entity';
 import { HARVEST_QUEUE, HarvestService } from '../../src/modules/harvest/harvest.service';
-import { type Database, openDatabase } from '../../src/platform/database/database';
-import { migrateUp } from '../../src/platform/database/migrations';
 import { createLogger } from '../../src/platform/logging/logger';
 import { JobOutbox } from '../../src/platform/outbox/job-outbox';
 import { OutboxRelay } from '../../src/platform/outbox/outbox-relay';
 import { MemoryQueueDriver } from '../../src/platform/queue/memory-driver';
-import { createTestDatabase, SHARED_PG } from '../support/services';
+import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
 
 /**
  * HarvestService rules on a real PostgreSQL, with an in-process queue that has no worker. Jobs go
  * through the outbox; the tests relay them when they look at the queue.
  */
-let drop: () => Promise<void>;
-let database: Database;
+let db: MigratedDatabase;
 const logger = createLogger('silent');
 const CONFIG: HarvestConfig = {
   freshnessMs: 86_400_000,
@@ -29,31 +24,22 @@ const CONFIG: HarvestConfig = {
 };
 
 beforeAll(async () => {
-  const db = await createTestDatabase('harvest_service');
-  drop = db.drop;
-  const { config } = await loadConfig({
-    env: { NODE_ENV: 'test', DB_HOST: SHARED_PG.host, DB_USER: SHARED_PG.user, DB_NAME: db.name },
-  });
-  database = await openDatabase(config, appEntities(), logger);
-  await migrateUp(database.orm);
+  db = await openMigratedDatabase('harvest_service', logger);
 }, 60_000);
 
-afterAll(async () => {
-  await database?.close();
-  await drop?.();
-});
+afterAll(() => db?.close());
 
 function setup(now: { value: Date }) {
   const queue = new MemoryQueueDriver(logger);
   const outbox = new JobOutbox();
   const relay = new OutboxRelay({
-    em: database.orm.em,
+    em: db.database.orm.em,
     queue,
     logger,
     settings: { batchSize: 100, sweepIntervalMs: 60_000, retentionMs: 3_600_000 },
   });
   const service = new HarvestService({ queue, outbox, config: CONFIG, logger, now: () => now.value });
-  const em = (): EntityManager => database.orm.em.fork() as EntityManager;
+  const em = (): EntityManager => db.em();
   return { queue, relay, service, em };
 }
 

@@ -1,11 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config';
 import { HARVEST_QUEUE } from '../../src/modules/harvest/harvest.service';
-import { appEntities } from '../../src/app';
-import { type Database, openDatabase } from '../../src/platform/database/database';
-import { migrateUp } from '../../src/platform/database/migrations';
 import { createLogger } from '../../src/platform/logging/logger';
 import { BullMqDriver } from '../../src/platform/queue/bullmq-driver';
 import { createRedisFactory } from '../../src/platform/redis/redis-factory';
@@ -14,7 +10,8 @@ import { startTestApp } from '../support/app-harness';
 import { spawnTs } from '../support/child-process';
 import { type FakeGitHub, STANDARD_LOGINS, startFakeGitHub } from '../support/fake-github';
 import { freePort, waitFor } from '../support/free-port';
-import { createTestDatabase, SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
+import { SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
 
 /**
  * The Must-show of issue 8: a real process is SIGKILLed after `refreshUser` committed the harvest
@@ -25,10 +22,9 @@ import { createTestDatabase, SHARED_PG, SHARED_REDIS, uniqueName } from '../supp
 const TOKEN = 'ghp_outboxcrashtoken00000000000000000000';
 const logger = createLogger('silent');
 let fake: FakeGitHub;
-let database: { name: string; drop(): Promise<void> } | undefined;
-let db: Database | undefined;
+let db: MigratedDatabase | undefined;
 const sql = <T>(query: string, params: unknown[] = []): Promise<T[]> =>
-  (db!.orm.em.fork() as EntityManager).getConnection().execute(query, params);
+  db!.em().getConnection().execute(query, params);
 
 beforeAll(async () => {
   fake = await startFakeGitHub();
@@ -37,15 +33,9 @@ afterAll(() => fake?.close());
 
 // Each scenario on a database of its own: a row one left must not be relayed by the other.
 beforeEach(async () => {
-  database = await createTestDatabase('outbox_crash');
-  const { config } = await loadConfig({ env: { DB_HOST: SHARED_PG.host, DB_NAME: database.name } });
-  db = await openDatabase(config, appEntities(), logger);
-  await migrateUp(db.orm);
+  db = await openMigratedDatabase('outbox_crash', logger);
 }, 60_000);
-afterEach(async () => {
-  await db?.close();
-  await database?.drop();
-});
+afterEach(() => db?.close());
 
 async function queueOf(prefix: string): Promise<BullMqDriver> {
   const { config } = await loadConfig({
@@ -63,7 +53,7 @@ describe.each([
     const env = {
       NODE_ENV: 'test',
       DB_HOST: SHARED_PG.host,
-      DB_NAME: database!.name,
+      DB_NAME: db!.name,
       REDIS_HOST: SHARED_REDIS.host,
       REDIS_PORT: String(SHARED_REDIS.port),
       REDIS_KEY_PREFIX: prefix,

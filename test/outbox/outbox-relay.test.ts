@@ -1,10 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config';
-import { appEntities } from '../../src/app';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HarvestJob } from '../../src/modules/harvest/harvest-job.entity';
-import { type Database, openDatabase } from '../../src/platform/database/database';
-import { migrateUp } from '../../src/platform/database/migrations';
 import { createLogger } from '../../src/platform/logging/logger';
 import { JobOutbox } from '../../src/platform/outbox/job-outbox';
 import {
@@ -17,32 +14,23 @@ import type { QueueDriver } from '../../src/platform/queue/job-queue';
 import { MemoryQueueDriver } from '../../src/platform/queue/memory-driver';
 import { createRedisFactory } from '../../src/platform/redis/redis-factory';
 import { waitFor } from '../support/free-port';
-import { createTestDatabase, SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
+import { SHARED_REDIS, uniqueName } from '../support/services';
 
 /** The outbox on a real PostgreSQL, relayed to BullMQ on a real Redis (and to the memory driver). */
 const logger = createLogger('silent');
 const SETTINGS: OutboxRelaySettings = { batchSize: 100, sweepIntervalMs: 60_000, retentionMs: 3_600_000 };
-let drop: () => Promise<void>;
-let database: Database;
-const em = (): EntityManager => database.orm.em.fork() as EntityManager;
+let db: MigratedDatabase;
+const em = (): EntityManager => db.em();
 const rows = (): Promise<
   { job_id: string; relayed_at: Date | null; attempts: number; last_error: string | null }[]
 > => em().execute('select job_id, relayed_at, attempts, last_error from job_outbox order by id');
 
 beforeAll(async () => {
-  const db = await createTestDatabase('outbox');
-  drop = db.drop;
-  const { config } = await loadConfig({
-    env: { NODE_ENV: 'test', DB_HOST: SHARED_PG.host, DB_USER: SHARED_PG.user, DB_NAME: db.name },
-  });
-  database = await openDatabase(config, appEntities(), logger);
-  await migrateUp(database.orm);
+  db = await openMigratedDatabase('outbox', logger);
 }, 60_000);
 
-afterAll(async () => {
-  await database?.close();
-  await drop?.();
-});
+afterAll(() => db?.close());
 
 beforeEach(async () => {
   await em().execute('delete from job_outbox');
@@ -50,7 +38,7 @@ beforeEach(async () => {
 
 function relay(queue: QueueDriver, settings: Partial<OutboxRelaySettings> = {}, hooks?: OutboxRelayHooks) {
   return new OutboxRelay({
-    em: database.orm.em,
+    em: db.database.orm.em,
     queue,
     logger,
     settings: { ...SETTINGS, ...settings },

@@ -1,37 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Config } from '../../src/config/config';
-import { loadConfig } from '../../src/config/load-config';
-import { appEntities } from '../../src/app';
-import { type Database, openDatabase } from '../../src/platform/database/database';
-import { migrateUp } from '../../src/platform/database/migrations';
-import { createLogger } from '../../src/platform/logging/logger';
-import { createTestDatabase, SHARED_PG } from '../support/services';
+import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
 
-export interface RankingsDb {
-  readonly database: Database;
-  readonly config: Config;
-  em(): EntityManager;
-  close(): Promise<void>;
-}
+export type RankingsDb = MigratedDatabase;
 
 /** A migrated database of the test file's own on the shared PostgreSQL. */
-export async function openRankingsDb(): Promise<RankingsDb> {
-  const db = await createTestDatabase('rank');
-  const { config } = await loadConfig({
-    env: { NODE_ENV: 'test', DB_HOST: SHARED_PG.host, DB_PORT: String(SHARED_PG.port), DB_NAME: db.name },
-  });
-  const database = await openDatabase(config, appEntities(), createLogger('silent'));
-  await migrateUp(database.orm);
-  return {
-    database,
-    config,
-    em: () => database.orm.em.fork() as EntityManager,
-    async close() {
-      await database.close();
-      await db.drop();
-    },
-  };
-}
+export const openRankingsDb = (): Promise<RankingsDb> => openMigratedDatabase('rank');
 
 export interface FixtureUser {
   readonly login: string;

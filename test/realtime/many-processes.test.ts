@@ -1,15 +1,11 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config';
-import { appEntities } from '../../src/app';
-import { openDatabase } from '../../src/platform/database/database';
-import { migrateUp } from '../../src/platform/database/migrations';
-import { createLogger } from '../../src/platform/logging/logger';
 import { HarvestProgressDocument, RefreshUserDocument, UserUpdatedDocument } from '../generated/graphql';
 import { type Child, spawnTs } from '../support/child-process';
 import { type FakeGitHub, STANDARD_LOGINS, startFakeGitHub } from '../support/fake-github';
 import { freePort } from '../support/free-port';
-import { createTestDatabase, SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
+import { SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
 import { subscribe, wsClient } from './subscription-client';
 
 /**
@@ -18,17 +14,14 @@ import { subscribe, wsClient } from './subscription-client';
  * both receive its progress, in order, and the stored user.
  */
 let fake: FakeGitHub;
-let database: { name: string; drop(): Promise<void> };
+let database: MigratedDatabase;
 const children: Child[] = [];
 const ports: number[] = [];
 const prefix = uniqueName('many');
 
 beforeAll(async () => {
   fake = await startFakeGitHub();
-  database = await createTestDatabase('realtime_many');
-  const { config } = await loadConfig({ env: { DB_HOST: SHARED_PG.host, DB_NAME: database.name } });
-  const db = await openDatabase(config, appEntities(), createLogger('silent'));
-  await migrateUp(db.orm).finally(() => db.close());
+  database = await openMigratedDatabase('realtime_many');
   const env = {
     PATH: process.env.PATH,
     NODE_ENV: 'test',
@@ -58,7 +51,7 @@ afterAll(async () => {
     await child.exited(20_000).catch(() => child.kill());
   }
   await fake?.close();
-  await database?.drop();
+  await database?.close();
 });
 
 it('a client on either api process receives the events of a harvest run by the worker', async () => {

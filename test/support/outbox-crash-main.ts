@@ -5,7 +5,7 @@
  * exactly there. Prints `listening <url>` once ready.
  */
 import 'reflect-metadata';
-import { run } from '../../src/main';
+import { runChildApp } from './child-main';
 import type { RelayedJob } from '../../src/platform/outbox/outbox-relay';
 
 const stage = process.env.OUTBOX_STOP_AT === 'beforeMark' ? 'beforeMark' : 'beforeAdd';
@@ -16,16 +16,8 @@ const stop = async (jobs: readonly RelayedJob[]): Promise<void> => {
   await new Promise<never>(() => undefined); // held (transaction open) until the process is killed
 };
 
-run([process.env.ROLE ?? 'api'], {
-  handleSignals: true,
-  overrides: { outboxRelayHooks: stage === 'beforeMark' ? { beforeMark: stop } : { beforeAdd: stop } },
-}).then(
-  (result) => {
-    if (typeof result === 'number') process.exit(result);
-    process.stdout.write(`listening http://127.0.0.1:${result.config.http.port}\n`);
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
+runChildApp(
+  [process.env.ROLE ?? 'api'],
+  { outboxRelayHooks: stage === 'beforeMark' ? { beforeMark: stop } : { beforeAdd: stop } },
+  (config) => `listening http://127.0.0.1:${config.http.port}`,
 );

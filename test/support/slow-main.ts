@@ -4,13 +4,13 @@
  * Prints `listening <url>` once ready.
  */
 import 'reflect-metadata';
-import { run } from '../../src/main';
+import { runChildApp } from './child-main';
 
 const slowMs = Number(process.env.SLOW_CHECK_MS ?? 1500);
 
-run(['all'], {
-  handleSignals: true,
-  overrides: {
+runChildApp(
+  ['all'],
+  {
     extraHealthChecks: [
       {
         name: 'slow',
@@ -19,13 +19,5 @@ run(['all'], {
       },
     ],
   },
-}).then(
-  (result) => {
-    if (typeof result === 'number') process.exit(result);
-    process.stdout.write(`listening http://127.0.0.1:${result.config.http.port}\n`);
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
+  (config) => `listening http://127.0.0.1:${config.http.port}`,
 );
