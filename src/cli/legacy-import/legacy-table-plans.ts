@@ -7,6 +7,7 @@ import { rankingSnapshotsMapper, userRankingsMapper } from './rankings.mapper';
 import { repositoriesMapper } from './repositories.mapper';
 import type { Sql, WriteResult } from './target-database';
 import { usersMapper } from './users.mapper';
+import { loginKey } from '../../modules/users/login';
 
 type Write<T> = (sql: Sql, records: readonly T[]) => Promise<WriteResult>;
 
@@ -85,7 +86,7 @@ export async function afterTable(table: LegacyTable, target: Sql | null, context
       await writer.mapUsers(
         target,
         losers.map(([id]) => id),
-        losers.map(([, l]) => l.winnerLogin.toLowerCase()),
+        losers.map(([, l]) => loginKey(l.winnerLogin)),
       );
       for (const [legacyId, userId] of await writer.loadUserMap(target)) users.set(legacyId, userId);
     } else {

@@ -103,10 +103,6 @@ export function legacyText(value: unknown, column: string, issues: RowIssues): s
   return text.replaceAll('\u0000', '');
 }
 
-export function lowerOrNull(text: string | null): string | null {
-  return text === null ? null : text.toLowerCase();
-}
-
 /** An INT column that may be NULL in the legacy schema, as a number (or the fallback). */
 export function legacyInt(value: unknown, fallback: number): number;
 export function legacyInt(value: unknown, fallback: null): number | null;

@@ -1,4 +1,5 @@
 import type { OrganizationSummary, SocialAccount } from '../../modules/users/github-user.entity';
+import { loginKey, nameKey } from '../../modules/users/login';
 import type { RowIssues } from './legacy-import.types';
 import type { TableMapper } from './legacy-mapper';
 import { USER_COLUMNS } from './legacy-target.writer';
@@ -9,7 +10,6 @@ import {
   legacyJsonData,
   legacyText,
   legacyTimestamp,
-  lowerOrNull,
   quietTimestamp,
   legacyJsonList,
 } from './legacy-values';
@@ -93,9 +93,9 @@ export const usersMapper: TableMapper<UserRecord> = {
     return {
       legacyId: row.id,
       login,
-      loginKey: login.toLowerCase(),
+      loginKey: loginKey(login),
       name,
-      nameKey: lowerOrNull(name),
+      nameKey: nameKey(name),
       avatarUrl: legacyText(row.avatar_url, 'avatar_url', issues),
       bio: legacyText(row.bio, 'bio', issues),
       company: legacyText(row.company, 'company', issues),

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DailyActivity } from '../activity/daily-activity.entity';
 import { Repository } from '../repositories/repository.entity';
 import { GithubUser } from '../users/github-user.entity';
-import { loginKey } from '../users/login';
+import { loginKey, nameKey } from '../users/login';
 import type { HarvestedUser } from './harvest-data';
 import { HarvestJob } from './harvest-job.entity';
 
@@ -57,7 +57,7 @@ export async function writeHarvest(
       login: profile.login,
       loginKey: key,
       name: profile.name,
-      nameKey: profile.name?.toLowerCase() ?? null,
+      nameKey: nameKey(profile.name),
       avatarUrl: profile.avatarUrl,
       bio: profile.bio,
       company: profile.company,

@@ -12,6 +12,11 @@ export function loginKey(login: string): string {
   return login.toLowerCase();
 }
 
+/** The name's case-insensitive key (`name_key`, which `users(search:)` matches by prefix). */
+export function nameKey(name: string | null | undefined): string | null {
+  return name == null ? null : name.toLowerCase();
+}
+
 /** Rejects an invalid login with BAD_USER_INPUT before anything (a query, a GitHub call) is spent on it. */
 export function assertValidLogin(login: string, argument = 'login'): string {
   if (!isValidLogin(login)) {
