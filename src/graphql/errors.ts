@@ -51,15 +51,26 @@ function isApolloRequestRefusal(original: unknown): boolean {
 }
 
 /**
+ * The DomainError behind `error`, if any: thrown by a resolver (graphql-js wraps it with a path),
+ * or by a validation rule or plugin (Apollo wraps it without one, and a validation error's code
+ * would be GRAPHQL_VALIDATION_FAILED: the domain's code, e.g. QUERY_TOO_COMPLEX, is the one kept).
+ */
+export function domainErrorOf(error: unknown): DomainError | undefined {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  if (original instanceof GraphQLError && original.originalError instanceof DomainError) {
+    return original.originalError;
+  }
+  return undefined;
+}
+
+/**
  * True when the error is one we expect (client-caused); anything else is logged and masked.
  * `code` is the one Apollo has settled on (it adds INTERNAL_SERVER_ERROR to errors without one).
  */
 export function isExpectedError(error: unknown, code: unknown): boolean {
-  const original = unwrapResolverError(error);
-  if (original instanceof DomainError) return true;
-  // Apollo wraps what a plugin throws (no path, so unwrapResolverError keeps the wrapper).
-  if (original instanceof GraphQLError && original.originalError instanceof DomainError) return true;
-  if (isApolloRequestRefusal(original)) return true;
+  if (domainErrorOf(error)) return true;
+  if (isApolloRequestRefusal(unwrapResolverError(error))) return true;
   const name = String(code ?? '');
   return CLIENT_CODES.has(name) || name in CODE_ALIASES;
 }
@@ -74,12 +85,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (!isExpectedError(error, formatted.extensions?.code)) {
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
-  const domain =
-    original instanceof DomainError
-      ? original
-      : original instanceof GraphQLError && original.originalError instanceof DomainError
-        ? original.originalError
-        : undefined;
+  const domain = domainErrorOf(error);
   const graphqlError = original instanceof GraphQLError ? original : undefined;
   const { validationErrors, ...rest } = domain?.extensions ?? graphqlError?.extensions ?? {};
   const rawCode = String(formatted.extensions?.code);

@@ -1,7 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { GraphQLError } from 'graphql';
-import { DomainError } from '../core/errors';
-import { formatError } from '../graphql/errors';
+import { domainErrorOf, formatError } from '../graphql/errors';
 
 export interface ClientErrorOptions {
   /** Keep graphql-js's "Did you mean ...?" hints (they reveal field and type names). */
@@ -17,26 +15,13 @@ export type ClientErrorFormatter = (
 const SUGGESTION = / ?Did you mean .+\?$/s;
 
 /**
- * The DomainError behind `error`, if any. Apollo wraps a validation rule's error in its own
- * ValidationError, which replaces the code with GRAPHQL_VALIDATION_FAILED; the domain's code (e.g.
- * QUERY_TOO_COMPLEX) is the one clients branch on, so it is recovered from `originalError`.
- */
-function domainErrorIn(error: unknown): DomainError | undefined {
-  if (error instanceof DomainError) return error;
-  if (error instanceof GraphQLError && error.originalError instanceof DomainError) {
-    return error.originalError;
-  }
-  return undefined;
-}
-
-/**
  * `formatError` for both transports, around the shared one in src/graphql/errors.ts: it keeps a
  * domain code through Apollo's wrappers, never lets the transport-only `http` extension reach the
  * body, and removes field suggestions unless they are enabled.
  */
 export function createClientErrorFormatter(options: ClientErrorOptions): ClientErrorFormatter {
   return (formatted, error) => {
-    const domain = domainErrorIn(error);
+    const domain = domainErrorOf(error);
     let result: GraphQLFormattedError;
     if (domain) {
       result = formatError({ ...formatted, message: domain.message, extensions: domain.extensions }, domain);

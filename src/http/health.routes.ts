@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { DomainError, httpStatusOf } from '../core/errors';
+import { DomainError } from '../core/errors';
 import { hasRole } from '../core/viewer';
 import type { ComponentReport, HealthReporter } from '../core/health';
 import type { ContextFactory } from './context-factory';
-import { errorBody } from './error-handler';
 
 /**
  * `GET /api/system/health`: 200 when ok or degraded, 503 when a required component is down, so a
@@ -21,11 +20,10 @@ export function registerHealthRoutes(
       try {
         detailed = hasRole(await context.viewerForHttp(request), 'operator');
       } catch (error) {
+        // A refused key is the caller's error (the error handler answers its code and status).
         // Keys live in the database: while it is unreachable, answer without details rather
         // than fail the endpoint load balancers depend on.
-        if (error instanceof DomainError) {
-          return reply.code(httpStatusOf(error.code)).send(errorBody(error.code, error.message));
-        }
+        if (error instanceof DomainError) throw error;
         request.log.warn(
           { requestId: request.id, error: (error as Error).message },
           'health: cannot check the API key',
