@@ -1,13 +1,7 @@
 import { Arg, Ctx, Resolver, Root, Subscription } from 'type-graphql';
-import {
-  isResync,
-  keyedTopic,
-  type HarvestProgressPayload,
-  type ResyncMarker,
-  TOPICS,
-} from '../../core/topics';
+import { isResync, type HarvestProgressPayload, type ResyncMarker, TOPICS } from '../../core/topics';
 import type { GraphQLContext } from '../../graphql/context';
-import { assertValidLogin, loginKey } from '../users/login';
+import { loginTopic } from '../users/login';
 import { fromProgressPayload, isFinished } from './harvest-progress';
 import type { HarvestRequests } from './harvest-requests';
 import { HarvestJobNode, HarvestProgressEvent } from './harvest.types';
@@ -17,7 +11,7 @@ export class HarvestProgressResolver {
   constructor(private readonly harvests: HarvestRequests) {}
 
   @Subscription(() => HarvestProgressEvent, {
-    topics: ({ args }) => keyedTopic(TOPICS.HARVEST_PROGRESS, loginKey(assertValidLogin(String(args.login)))),
+    topics: loginTopic(TOPICS.HARVEST_PROGRESS),
     description:
       "Progress of the developer's harvests, whichever process runs them: each stage and percent, then completed, failed or not found. Subscribe before asking for the harvest (refreshUser or user(login:)).",
   })

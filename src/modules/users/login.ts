@@ -1,4 +1,5 @@
 import { DomainError } from '../../core/errors';
+import { type KeyedTopic, keyedTopic } from '../../core/topics';
 
 /** GitHub's login rules: 1-39 characters, letters, digits and single hyphens, not at either end. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -15,6 +16,15 @@ export function loginKey(login: string): string {
 /** The name's case-insensitive key (`name_key`, which `users(search:)` matches by prefix). */
 export function nameKey(name: string | null | undefined): string | null {
   return name == null ? null : name.toLowerCase();
+}
+
+/**
+ * The `topics` of a subscription per developer: its `login` argument, validated, keyed as the
+ * publisher keys the event (`loginKey`).
+ */
+export function loginTopic(topic: KeyedTopic) {
+  return ({ args }: { readonly args: Readonly<Record<string, unknown>> }): string =>
+    keyedTopic(topic, loginKey(assertValidLogin(String(args.login))));
 }
 
 /** Rejects an invalid login with BAD_USER_INPUT before anything (a query, a GitHub call) is spent on it. */

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Resolver, Root, Subscription } from 'type-graphql';
-import { isResync, keyedTopic, type ResyncMarker, TOPICS, type UserUpdatedPayload } from '../../core/topics';
+import { isResync, type ResyncMarker, TOPICS, type UserUpdatedPayload } from '../../core/topics';
 import type { GraphQLContext } from '../../graphql/context';
 import { GithubUser } from './github-user.entity';
-import { assertValidLogin, loginKey } from './login';
+import { loginKey, loginTopic } from './login';
 import { UserNode, UserUpdatedEvent } from './user.types';
 
 async function storedUser(em: EntityManager, login: string): Promise<UserNode | null> {
@@ -14,7 +14,7 @@ async function storedUser(em: EntityManager, login: string): Promise<UserNode | 
 @Resolver()
 export class UserUpdatedResolver {
   @Subscription(() => UserUpdatedEvent, {
-    topics: ({ args }) => keyedTopic(TOPICS.USER_UPDATED, loginKey(assertValidLogin(String(args.login)))),
+    topics: loginTopic(TOPICS.USER_UPDATED),
     description:
       'The developer after each change of what we store (a harvest finished), whichever process stored it.',
   })
