@@ -134,6 +134,13 @@ export const harvestSettings = {
   HARVEST_ATTEMPTS: int(1, 10).default(3),
   HARVEST_BACKOFF_MS: int(0, 3_600_000).default(5_000),
   REFRESH_USER_MIN_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+  HARVEST_STARTS_WINDOW_MS: int(1_000, 86_400_000).default(3_600_000),
+  HARVEST_STARTS_ANONYMOUS: int(0, 1_000_000).default(10),
+  HARVEST_STARTS_READER: int(0, 1_000_000).default(100),
+  HARVEST_STARTS_OPERATOR: int(0, 1_000_000).default(500),
+  HARVEST_STARTS_ADMIN: int(0, 1_000_000).default(2_000),
+  HARVEST_RESERVED_POINTS: int(0, 1_000_000).default(500),
+  HARVEST_PAUSED_RECHECK_MS: int(100, 3_600_000).default(30_000),
 };
 
 const HOUR_MS = 3_600_000;
@@ -149,6 +156,24 @@ export const harvestConfig = (env: SettingValues<typeof harvestSettings>) =>
     backoffMs: env.HARVEST_BACKOFF_MS,
     /** refreshUser for one login at most this often. */
     refreshMinIntervalMs: env.REFRESH_USER_MIN_INTERVAL_MS,
+    /**
+     * New harvests each caller may start per window (lookups of unknown or stale developers and
+     * refreshUser): anonymous callers per client address (IPv6: per /64), key holders per key by role.
+     * Applies while RATE_LIMIT_ENABLED; harvests asked for by the server itself are not counted.
+     */
+    starts: {
+      windowMs: env.HARVEST_STARTS_WINDOW_MS,
+      budgets: {
+        anonymous: env.HARVEST_STARTS_ANONYMOUS,
+        reader: env.HARVEST_STARTS_READER,
+        operator: env.HARVEST_STARTS_OPERATOR,
+        admin: env.HARVEST_STARTS_ADMIN,
+      },
+    },
+    /** Below this many GitHub points left (every token together), only key holders' refreshUser runs. */
+    reservedPoints: env.HARVEST_RESERVED_POINTS,
+    /** How often a harvest waiting for a valid GitHub token (every token rejected) checks again. */
+    pausedRecheckMs: env.HARVEST_PAUSED_RECHECK_MS,
   }) as const;
 
 /** Rankings: score, schedule and country harvests (the score formula: src/modules/rankings/ranking-score.ts). */

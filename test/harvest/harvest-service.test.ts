@@ -21,6 +21,9 @@ const CONFIG: HarvestConfig = {
   attempts: 3,
   backoffMs: 100,
   refreshMinIntervalMs: 60_000,
+  starts: { windowMs: 3_600_000, budgets: { anonymous: 2, reader: 5, operator: 5, admin: 5 } },
+  reservedPoints: 500,
+  pausedRecheckMs: 30_000,
 };
 
 beforeAll(async () => {

@@ -4,9 +4,10 @@ import type { TokenPool } from '../../platform/github/token-pool';
 /**
  * GitHub access from the token pool's live state: per token (masked) its budget left per
  * resource and whether it rests or was rejected; never a token value. Degraded when working
- * unauthenticated (no token, or every token rejected: 60 requests an hour), when some token was
- * rejected (401), when every token is out of core budget, or when the token secret could not be
- * re-read.
+ * unauthenticated (no token configured: 60 requests an hour), when some token was rejected (401),
+ * when every token is out of core budget, or when the token secret could not be re-read. Down when
+ * every configured token was rejected: harvesting is paused (jobs wait, they do not fail) until
+ * the token secret holds a valid token, and the message says so.
  */
 export function githubPoolCheck(pool: Pick<TokenPool, 'snapshot' | 'reload'>): HealthCheck {
   return {
@@ -33,6 +34,13 @@ export function githubPoolCheck(pool: Pick<TokenPool, 'snapshot' | 'reload'>): H
         );
       }
       const problems: string[] = [];
+      if (snapshot.mode === 'paused') {
+        const message =
+          'harvesting is paused: every GitHub token was rejected (401); harvests wait (they do not fail) ' +
+          'and resume by themselves once the token secret holds a valid token (re-read every ' +
+          'SECRETS_CACHE_TTL_MS and on each 401)';
+        return { status: 'down', message, details: { ...details, paused: true } };
+      }
       if (snapshot.mode === 'unauthenticated')
         problems.push(snapshot.reason ?? 'unauthenticated (60 requests/hour)');
       else if (invalid > 0) problems.push(`${invalid} GitHub token(s) rejected (401)`);

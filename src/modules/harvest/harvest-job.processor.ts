@@ -4,7 +4,7 @@ import type { AppPubSub } from '../../platform/pubsub/pubsub';
 import { publishEvent, TOPICS } from '../../core/topics';
 import { loginKey } from '../users/login';
 import { toProgressPayload } from './harvest-progress';
-import { GitHubRateLimitedError } from '../../platform/github/github-errors';
+import { GitHubRateLimitedError, GitHubTokensRejectedError } from '../../platform/github/github-errors';
 import { RetryLaterError, type RunningJob } from '../../platform/queue/job-queue';
 import { statusOf } from './harvest-rest';
 import { HarvestJob } from './harvest-job.entity';
@@ -12,6 +12,8 @@ import { type HarvestJobData, toHarvestState } from './harvest.service';
 import type { HarvestState } from './harvest-requests';
 import { type CountryLocator, writeHarvest } from './harvest-writer';
 import type { UserHarvester } from './user-harvester';
+import { type HarvestGate, WAITING_FOR_TOKEN } from './harvest-gate';
+import { HARVEST_PRIORITY } from './harvest-priority';
 
 export interface HarvestJobProcessorOptions {
   /** The global EntityManager: each job works on a fork of it. */
@@ -20,6 +22,8 @@ export interface HarvestJobProcessorOptions {
   readonly pubSub: AppPubSub;
   readonly logger: Logger;
   readonly locate?: CountryLocator;
+  /** Asked before a job is claimed: paused GitHub access, or a budget kept for higher priorities. */
+  readonly gate?: HarvestGate;
   readonly now?: () => Date;
 }
 
@@ -42,6 +46,9 @@ function describe(error: unknown): string {
  * `HARVEST_PROGRESS:<login key>`; `USER_UPDATED:<login key>` once the user is stored), and writes everything in one transaction. A 404 ends as `not_found` (the negative cache). A failure writes
  * nothing: before the last attempt the record goes back to `queued` with the error and the queue
  * retries after its backoff; on the last attempt (or a permanent 4xx) it ends `failed`.
+ * Before claiming, the gate may send the job back to wait (no attempt spent, the record stays
+ * `queued` with the reason as its stage): every GitHub token rejected, or the budget left kept
+ * for higher priorities. Every token rejected or rate-limited mid-harvest waits the same way.
  */
 /** Past GitHub's reset time before trying again (clocks differ a little). */
 const RATE_LIMIT_MARGIN_MS = 2_000;
@@ -55,6 +62,16 @@ export class HarvestJobProcessor {
     const em = this.options.em.fork();
     const attempt = job.attemptsMade + 1;
     const last = attempt >= job.data.attempts;
+    const verdict = await this.options.gate?.check(job.data.priority ?? HARVEST_PRIORITY.auto);
+    if (verdict && !verdict.go) {
+      // Say why on the record (once, not on every look), then wait without spending an attempt.
+      await em.nativeUpdate(
+        HarvestJob,
+        { id: job.data.jobId, status: 'queued', $or: [{ stage: null }, { stage: { $ne: verdict.stage } }] },
+        { stage: verdict.stage },
+      );
+      throw new RetryLaterError(verdict.until, verdict.stage);
+    }
     // The relay adds a job only after its record committed: the record is read once, never waited for.
     const claimed = await em.nativeUpdate(
       HarvestJob,
@@ -113,6 +130,16 @@ export class HarvestJobProcessor {
       log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
+      if (error instanceof GitHubTokensRejectedError) {
+        // No valid token left: wait for the secret to hold one, instead of failing on it.
+        Object.assign(record, { status: 'queued', stage: WAITING_FOR_TOKEN, error: describe(error) });
+        await this.save(em, record).catch((e: Error) =>
+          log.error({ error: e.message }, 'harvest record not saved'),
+        );
+        log.warn('harvest waits for a valid GitHub token');
+        const recheckMs = this.options.gate?.pausedRecheckMs ?? 30_000;
+        throw new RetryLaterError(now().getTime() + recheckMs, error.message);
+      }
       if (error instanceof GitHubRateLimitedError) {
         // Every token is spent: wait for the reset instead of burning the attempts on it.
         Object.assign(record, {

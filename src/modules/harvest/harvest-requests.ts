@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HarvestStatus, HarvestTrigger } from './harvest-job.entity';
+import type { HarvestCaller } from './harvest-starts';
 
 /** Where a harvest of one login stands (from the durable `harvest_job` record). */
 export interface HarvestState {
@@ -23,7 +24,16 @@ export interface HarvestState {
  * to refresh unknown or stale users; rankings use it for country harvests.
  */
 export interface HarvestRequests {
-  request(em: EntityManager, login: string, trigger: HarvestTrigger): Promise<HarvestState>;
+  /**
+   * `caller`: who asked (an API caller: the new harvest spends its HARVEST_STARTS_* budget, and a
+   * spent budget throws HarvestStartRefusedError); none for the server's own harvests.
+   */
+  request(
+    em: EntityManager,
+    login: string,
+    trigger: HarvestTrigger,
+    caller?: HarvestCaller,
+  ): Promise<HarvestState>;
   /** The latest harvest of a login (by case-insensitive key), or null when none was ever asked. */
   latest(em: EntityManager, login: string): Promise<HarvestState | null>;
   byId(em: EntityManager, jobId: string): Promise<HarvestState | null>;

@@ -14,6 +14,8 @@ import { HARVEST_PROGRESS, HARVEST_QUEUE, type HarvestJobData, HarvestService } 
 import { githubPoolCheck } from './github-pool.check';
 import { cleanQueueAtStartup } from './queue-cleanup';
 import { UserHarvester } from './user-harvester';
+import { HarvestGate } from './harvest-gate';
+import { HarvestStartLimit } from './harvest-starts';
 
 export interface HarvestModuleOptions {
   /** GitHub client retry policy over the defaults (tests shorten the waits). */
@@ -60,8 +62,23 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         logger,
         retry: options.githubRetry,
       });
-      const service = new HarvestService({ queue, outbox: platform.outbox, config: config.harvest, logger });
+      const { starts, reservedPoints, pausedRecheckMs } = config.harvest;
+      const startLimit = new HarvestStartLimit({
+        // Apart from the query rate limit's budgets, in the same store; off with RATE_LIMIT_ENABLED=false.
+        limiter: config.rateLimit.enabled
+          ? platform.rateLimits.scoped('harveststarts', starts.windowMs)
+          : undefined,
+        starts,
+      });
+      const service = new HarvestService({
+        queue,
+        outbox: platform.outbox,
+        config: config.harvest,
+        logger,
+        starts: startLimit,
+      });
       const processor = new HarvestJobProcessor({
+        gate: new HarvestGate({ pool, reservedPoints, pausedRecheckMs }),
         em: platform.em,
         harvester: new UserHarvester({ github }),
         pubSub: platform.pubSub,

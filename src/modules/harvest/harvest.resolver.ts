@@ -11,14 +11,14 @@ export class HarvestResolver {
 
   @Mutation(() => RefreshUserPayload, {
     description:
-      'Harvests a developer from GitHub now (public). One harvest per login at a time: while one is queued or running it is returned; a login asked for less than REFRESH_USER_MIN_INTERVAL_MS ago returns that latest harvest instead of a new one; a login GitHub did not know is not asked again within HARVEST_NOT_FOUND_TTL_HOURS.',
+      'Harvests a developer from GitHub now (public). One harvest per login at a time: while one is queued or running it is returned; a login asked for less than REFRESH_USER_MIN_INTERVAL_MS ago returns that latest harvest instead of a new one; a login GitHub did not know is not asked again within HARVEST_NOT_FOUND_TTL_HOURS. A new harvest spends one of the caller\'s HARVEST_STARTS_* per window; when they are spent, the error is RATE_LIMITED with `extensions.limit: "harvestStarts"`, `retryAfterSeconds` and `retryAt`. A key holder\'s harvests run before automatic ones.',
   })
   async refreshUser(
-    @Ctx() { em }: GraphQLContext,
+    @Ctx() { em, viewer }: GraphQLContext,
     @Arg('input', () => RefreshUserInput, { description: 'The developer to harvest.' })
     input: RefreshUserInput,
   ): Promise<RefreshUserPayload> {
-    const harvest = HarvestJobNode.from(await this.harvests.refresh(em, input.login));
+    const harvest = HarvestJobNode.from(await this.harvests.refresh(em, input.login, viewer));
     return Object.assign(new RefreshUserPayload(), { harvest });
   }
 

@@ -7,6 +7,8 @@ import type { QueueDriver } from '../../platform/queue/job-queue';
 import { assertValidLogin, loginKey } from '../users/login';
 import { HarvestJob, type HarvestTrigger } from './harvest-job.entity';
 import type { HarvestRequests, HarvestState } from './harvest-requests';
+import { harvestPriority } from './harvest-priority';
+import type { HarvestCaller, HarvestStartLimit } from './harvest-starts';
 
 export const HARVEST_QUEUE = 'harvest';
 export const HARVEST_JOB_NAME = 'harvest-user';
@@ -19,6 +21,8 @@ export interface HarvestJobData {
   readonly login: string;
   /** Tries the job was enqueued with (the processor knows its last attempt from it). */
   readonly attempts: number;
+  /** Its queue priority (harvest-priority.ts); absent on jobs queued before priorities existed. */
+  readonly priority?: number;
 }
 
 export function toHarvestState(job: HarvestJob): HarvestState {
@@ -44,6 +48,8 @@ export interface HarvestServiceOptions {
   readonly outbox: JobOutbox;
   readonly config: HarvestConfig;
   readonly logger: Logger;
+  /** Bounds the new harvests each caller may start (requests without a caller are the server's own). */
+  readonly starts?: HarvestStartLimit;
   readonly now?: () => Date;
 }
 
@@ -55,9 +61,11 @@ export interface HarvestServiceOptions {
  *   no GitHub call: the negative cache);
  * - a login whose latest harvest failed is not asked again within `refreshMinIntervalMs`, by any
  *   trigger (a login GitHub keeps failing for must not cost a harvest on every read);
- * - otherwise a `harvest_job` record and its job (with `attempts` and exponential backoff from
- *   `backoffMs`) are committed together through the outbox; the relay adds the job to the queue
- *   after the commit, under the record's id.
+ * - otherwise, when the caller (if any) may still start a harvest in its window (HARVEST_STARTS_*;
+ *   refused: HarvestStartRefusedError and nothing is written), a `harvest_job` record and its job
+ *   (with `attempts`, exponential backoff from `backoffMs`, and the trigger's queue priority) are
+ *   committed together through the outbox; the relay adds the job to the queue after the commit,
+ *   under the record's id.
  * An invalid login is rejected with BAD_USER_INPUT before anything is read or sent.
  */
 export class HarvestService implements HarvestRequests {
@@ -67,16 +75,21 @@ export class HarvestService implements HarvestRequests {
     this.now = options.now ?? (() => new Date());
   }
 
-  request(em: EntityManager, login: string, trigger: HarvestTrigger): Promise<HarvestState> {
-    return this.enqueue(em, login, trigger, 0);
+  request(
+    em: EntityManager,
+    login: string,
+    trigger: HarvestTrigger,
+    caller?: HarvestCaller,
+  ): Promise<HarvestState> {
+    return this.enqueue(em, login, trigger, 0, caller);
   }
 
   /**
    * `refreshUser`: like `request` with the `manual` trigger, at most once per
    * `refreshMinIntervalMs` per login: within it, the latest harvest is returned unchanged.
    */
-  refresh(em: EntityManager, login: string): Promise<HarvestState> {
-    return this.enqueue(em, login, 'manual', this.options.config.refreshMinIntervalMs);
+  refresh(em: EntityManager, login: string, caller?: HarvestCaller): Promise<HarvestState> {
+    return this.enqueue(em, login, 'manual', this.options.config.refreshMinIntervalMs, caller);
   }
 
   async latest(em: EntityManager, login: string): Promise<HarvestState | null> {
@@ -98,6 +111,7 @@ export class HarvestService implements HarvestRequests {
     login: string,
     trigger: HarvestTrigger,
     minIntervalMs: number,
+    caller: HarvestCaller | undefined,
   ): Promise<HarvestState> {
     assertValidLogin(login);
     const key = loginKey(login);
@@ -126,18 +140,21 @@ export class HarvestService implements HarvestRequests {
         );
         if (now.getTime() - latest.enqueuedAt.getTime() < interval) return toHarvestState(latest);
       }
+      // Only a harvest that would really start spends the caller's budget (refused: a rollback).
+      if (caller) await this.options.starts?.admit(caller);
       const job = Object.assign(new HarvestJob(), { login, loginKey: key, trigger, enqueuedAt: now });
       await tx.persistAndFlush(job);
       // The job commits with the record (or neither does); the relay adds it after the commit.
-      const data: HarvestJobData = { jobId: job.id, login, attempts: config.attempts };
+      const priority = harvestPriority(trigger, caller);
+      const data: HarvestJobData = { jobId: job.id, login, attempts: config.attempts, priority };
       await outbox.enqueue(tx, {
         queue: HARVEST_QUEUE,
         name: HARVEST_JOB_NAME,
         data,
         jobId: job.id,
-        opts: { attempts: config.attempts, backoffMs: config.backoffMs },
+        opts: { attempts: config.attempts, backoffMs: config.backoffMs, priority },
       });
-      logger.info({ jobId: job.id, login, trigger }, 'harvest enqueued');
+      logger.info({ jobId: job.id, login, trigger, priority }, 'harvest enqueued');
       return toHarvestState(job);
     });
   }

@@ -1,6 +1,7 @@
 import { IsString } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { HarvestState } from './harvest-requests';
+import type { HarvestStartRefusedError } from './harvest-starts';
 import { type EnumValue, lowercaseEnum } from '../../graphql/enums';
 
 export const HarvestStatusEnum = lowercaseEnum(
@@ -68,6 +69,29 @@ export class HarvestJobNode {
       id: state.jobId,
       status: state.status as HarvestStatusEnum,
       trigger: state.trigger as HarvestTriggerEnum,
+    });
+  }
+}
+
+@ObjectType({
+  description:
+    'A harvest that was not started: the caller has started as many new harvests as it may per window (HARVEST_STARTS_*; anonymous callers per client address, API keys by role). Nothing is queued; ask again at `retryAt`.',
+})
+export class HarvestRefusal {
+  @Field(() => String, { description: 'Why, for people: the budget and when to ask again.' })
+  message!: string;
+
+  @Field(() => Int, { description: 'Seconds until asking again can start a harvest (at least 1).' })
+  retryAfterSeconds!: number;
+
+  @Field(() => Date, { description: 'When asking again can start a harvest.' })
+  retryAt!: Date;
+
+  static from(error: HarvestStartRefusedError): HarvestRefusal {
+    return Object.assign(new HarvestRefusal(), {
+      message: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+      retryAt: error.retryAt,
     });
   }
 }

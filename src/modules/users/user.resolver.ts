@@ -22,7 +22,7 @@ export class UserResolver {
     @Arg('login', () => String, { description: 'GitHub login (case-insensitive).' }) login: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<UserLookup> {
-    return this.lookups.lookup(ctx.em, login, ctx.requestId);
+    return this.lookups.lookup(ctx.em, login, ctx.requestId, ctx.viewer);
   }
 
   @FieldResolver(() => HarvestJobNode, {

@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Connection } from '../../graphql/pagination';
-import { HarvestJobNode } from '../harvest/harvest.types';
+import { HarvestJobNode, HarvestRefusal } from '../harvest/harvest.types';
 import type { GithubUser, OrganizationSummary } from './github-user.entity';
 import { encodeGlobalId } from '../../core/global-id';
 import { Node } from '../../graphql/node';
@@ -158,6 +158,13 @@ export class UserLookup {
     description: 'The stored developer; null when it was never harvested (see `harvest`).',
   })
   user!: UserNode | null;
+
+  @Field(() => HarvestRefusal, {
+    nullable: true,
+    description:
+      'Set when this read would have started a new harvest (the developer is unknown or stale) but the caller has started as many as it may per window (HARVEST_STARTS_*): nothing was started; ask again at `retryAt`. Null otherwise.',
+  })
+  harvestRefusal!: HarvestRefusal | null;
 
   /** The harvest this read asked for, when it asked for one (the field falls back to the latest). */
   requested!: HarvestJobNode | null;

@@ -31,3 +31,16 @@ export class GitHubNetworkError extends Error {
     this.name = 'GitHubNetworkError';
   }
 }
+
+/**
+ * Tokens are configured and GitHub rejected every one (401): nothing is sent until the token secret
+ * holds a new value. A harvest waits on it (it does not fail); names no token.
+ */
+export class GitHubTokensRejectedError extends Error {
+  readonly code = 'SERVICE_UNAVAILABLE';
+
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'GitHubTokensRejectedError';
+  }
+}

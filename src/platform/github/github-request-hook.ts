@@ -1,7 +1,7 @@
 import type { EndpointDefaults, EndpointInterface, OctokitResponse } from '@octokit/types';
 import type { Logger } from '../logging/logger';
 import type { ConditionalRequestCache, CachedResponse } from './conditional-request-cache';
-import { GitHubNetworkError, GitHubRateLimitedError } from './github-errors';
+import { GitHubNetworkError, GitHubRateLimitedError, GitHubTokensRejectedError } from './github-errors';
 import type { GitHubRequestCounters } from './github-request-counters';
 import {
   classifyFailure,
@@ -79,6 +79,7 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
     for (;;) {
       const acquisition = await pool.acquire(resource);
       if (acquisition.kind === 'ready') return acquisition.lease;
+      if (acquisition.kind === 'paused') throw new GitHubTokensRejectedError(acquisition.reason);
       const waitMs = Math.max(0, acquisition.until - options.now());
       if (waitMs > retry.maxRateLimitWaitMs) throw new GitHubRateLimitedError(resource, acquisition.until);
       counters.rateLimitWaits++;

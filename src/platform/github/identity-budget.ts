@@ -54,6 +54,12 @@ export class IdentityBudget {
     return until !== undefined && until > now ? until : undefined;
   }
 
+  /** When the budget GitHub last reported resets (epoch ms), while that is still ahead. */
+  resetAt(resource: RateLimitResource, now: number): number | undefined {
+    const reset = this.state(resource).resetAt;
+    return reset !== undefined && reset > now ? reset : undefined;
+  }
+
   lastUsedAt(resource: RateLimitResource): number {
     return this.state(resource).lastUsedAt;
   }

@@ -22,7 +22,17 @@ export interface TokenLease {
 export type TokenAcquisition =
   | { readonly kind: 'ready'; readonly lease: TokenLease }
   /** Every usable identity rests for this resource: retry at `until` (epoch ms) at the earliest. */
-  | { readonly kind: 'wait'; readonly until: number; readonly reason: RestReason };
+  | { readonly kind: 'wait'; readonly until: number; readonly reason: RestReason }
+  /** Tokens are configured but GitHub rejected every one: nothing may be sent until the secret changes. */
+  | { readonly kind: 'paused'; readonly reason: string };
+
+/** GitHub points left on every valid token together, for the resources asked about. */
+export interface BudgetLeft {
+  /** The smallest, over the resources, of the points left on all valid tokens (resting tokens: 0). */
+  readonly remaining: number;
+  /** When the soonest known budget of those resources resets (epoch ms); undefined when none is known. */
+  readonly resetAt: number | undefined;
+}
 
 export interface TokenSnapshot {
   readonly id: string;
@@ -33,8 +43,9 @@ export interface TokenSnapshot {
 
 /** The pool's state for health: budgets per token, masked; never a token value. */
 export interface TokenPoolSnapshot {
-  readonly mode: 'authenticated' | 'unauthenticated';
-  /** Why the pool works unauthenticated (no tokens configured, or every token rejected). */
+  /** `paused`: tokens are configured and GitHub rejected every one (nothing is sent). */
+  readonly mode: 'authenticated' | 'unauthenticated' | 'paused';
+  /** Why the pool works unauthenticated (no tokens configured) or is paused (every token rejected). */
   readonly reason: string | undefined;
   readonly tokens: readonly TokenSnapshot[];
   readonly unauthenticated: Readonly<Partial<Record<RateLimitResource, ResourceBudgetSnapshot>>>;
@@ -47,6 +58,8 @@ interface PooledToken {
   readonly id: string;
   readonly budget: IdentityBudget;
   invalidSince: number | undefined;
+  /** The token list's version when GitHub rejected it: a later version (a new secret value) retries it. */
+  rejectedInVersion: number;
 }
 
 export const UNAUTHENTICATED_ID = 'unauthenticated';
@@ -54,16 +67,22 @@ export const UNAUTHENTICATED_ID = 'unauthenticated';
 /**
  * GitHub tokens and their rate-limit budgets. Each request takes the token with the most budget
  * left for its resource; an exhausted token rests until its reset, a secondary limit rests the
- * token for `retry-after`; a token GitHub rejects (401) is dropped and the provider is re-read at
- * once (a rotated secret replaces it). With no usable token, requests go unauthenticated (GitHub
- * allows 60 an hour) and the snapshot says so. The token list is re-read on every acquisition;
- * the provider (a TTL-cached secret) keeps that cheap.
+ * token for `retry-after`. A token GitHub rejects (401) is dropped after the provider is re-read
+ * at once (a rotated secret replaces it), until the token list read from the provider changes
+ * again (a new secret value: a re-issued or re-authorized token gets another try), not for the
+ * life of the process. With no token configured, requests go unauthenticated (GitHub allows 60 an
+ * hour) and the snapshot says so; with tokens configured but every one rejected, the pool is
+ * `paused`: `acquire` answers `paused` and nothing is sent until the list changes. The token list
+ * is re-read on every acquisition; the provider (a TTL-cached secret) keeps that cheap.
  */
 export class TokenPool {
   private readonly tokens = new Map<string, PooledToken>();
   private readonly anonymous = new IdentityBudget(DEFAULT_LIMITS.unauthenticated);
   private providerError: string | undefined;
   private loaded = false;
+  /** The last list read (sorted, joined) and its version, bumped on every change. */
+  private listKey: string | undefined;
+  private listVersion = 0;
   private lastMode: TokenPoolSnapshot['mode'] | undefined;
   private readonly now: () => number;
 
@@ -95,6 +114,11 @@ export class TokenPool {
     }
     this.loaded = true;
     const wanted = new Set(list);
+    const key = [...wanted].sort().join('\n');
+    if (key !== this.listKey) {
+      this.listKey = key;
+      this.listVersion++;
+    }
     for (const [token, pooled] of this.tokens) {
       if (wanted.has(token)) continue;
       this.tokens.delete(token);
@@ -107,10 +131,19 @@ export class TokenPool {
         id: maskToken(token),
         budget: new IdentityBudget(DEFAULT_LIMITS.authenticated),
         invalidSince: undefined,
+        rejectedInVersion: 0,
       };
       this.tokens.set(token, pooled);
       if (this.lastMode !== undefined)
         this.options.logger.info({ tokenId: pooled.id }, 'GitHub token added to the pool');
+    }
+    for (const pooled of this.tokens.values()) {
+      if (pooled.invalidSince === undefined || pooled.rejectedInVersion >= this.listVersion) continue;
+      pooled.invalidSince = undefined;
+      this.options.logger.info(
+        { tokenId: pooled.id },
+        'GitHub token rejected earlier is tried again: the token secret holds a new value',
+      );
     }
     this.noteMode();
   }
@@ -121,10 +154,38 @@ export class TokenPool {
     return this.validTokens().length > 0;
   }
 
+  /** Why nothing may be sent (every configured token rejected), or undefined when requests may go. */
+  async pausedReason(): Promise<string | undefined> {
+    await this.reload();
+    return this.isPaused() ? this.unauthenticatedReason() : undefined;
+  }
+
+  /**
+   * Points left on every valid token together (unknown budgets count as GitHub's published
+   * limit), the smallest over `resources`: what a harvest may still spend this hour.
+   */
+  budgetLeft(resources: readonly RateLimitResource[]): BudgetLeft {
+    const now = this.now();
+    const valid = this.validTokens();
+    let remaining = Infinity;
+    let resetAt: number | undefined;
+    for (const resource of resources) {
+      let sum = 0;
+      for (const pooled of valid) {
+        sum += Math.max(0, pooled.budget.available(resource, now) ?? 0);
+        const reset = pooled.budget.resetAt(resource, now);
+        if (reset !== undefined) resetAt = Math.min(resetAt ?? reset, reset);
+      }
+      remaining = Math.min(remaining, sum);
+    }
+    return { remaining: Number.isFinite(remaining) ? remaining : 0, resetAt };
+  }
+
   async acquire(resource: RateLimitResource): Promise<TokenAcquisition> {
     await this.reload();
     const now = this.now();
     const valid = this.validTokens();
+    if (this.isPaused()) return { kind: 'paused', reason: this.unauthenticatedReason() };
     if (valid.length === 0) {
       const available = this.anonymous.available(resource, now);
       if (available === undefined) {
@@ -191,17 +252,26 @@ export class TokenPool {
     );
   }
 
-  /** After a 401: stop using the token and re-read the provider (a rotated secret). */
+  /**
+   * After a 401: re-read the provider at once (a rotated secret), then stop using the token until
+   * the list read from the provider changes again (the 401 is judged against the value just read).
+   */
   async invalidate(lease: TokenLease): Promise<void> {
     const pooled = lease.token === undefined ? undefined : this.tokens.get(lease.token);
-    if (pooled && pooled.invalidSince === undefined) {
-      pooled.invalidSince = this.now();
-      this.options.logger.warn(
-        { tokenId: pooled.id },
-        'GitHub rejected a token (401 Bad credentials); it is no longer used and the token secret is re-read',
-      );
+    if (pooled) {
+      // Not judged against a list version until the re-read below: it must not revive it.
+      pooled.rejectedInVersion = Number.MAX_SAFE_INTEGER;
+      if (pooled.invalidSince === undefined) {
+        pooled.invalidSince = this.now();
+        this.options.logger.warn(
+          { tokenId: pooled.id },
+          'GitHub rejected a token (401 Bad credentials); it is not used until the token secret holds a new value',
+        );
+      }
     }
     await this.reload(true);
+    if (pooled && this.tokens.get(pooled.token) === pooled) pooled.rejectedInVersion = this.listVersion;
+    this.noteMode();
   }
 
   snapshot(): TokenPoolSnapshot {
@@ -212,14 +282,23 @@ export class TokenPool {
       invalidSince: p.invalidSince === undefined ? undefined : new Date(p.invalidSince).toISOString(),
       resources: p.budget.snapshot(now),
     }));
-    const authenticated = this.validTokens().length > 0;
+    const mode = this.mode();
     return {
-      mode: authenticated ? 'authenticated' : 'unauthenticated',
-      reason: authenticated ? undefined : this.unauthenticatedReason(),
+      mode,
+      reason: mode === 'authenticated' ? undefined : this.unauthenticatedReason(),
       tokens,
       unauthenticated: this.anonymous.snapshot(now),
       providerError: this.providerError,
     };
+  }
+
+  private isPaused(): boolean {
+    return this.tokens.size > 0 && this.validTokens().length === 0;
+  }
+
+  private mode(): TokenPoolSnapshot['mode'] {
+    if (this.isPaused()) return 'paused';
+    return this.validTokens().length > 0 ? 'authenticated' : 'unauthenticated';
   }
 
   private validTokens(): PooledToken[] {
@@ -232,7 +311,7 @@ export class TokenPool {
 
   private unauthenticatedReason(): string {
     if (this.tokens.size > 0)
-      return 'every GitHub token was rejected (401); working unauthenticated (60 requests an hour)';
+      return 'every GitHub token was rejected (401): GitHub requests and harvests are paused until the token secret holds a new value';
     if (this.providerError)
       return `GitHub tokens could not be read; working unauthenticated (60 requests an hour)`;
     return 'no GitHub token configured; working unauthenticated (60 requests an hour)';
@@ -240,12 +319,13 @@ export class TokenPool {
 
   /** Logs when the pool switches between authenticated and unauthenticated work. */
   private noteMode(): void {
-    const mode: TokenPoolSnapshot['mode'] =
-      this.validTokens().length > 0 ? 'authenticated' : 'unauthenticated';
+    const mode = this.mode();
     if (mode === this.lastMode) return;
     this.lastMode = mode;
     if (mode === 'unauthenticated')
       this.options.logger.warn({ reason: this.unauthenticatedReason() }, 'GitHub client is unauthenticated');
+    else if (mode === 'paused')
+      this.options.logger.error({ reason: this.unauthenticatedReason() }, 'GitHub client is paused');
     else
       this.options.logger.info({ tokenCount: this.validTokens().length }, 'GitHub client is authenticated');
   }

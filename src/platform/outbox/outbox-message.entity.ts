@@ -5,6 +5,8 @@ export interface OutboxJobOptions {
   readonly attempts?: number;
   readonly backoffMs?: number;
   readonly delayMs?: number;
+  /** Queue priority: 1 runs first (BullMQ); none: before every prioritized job. */
+  readonly priority?: number;
 }
 
 /**

@@ -51,6 +51,7 @@ export class BullMqDriver implements QueueDriver {
       attempts: options.attempts ?? 1,
       backoff: options.backoffMs ? { type: 'exponential', delay: options.backoffMs } : undefined,
       delay: options.delayMs,
+      priority: options.priority,
       timestamp: options.createdAt?.getTime(),
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: KEEP_FAILED,

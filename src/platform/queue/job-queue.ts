@@ -21,6 +21,11 @@ export interface JobOptions {
   /** First retry delay; doubles for each further retry. */
   readonly backoffMs?: number;
   readonly delayMs?: number;
+  /**
+   * 1 runs first, then 2, ...; equal priorities in order of arrival. A job without one runs before
+   * every prioritized job (BullMQ's rule), so a queue either uses priorities for all its jobs or none.
+   */
+  readonly priority?: number;
   /** When the work was asked for (the outbox row's time, so a job keeps it); now by default. */
   readonly createdAt?: Date;
 }

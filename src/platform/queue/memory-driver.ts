@@ -175,7 +175,11 @@ export class MemoryQueueDriver implements QueueDriver {
 
   private enqueue(queueName: string, job: MemoryJob): void {
     job.state = 'waiting';
-    this.queue(queueName).waiting.push(job);
+    const { waiting } = this.queue(queueName);
+    // BullMQ's order: jobs without a priority first, then by priority, each in order of arrival.
+    const rank = (j: MemoryJob) => j.options.priority ?? 0;
+    const before = waiting.findIndex((j) => rank(j) > rank(job));
+    waiting.splice(before === -1 ? waiting.length : before, 0, job);
     this.drain(queueName);
   }
 

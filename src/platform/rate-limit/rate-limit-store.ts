@@ -10,6 +10,11 @@ import { windowShape } from './sliding-window';
 /** A limiter with what health and shutdown need to know about it. */
 export interface RateLimitStore {
   readonly limiter: RateLimiter;
+  /**
+   * Another budget over the same store (its own keys and window), with the same fallback to memory
+   * while Valkey is unreachable: the new-harvest budgets use one.
+   */
+  scoped(keyspace: string, windowMs: number): RateLimiter;
   status(): RateLimiterStatus;
   close(): Promise<void>;
 }
@@ -31,22 +36,30 @@ export function createRateLimitStore(options: {
   readonly logger: Logger;
 }): RateLimitStore {
   const { config, redis, logger } = options;
-  const shape = windowShape(config.windowMs);
-  const local = new MemoryRateLimiter(shape, config.memoryMaxIdentities);
+  const localLimiter = (windowMs: number) =>
+    new MemoryRateLimiter(windowShape(windowMs), config.memoryMaxIdentities);
   if (!redis) {
     const since = new Date().toISOString();
     return {
-      limiter: local,
+      limiter: localLimiter(config.windowMs),
+      scoped: (_keyspace, windowMs) => localLimiter(windowMs),
       status: () => ({ store: 'memory', degraded: false, since }),
       close: async () => {},
     };
   }
   const client = redis.create('command');
-  const limiter = new FallbackRateLimiter({
-    shared: new RedisRateLimiter(client, `${redis.keyPrefix}:ratelimit:`, shape),
-    local,
-    logger,
-    timeoutMs: VALKEY_TIMEOUT_MS,
-  });
-  return { limiter, status: () => limiter.status(), close: () => closeRedis(client) };
+  const sharedLimiter = (keyspace: string, windowMs: number) =>
+    new FallbackRateLimiter({
+      shared: new RedisRateLimiter(client, `${redis.keyPrefix}:${keyspace}:`, windowShape(windowMs)),
+      local: localLimiter(windowMs),
+      logger,
+      timeoutMs: VALKEY_TIMEOUT_MS,
+    });
+  const limiter = sharedLimiter('ratelimit', config.windowMs);
+  return {
+    limiter,
+    scoped: sharedLimiter,
+    status: () => limiter.status(),
+    close: () => closeRedis(client),
+  };
 }
