@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GitHubRateLimitedError } from '../../src/platform/github/github-errors';
+import { GitHubRateLimitedError, GitHubTokensRejectedError } from '../../src/platform/github/github-errors';
 import { maskToken } from '../../src/platform/github/token-fingerprint';
 import { createTokenProvider } from '../../src/platform/github/token-provider';
 import { CachedSecretStore } from '../../src/platform/secrets/secret-store';
@@ -147,6 +147,52 @@ describe('TokenPool with the Octokit client, against the GitHub stand-in', () =>
     for (let i = 0; i < 3; i++) await getUser();
     expect(h.fake.counters.requestsFor(A)).toBe(2);
     expect(h.pool.snapshot().tokens.map((t) => t.id)).toEqual([maskToken(B)]);
+  });
+
+  it('keeps a rejected token out until the secret holds a new value, not for the life of the process', async () => {
+    const clock = new ManualClock();
+    let secretValue = JSON.stringify({ tokens: [A, B] });
+    const secrets = new CachedSecretStore(async () => secretValue, 60_000, clock.now);
+    h = await startClientHarness({ provider: createTokenProvider({ secrets, secretName: 'gh' }), clock });
+    h.fake.revokeToken(A);
+    for (let i = 0; i < 4; i++) await getUser();
+    expect(h.fake.counters.log.filter((r) => r.identity === A).map((r) => r.status)).toEqual([401]);
+
+    // Re-read on the TTL with the same value: still out.
+    clock.advance(60_000);
+    for (let i = 0; i < 4; i++) await getUser();
+    expect(h.fake.counters.requestsFor(A)).toBe(1);
+
+    // GitHub accepts it again (re-authorized) and the secret gets a new value that still lists it.
+    h.fake.acceptToken(A);
+    secretValue = JSON.stringify({ tokens: [A, B, C] });
+    clock.advance(60_000);
+    for (let i = 0; i < 6; i++) await getUser();
+    const statuses = h.fake.counters.log.filter((r) => r.identity === A).map((r) => r.status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses.slice(1).length).toBeGreaterThan(0);
+    expect(statuses.slice(1).every((status) => status === 200)).toBe(true);
+    expect(h.pool.snapshot().tokens.every((t) => t.valid)).toBe(true);
+  });
+
+  it('pauses when every configured token is rejected: nothing is sent until the secret changes', async () => {
+    const clock = new ManualClock();
+    let secretValue = JSON.stringify({ tokens: [A] });
+    const secrets = new CachedSecretStore(async () => secretValue, 60_000, clock.now);
+    h = await startClientHarness({ provider: createTokenProvider({ secrets, secretName: 'gh' }), clock });
+    h.fake.revokeToken(A);
+    await expect(getUser()).rejects.toBeInstanceOf(GitHubTokensRejectedError);
+    await expect(getUser()).rejects.toThrow(/every GitHub token was rejected \(401\)/);
+    expect(h.fake.counters.requestsFor(A)).toBe(1);
+    expect(h.fake.counters.requestsFor(undefined)).toBe(0); // not unauthenticated either
+    expect(h.pool.snapshot()).toMatchObject({ mode: 'paused' });
+    expect(await h.pool.pausedReason()).toMatch(/paused until the token secret holds a new value/);
+
+    secretValue = JSON.stringify({ tokens: [B] });
+    clock.advance(60_000);
+    expect(await h.pool.pausedReason()).toBeUndefined();
+    await getUser();
+    expect(h.fake.counters.requestsFor(B)).toBe(1);
   });
 
   it('works unauthenticated without tokens and says so', async () => {

@@ -3,7 +3,9 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { type App, type AppOverrides, createApp, type Role } from '../../src/app';
 import type { Config } from '../../src/config/config';
-import { loadConfig, type RawEnv } from '../../src/config/load-config';
+import { type RawEnv } from '../../src/config/load-config';
+import { resolveConfiguration } from '../../src/bootstrap';
+import type { SecretStore } from '../../src/platform/secrets/secret-store';
 import { appEntities } from '../../src/app';
 import { openDatabase } from '../../src/platform/database/database';
 import { migrateUp } from '../../src/platform/database/migrations';
@@ -64,6 +66,11 @@ export interface StartTestAppOptions {
   readonly role?: Role;
   /** Skip creating a database (when `env` points at another server). */
   readonly ownDatabase?: boolean;
+  /**
+   * The secret store for the `AWS_*_SECRET_NAME`s in `env` (bootstrap's wiring: configuration is
+   * read through it, and the app re-reads rotated secrets through it).
+   */
+  readonly secretStore?: (settings: Config['secrets']) => SecretStore;
 }
 
 /** Starts the real app over HTTP against real PostgreSQL and Redis, isolated from other test files. */
@@ -84,11 +91,11 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     GITHUB_TOKENS: 'ghp_testtoken000000000000000000000000000',
     ...options.env,
   };
-  const { config } = await loadConfig({ env });
+  const { config, secrets } = await resolveConfiguration(env, { store: options.secretStore });
   const logs = new LogCapture();
   const migrator = await openDatabase(config, appEntities(), logs.logger);
   await migrateUp(migrator.orm).finally(() => migrator.close());
-  const app = await createApp(config, { logger: logs.logger, ...options.overrides });
+  const app = await createApp(config, { logger: logs.logger, secrets, ...options.overrides });
   const { url } = await app.start(options.role ?? 'api');
   const graphql: TestApp['graphql'] = async (query, variables, headers = {}) => {
     const response = await fetch(`${url}/graphql`, {

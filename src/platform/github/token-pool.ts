@@ -56,7 +56,7 @@ export interface TokenPoolSnapshot {
 interface PooledToken {
   readonly token: string;
   readonly id: string;
-  readonly budget: IdentityBudget;
+  budget: IdentityBudget;
   invalidSince: number | undefined;
   /** The token list's version when GitHub rejected it: a later version (a new secret value) retries it. */
   rejectedInVersion: number;
@@ -140,6 +140,8 @@ export class TokenPool {
     for (const pooled of this.tokens.values()) {
       if (pooled.invalidSince === undefined || pooled.rejectedInVersion >= this.listVersion) continue;
       pooled.invalidSince = undefined;
+      // What the 401 reported was the budget of no token: start from the published limits.
+      pooled.budget = new IdentityBudget(DEFAULT_LIMITS.authenticated);
       this.options.logger.info(
         { tokenId: pooled.id },
         'GitHub token rejected earlier is tried again: the token secret holds a new value',
