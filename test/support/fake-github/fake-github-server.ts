@@ -18,6 +18,7 @@ import {
 import { FakeGitHubCounters } from './request-counters';
 import { matchRoute } from './rest-route';
 import { restRoutes } from './rest-routes';
+import { SearchTimeouts, type SearchTimeoutPlan } from './rest-search';
 import { generateStandardDataset, type StandardDatasetOptions } from './standard-dataset';
 
 export interface FakeGitHubOptions {
@@ -55,6 +56,8 @@ export interface FakeGitHub {
   failNextRequests(count: number, status?: number): void;
   /** The next `count` requests have their connection destroyed before any answer. */
   resetNextConnections(count: number): void;
+  /** User searches matching more than `plan.above` users time out: partial results, `incomplete_results: true`. */
+  searchTimesOut(plan: SearchTimeoutPlan): void;
   close(): Promise<void>;
 }
 
@@ -102,7 +105,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   );
   const failures = new FailureControls(options.tokens ? new Set(options.tokens) : undefined);
   const counters = new FakeGitHubCounters();
-  const routes = restRoutes();
+  const searchTimeouts = new SearchTimeouts();
+  const routes = restRoutes(searchTimeouts);
   let url = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -264,6 +268,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     secondaryLimit: (plan = {}) => failures.armSecondaryLimit(plan),
     failNextRequests: (count, status = 502) => failures.failNext(count, status),
     resetNextConnections: (count) => failures.resetNext(count),
+    searchTimesOut: (plan) => searchTimeouts.arm(plan),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

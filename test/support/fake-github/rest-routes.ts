@@ -11,7 +11,7 @@ import {
 } from './rest-bodies';
 import { EVENTS_MAX, userEvents } from './rest-events';
 import { defineRoute, type RestContext, type RestResult, type RestRoute } from './rest-route';
-import { searchIssues, searchUsers } from './rest-search';
+import { searchIssues, searchUsers, type SearchTimeouts } from './rest-search';
 
 /**
  * The REST routes a harvester calls. Notes on GitHub behaviour reproduced here:
@@ -180,7 +180,7 @@ function rateLimit(ctx: RestContext): RestResult {
   return { status: 200, body };
 }
 
-export function restRoutes(): RestRoute[] {
+export function restRoutes(searchTimeouts?: SearchTimeouts): RestRoute[] {
   const userBody = withUser((ctx, user) => ({
     status: 200,
     body: publicUser(user, ctx.api),
@@ -226,9 +226,12 @@ export function restRoutes(): RestRoute[] {
     defineRoute('GET /repos/{owner}/{repo}/commits', 'core', commits),
     defineRoute('GET /repositories/{repository_id}/commits', 'core', commits),
     // GitHub sends search results with `cache-control: no-cache` and no validators.
-    defineRoute('GET /search/users', 'search', (ctx) => searchUsers(ctx.data, ctx.query, ctx.api), {
-      cacheable: false,
-    }),
+    defineRoute(
+      'GET /search/users',
+      'search',
+      (ctx) => searchUsers(ctx.data, ctx.query, ctx.api, searchTimeouts),
+      { cacheable: false },
+    ),
     defineRoute('GET /search/issues', 'search', (ctx) => searchIssues(ctx.data, ctx.query, ctx.api), {
       cacheable: false,
     }),

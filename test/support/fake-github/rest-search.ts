@@ -92,11 +92,47 @@ function searchPage<T>(
   };
 }
 
-export function searchUsers(data: FakeDataset, query: URLSearchParams, api: string): RestResult {
+/** Which user searches time out (armed by a test): those matching more than `above` users, `times` of them. */
+export interface SearchTimeoutPlan {
+  readonly above: number;
+  /** How many searches time out before the search answers in full again (default: every one). */
+  readonly times?: number;
+}
+
+/**
+ * GitHub's search time limit ("Troubleshooting search queries", Potential timeouts; the REST search
+ * docs, "Timeouts and incomplete results"): a query that runs past it answers with the matches
+ * found before the timeout, `total_count` counting only those, and `incomplete_results: true`.
+ * Here a query matching more than `above` users times out after finding the first `above` of them
+ * (in the order the index holds them, not the sort order asked for).
+ */
+export class SearchTimeouts {
+  private plan: { above: number; remaining: number } | undefined;
+
+  arm(plan: SearchTimeoutPlan): void {
+    this.plan = { above: plan.above, remaining: plan.times ?? Infinity };
+  }
+
+  /** The matches a search gets to see: all of them, or what it found before timing out. */
+  found<T>(matches: readonly T[]): { readonly found: readonly T[]; readonly incomplete: boolean } {
+    const plan = this.plan;
+    if (!plan || plan.remaining <= 0 || matches.length <= plan.above)
+      return { found: matches, incomplete: false };
+    plan.remaining--;
+    return { found: matches.slice(0, plan.above), incomplete: true };
+  }
+}
+
+export function searchUsers(
+  data: FakeDataset,
+  query: URLSearchParams,
+  api: string,
+  timeouts?: SearchTimeouts,
+): RestResult {
   const q = query.get('q');
   if (!q) return missingQuery();
   const { qualifiers, terms } = parseSearchQuery(q);
-  const matches = data.users.filter((user) => {
+  const all = data.users.filter((user) => {
     const type = qualifiers.get('type')?.[0]?.toLowerCase();
     if (type && (type === 'org' ? 'organization' : type) !== user.type.toLowerCase()) return false;
     for (const location of qualifiers.get('location') ?? []) {
@@ -110,6 +146,8 @@ export function searchUsers(data: FakeDataset, query: URLSearchParams, api: stri
       (t) => user.login.toLowerCase().includes(t) || (user.name ?? '').toLowerCase().includes(t),
     );
   });
+  const { found, incomplete } = timeouts?.found(all) ?? { found: all, incomplete: false };
+  const matches = [...found];
   const sort = query.get('sort');
   const direction = query.get('order') === 'asc' ? 1 : -1;
   const key = (u: FakeUser): number =>
@@ -126,7 +164,7 @@ export function searchUsers(data: FakeDataset, query: URLSearchParams, api: stri
     ...page,
     body: {
       total_count: matches.length,
-      incomplete_results: false,
+      incomplete_results: incomplete,
       items: page.items.map((u, i) => userSearchItem(u, api, matches.length - i)),
     },
   };
