@@ -114,6 +114,62 @@ describe('country harvest', () => {
     expect(github.stats().rateLimitWaits).toBeGreaterThan(0); // it waited for the budget, it did not fail
   }, 120_000);
 
+  it('never takes a search GitHub answered incomplete (timed out) as complete: asks again, then splits', async () => {
+    // A second stand-in whose user search times out on any query matching more than 300 users.
+    const timingOut = await startFakeGitHub({
+      dataset,
+      limits: { search: { limit: 1_000, windowMs: 1_000 } },
+    });
+    try {
+      const crowd = dataset.users.filter((u) => u.location === CROWDED_LOCATION);
+      const perFollowerCount = new Map<number, number>();
+      for (const u of crowd) perFollowerCount.set(u.followers, (perFollowerCount.get(u.followers) ?? 0) + 1);
+      // Any query over more developers than one follower count holds times out: only splitting helps.
+      const above = Math.max(...perFollowerCount.values());
+      expect(above).toBeLessThan(crowd.length / 2);
+      const pool = new TokenPool({ provider: createTokenProvider({ staticTokens: [TOKEN] }), logger });
+      const github = await createGitHubClient({ baseUrl: timingOut.url, pool, logger });
+      const run = async (harvests: RecordingHarvests) =>
+        new CountryHarvestService({
+          github,
+          harvests,
+          countries: { ...JAPAN, largestCities: () => ['Tokyo'] },
+          settings: { minFollowers: 0, cities: 1, freshnessMs: 24 * 3_600_000 },
+          logger,
+        }).harvest(db.em(), 'JP', async () => undefined);
+
+      timingOut.searchTimesOut({ above });
+      const harvests = new RecordingHarvests();
+      const progress = await run(harvests);
+      // Taken as complete, each timed-out answer would have lost everyone past its first `above`.
+      expect(progress.usersFound).toBe(crowd.length);
+      const requested = new Set(harvests.requested);
+      for (const { login } of crowd) if (login !== 'tokyo-dev-0001') expect(requested.has(login)).toBe(true);
+      expect(progress.incompleteSearches).toBe(0); // every range was split until GitHub answered in full
+
+      // Timeouts even on one follower count: used as they are, but counted, never passed off as complete.
+      timingOut.searchTimesOut({ above: Math.floor(above / 2) });
+      const partial = await run(new RecordingHarvests());
+      expect(partial.incompleteSearches).toBeGreaterThan(0);
+      expect(partial.usersFound).toBeLessThan(crowd.length);
+
+      // A timeout that passes: the same search asked again, nothing split.
+      timingOut.searchTimesOut({ above: 300, times: 1 });
+      const before = timingOut.counters.routeCount('GET /search/users');
+      const again = await new CountryHarvestService({
+        github,
+        harvests: new RecordingHarvests(),
+        countries: { ...JAPAN, name: () => 'Osaka', largestCities: () => [] },
+        settings: { minFollowers: 0, cities: 0, freshnessMs: 24 * 3_600_000 },
+        logger,
+      }).harvest(db.em(), 'JP', async () => undefined);
+      expect(again.incompleteSearches).toBe(0);
+      expect(timingOut.counters.routeCount('GET /search/users') - before).toBe(again.searches);
+    } finally {
+      await timingOut.close();
+    }
+  }, 120_000);
+
   it('searches the country by its name and its largest cities (location data)', () => {
     const directory = new LocationCountryDirectory(createLocationResolver(), () =>
       packageLocationDataSource().loadPlaces(),

@@ -8,12 +8,19 @@ import type { CountryDirectory } from './country-directory';
 /** GitHub's search returns at most this many results per query, however many match. */
 export const SEARCH_RESULT_CAP = 1000;
 const PER_PAGE = 100;
+/** Extra tries of a search GitHub answered with `incomplete_results` (it timed out) before it is split. */
+export const INCOMPLETE_SEARCH_RETRIES = 2;
 
 export interface CountryHarvestProgress {
   searches: number;
   usersFound: number;
   harvestsRequested: number;
   queriesDone: number;
+  /**
+   * Search answers GitHub still marked `incomplete_results` after the retries, for a range that
+   * could not be split further: the developers they missed may be missing here too.
+   */
+  incompleteSearches: number;
 }
 
 export interface CountryHarvestSettings {
@@ -39,6 +46,8 @@ export interface CountryHarvestOptions {
 interface SearchAnswer {
   readonly total: number;
   readonly logins: string[];
+  /** GitHub's `incomplete_results`: the search timed out; `total` and `logins` may miss matches. */
+  readonly incomplete: boolean;
 }
 
 /**
@@ -48,6 +57,10 @@ interface SearchAnswer {
  * `total_count` is above that is split into two follower ranges, recursively, until every range
  * fits. The search budget (30 a minute per token) is the token pool's `search` resource: the
  * client waits for it, and when even that wait would be too long this job sleeps and retries.
+ * An answer with `incomplete_results` (GitHub's search timed out) is never taken as complete: it
+ * is asked again up to INCOMPLETE_SEARCH_RETRIES times, then its follower range is split (narrower
+ * queries are cheaper to run); one that cannot be split is used as it is and counted in
+ * `incompleteSearches`.
  */
 export class CountryHarvestService {
   private readonly sleep: (ms: number) => Promise<void>;
@@ -75,6 +88,7 @@ export class CountryHarvestService {
       usersFound: 0,
       harvestsRequested: 0,
       queriesDone: 0,
+      incompleteSearches: 0,
     };
     const seen = new Set<string>();
     const onLogins = async (logins: string[]): Promise<void> => {
@@ -102,7 +116,7 @@ export class CountryHarvestService {
     const q = `location:"${location}" followers:${low}..${high ?? '*'} type:user`;
     const first = await this.search(q, 1, progress);
     const splittable = high === null || high > low;
-    if (first.total > SEARCH_RESULT_CAP && splittable) {
+    if ((first.total > SEARCH_RESULT_CAP || first.incomplete) && splittable) {
       // An open range splits at twice its floor (follower counts are heavily skewed).
       const mid = high === null ? Math.max(low * 2, low + 100) : Math.floor((low + high) / 2);
       await this.searchRange(location, low, mid, progress, onLogins);
@@ -114,13 +128,46 @@ export class CountryHarvestService {
         { q, total: first.total },
         'search range cannot be split further; first 1,000 only',
       );
+    this.noteIncomplete(q, 1, first, progress);
     await onLogins(first.logins);
     const pages = Math.ceil(Math.min(first.total, SEARCH_RESULT_CAP) / PER_PAGE);
-    for (let page = 2; page <= pages; page++) await onLogins((await this.search(q, page, progress)).logins);
+    for (let page = 2; page <= pages; page++) {
+      const answer = await this.search(q, page, progress);
+      this.noteIncomplete(q, page, answer, progress);
+      await onLogins(answer.logins);
+    }
     progress.queriesDone++;
   }
 
+  /** An answer still incomplete after its retries that cannot be split: used, but counted and logged. */
+  private noteIncomplete(
+    q: string,
+    page: number,
+    answer: SearchAnswer,
+    progress: CountryHarvestProgress,
+  ): void {
+    if (!answer.incomplete) return;
+    progress.incompleteSearches++;
+    this.options.logger.warn(
+      { q, page, total: answer.total },
+      'GitHub search stayed incomplete (timed out) and the range cannot be split further; developers may be missing',
+    );
+  }
+
+  /** One page, asked again while GitHub answers it incomplete (at most INCOMPLETE_SEARCH_RETRIES more). */
   private async search(q: string, page: number, progress: CountryHarvestProgress): Promise<SearchAnswer> {
+    let answer = await this.searchOnce(q, page, progress);
+    for (let retry = 0; answer.incomplete && retry < INCOMPLETE_SEARCH_RETRIES; retry++) {
+      this.options.logger.info(
+        { q, page, retry: retry + 1 },
+        'GitHub search answered incomplete; asking again',
+      );
+      answer = await this.searchOnce(q, page, progress);
+    }
+    return answer;
+  }
+
+  private async searchOnce(q: string, page: number, progress: CountryHarvestProgress): Promise<SearchAnswer> {
     for (;;) {
       try {
         progress.searches++;
@@ -129,7 +176,11 @@ export class CountryHarvestService {
           per_page: PER_PAGE,
           page,
         });
-        return { total: response.data.total_count, logins: response.data.items.map((i) => i.login) };
+        return {
+          total: response.data.total_count,
+          logins: response.data.items.map((i) => i.login),
+          incomplete: response.data.incomplete_results,
+        };
       } catch (error) {
         if (!(error instanceof GitHubRateLimitedError)) throw error;
         const waitMs = Math.max(1_000, error.resetAt - this.now());

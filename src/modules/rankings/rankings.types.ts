@@ -195,6 +195,12 @@ export class CountryHarvestProgressNode {
 
   @Field(() => Int, { description: 'Search queries (location and follower range) finished.' })
   queriesDone!: number;
+
+  @Field(() => Int, {
+    description:
+      'Search answers GitHub still marked incomplete (its search timed out) after retries, in a follower range that could not be split further: developers may be missing. Incomplete answers are otherwise asked again or split, never taken as complete.',
+  })
+  incompleteSearches!: number;
 }
 
 @ObjectType('CountryHarvest', {
