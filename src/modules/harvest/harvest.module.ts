@@ -33,6 +33,9 @@ export interface HarvestExports {
 
 export const HARVEST = moduleKey<HarvestExports>('harvest');
 
+/** How long a new-harvest decision waits for Valkey before it is made in memory (one process's count). */
+const HARVEST_STARTS_VALKEY_TIMEOUT_MS = 2_000;
+
 /**
  * Harvesting: token pool and GitHub client (ETags in the shared cache), the harvest service
  * (requests, dedup, negative cache), `refreshUser`/`harvestJob`, and the job processor that the
@@ -65,8 +68,9 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
       const { starts, reservedPoints, pausedRecheckMs } = config.harvest;
       const startLimit = new HarvestStartLimit({
         // Apart from the query rate limit's budgets, in the same store; off with RATE_LIMIT_ENABLED=false.
+        // A start costs hundreds of GitHub points: worth waiting longer for the shared count.
         limiter: config.rateLimit.enabled
-          ? platform.rateLimits.scoped('harveststarts', starts.windowMs)
+          ? platform.rateLimits.scoped('harveststarts', starts.windowMs, HARVEST_STARTS_VALKEY_TIMEOUT_MS)
           : undefined,
         starts,
       });

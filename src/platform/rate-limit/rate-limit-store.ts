@@ -12,9 +12,10 @@ export interface RateLimitStore {
   readonly limiter: RateLimiter;
   /**
    * Another budget over the same store (its own keys and window), with the same fallback to memory
-   * while Valkey is unreachable: the new-harvest budgets use one.
+   * while Valkey is unreachable: the new-harvest budgets use one. `timeoutMs`: how long to wait
+   * for Valkey before deciding in memory (default VALKEY_TIMEOUT_MS).
    */
-  scoped(keyspace: string, windowMs: number): RateLimiter;
+  scoped(keyspace: string, windowMs: number, timeoutMs?: number): RateLimiter;
   status(): RateLimiterStatus;
   close(): Promise<void>;
 }
@@ -48,12 +49,12 @@ export function createRateLimitStore(options: {
     };
   }
   const client = redis.create('command');
-  const sharedLimiter = (keyspace: string, windowMs: number) =>
+  const sharedLimiter = (keyspace: string, windowMs: number, timeoutMs = VALKEY_TIMEOUT_MS) =>
     new FallbackRateLimiter({
       shared: new RedisRateLimiter(client, `${redis.keyPrefix}:${keyspace}:`, windowShape(windowMs)),
       local: localLimiter(windowMs),
       logger,
-      timeoutMs: VALKEY_TIMEOUT_MS,
+      timeoutMs,
     });
   const limiter = sharedLimiter('ratelimit', config.windowMs);
   return {
