@@ -97,7 +97,7 @@ run() {
   user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$IMAGE")
   log "user: $user"
   case "${user%%:*}" in "" | 0 | root) die "the image runs as root ($user)" ;; esac
-  size_mb=$(( $(buildah inspect --type image --format '{{.OCIv1.Config.Labels}}{{range .OCIv1.RootFS.DiffIDs}}{{end}}' "$IMAGE" >/dev/null; buildah images --noheading --format '{{.Size}}' --filter reference="$IMAGE" | head -1 | awk '{v=$1; u=$2; if (u ~ /GB/) v*=1024; if (u ~ /KB/) v/=1024; print int(v)}') ))
+  size_mb=$(buildah images --json "$IMAGE" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const [n,u]=JSON.parse(s)[0].size.split(" ");process.stdout.write(String(Math.round(Number(n)*({kB:1/1000,KB:1/1000,MB:1,GB:1000}[u]??1))))})')
   log "size: ${size_mb} MB (limit ${MAX_IMAGE_MB} MB)"
   [ "$size_mb" -le "$MAX_IMAGE_MB" ] || die "the image is ${size_mb} MB, over ${MAX_IMAGE_MB} MB"
   local db=${DB_NAME:-image_check}

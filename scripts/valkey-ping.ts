@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  let cause: Error | undefined; // the connection's own error ("Connection is closed" says less)
+  redis.on('error', (error: Error) => (cause = error));
   try {
     await redis.connect();
     const pong = await redis.ping();
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
     const version = /(?:valkey|redis)_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
     console.log(`${host}:${port}${tls ? ' (TLS)' : ''}: ${pong}, server ${version}`);
   } catch (error) {
-    console.error(`${host}:${port}${tls ? ' (TLS)' : ''}: ${(error as Error).message}`);
+    console.error(`${host}:${port}${tls ? ' (TLS)' : ''}: ${(cause ?? (error as Error)).message}`);
     process.exitCode = 1;
   } finally {
     redis.disconnect();
