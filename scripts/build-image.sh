@@ -12,7 +12,7 @@
 #
 # Needs root, buildah and debootstrap (apt-get install buildah debootstrap), the npm registry and the
 # Debian mirror. Settings: NODE_VERSION (22.23.5), NPM_VERSION (10.9.4), DEBIAN_MIRROR, IMAGE,
-# MAX_IMAGE_MB (600), PORT (4555), DB_NAME (image_check).
+# MAX_IMAGE_MB (600), PORT (4555), DB_NAME (image_check), REBUILD_BASE (make the base again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +33,10 @@ log() { printf '\n=== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
 need buildah buildah
 
 base() {
+  if [ -z "${REBUILD_BASE:-}" ] && buildah inspect --type image "$BASE" >/dev/null 2>&1; then
+    log "base image $BASE exists (REBUILD_BASE=1 to make it again)"
+    return
+  fi
   need debootstrap debootstrap
   need npm nodejs
   mkdir -p "$WORK"
