@@ -6,6 +6,7 @@ import { MemoryCache } from './cache/memory-cache';
 import { RedisCache } from './cache/redis-cache';
 import { type Database, openDatabase } from './database/database';
 import type { Logger } from './logging/logger';
+import { IncidentAlerts } from './alerts/incident-alerts';
 import { instrumentQueue } from './metrics/instrumented-queue';
 import type { AppMetrics } from './metrics/metrics';
 import { JobOutbox } from './outbox/job-outbox';
@@ -42,6 +43,8 @@ export interface Platform {
   readonly secrets: SecretStore | undefined;
   /** The app's metrics registry (modules contribute figures through their `metrics` part instead). */
   readonly metrics: AppMetrics;
+  /** Operator notifications, once per incident (docs/operations.md). */
+  readonly alerts: IncidentAlerts;
 }
 
 export interface OpenedPlatform extends Platform {
@@ -110,6 +113,7 @@ export async function openPlatform(options: {
     rateLimits,
     secrets: options.secrets,
     metrics: options.metrics,
+    alerts: new IncidentAlerts({ logger: logger.child({ component: 'operator-alerts' }) }),
     close: () =>
       closeStages(
         [

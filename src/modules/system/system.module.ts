@@ -14,8 +14,7 @@ import { HealthChangedResolver } from './health-changed.resolver';
 import { HealthWatch } from './health-watch';
 import { SystemResolver } from './system.resolver';
 import { TOPICS } from '../../core/topics';
-import type { OperatorAlerts } from '../../core/operator-alerts';
-import { alertOnHealth, IncidentAlerts } from './operator-alerts';
+import { alertOnHealth } from './health-alerts';
 import { QueueFiguresLog } from './queue-figures-log';
 
 export interface SystemModuleOptions {
@@ -26,8 +25,6 @@ export interface SystemModuleOptions {
 export interface SystemExports {
   /** What `GET /api/system/health` and `systemHealth` report. */
   readonly health: HealthService;
-  /** Operator notifications, once per incident (health changes raise and resolve them). */
-  readonly alerts: OperatorAlerts;
 }
 
 export const SYSTEM = moduleKey<SystemExports>('system');
@@ -61,10 +58,9 @@ export function systemModule(options: SystemModuleOptions = {}) {
         config.health.timeoutMs,
         SERVICE_VERSION,
       );
-      const alerts = new IncidentAlerts({
-        logger: platform.logger.child({ component: 'operator-alerts' }),
-        notifiers: created.flatMap((module) => (module.operatorNotifier ? [module.operatorNotifier] : [])),
-      });
+      // Incidents go to every module's notifier; health changes raise and resolve them.
+      for (const module of created)
+        if (module.operatorNotifier) platform.alerts.addNotifier(module.operatorNotifier);
       const figures = new QueueFiguresLog({
         queue: platform.queue,
         queues,
@@ -76,7 +72,7 @@ export function systemModule(options: SystemModuleOptions = {}) {
         pubSub: platform.pubSub,
         intervalMs: config.health.watchIntervalMs,
         logger: platform.logger.child({ component: 'health-watch' }),
-        onReport: (report) => alertOnHealth(alerts, report),
+        onReport: (report) => alertOnHealth(platform.alerts, report),
       });
       return {
         resolvers: [new SystemResolver(health), new HealthChangedResolver(health)],
@@ -88,7 +84,7 @@ export function systemModule(options: SystemModuleOptions = {}) {
           figures.close();
           await watch.close();
         },
-        exports: { health, alerts },
+        exports: { health },
       };
     },
   });

@@ -1,11 +1,5 @@
-import type { HealthReport } from '../../core/health';
-import type {
-  Incident,
-  IncidentResolution,
-  OperatorAlerts,
-  OperatorNotifier,
-} from '../../core/operator-alerts';
-import type { Logger } from '../../platform/logging/logger';
+import type { Logger } from '../logging/logger';
+import type { Incident, IncidentResolution, OperatorAlerts, OperatorNotifier } from './operator-alerts';
 
 /** At most this many incidents open at once; past it the oldest is forgotten (it may notify again). */
 const MAX_OPEN = 1_000;
@@ -16,14 +10,19 @@ const MAX_OPEN = 1_000;
  */
 export class IncidentAlerts implements OperatorAlerts {
   private readonly open = new Map<string, Incident & { repeats: number }>();
+  private readonly notifiers: OperatorNotifier[] = [];
 
   constructor(
     private readonly options: {
       readonly logger: Logger;
-      readonly notifiers: readonly OperatorNotifier[];
       readonly now?: () => Date;
     },
   ) {}
+
+  /** Adds a delivery channel (the system module adds each module's `operatorNotifier`). */
+  addNotifier(notifier: OperatorNotifier): void {
+    this.notifiers.push(notifier);
+  }
 
   raise(raised: Omit<Incident, 'openedAt'>): void {
     const known = this.open.get(raised.key);
@@ -38,7 +37,7 @@ export class IncidentAlerts implements OperatorAlerts {
       { alert: true, incident: incident.key, severity: incident.severity, details: incident.details },
       `operator notification: ${incident.summary}`,
     );
-    for (const notifier of this.options.notifiers) void this.deliver(() => notifier.opened(incident));
+    for (const notifier of this.notifiers) void this.deliver(() => notifier.opened(incident));
   }
 
   resolve(key: string): void {
@@ -50,7 +49,7 @@ export class IncidentAlerts implements OperatorAlerts {
       { alert: false, incident: key, repeats: incident.repeats, openedAt: incident.openedAt },
       'operator incident resolved',
     );
-    for (const notifier of this.options.notifiers) {
+    for (const notifier of this.notifiers) {
       if (notifier.resolved) void this.deliver(() => notifier.resolved!(resolution));
     }
   }
@@ -69,26 +68,6 @@ export class IncidentAlerts implements OperatorAlerts {
       await send();
     } catch (error) {
       this.options.logger.warn({ error: (error as Error).message }, 'operator notifier failed');
-    }
-  }
-}
-
-/**
- * Health-driven incidents: a required component `down` is critical, a component `degraded` a
- * warning; back to `ok` (or `disabled`) resolves it.
- */
-export function alertOnHealth(alerts: OperatorAlerts, report: HealthReport): void {
-  for (const component of report.components) {
-    const key = `health:${component.name}`;
-    if (component.status === 'down' || component.status === 'degraded') {
-      alerts.raise({
-        key,
-        severity: component.status === 'down' && component.required ? 'critical' : 'warning',
-        summary: `${component.name} is ${component.status}${component.message ? `: ${component.message}` : ''}`,
-        details: { component: component.name, status: component.status, required: component.required },
-      });
-    } else {
-      alerts.resolve(key);
     }
   }
 }
