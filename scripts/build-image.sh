@@ -127,14 +127,24 @@ run() {
   if [ "$status" = 200 ]; then
     buildah run --isolation chroot --env PORT="$PORT" "$ctr" -- node /app/scripts/health-check.js && inside=0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
+  # SIGTERM to the server itself (buildah run's descendant): it must drain and exit on its own.
+  local server="" queue=("$pid") next
+  while [ ${#queue[@]} -gt 0 ] && [ -z "$server" ]; do
+    next=${queue[0]}; queue=("${queue[@]:1}")
+    for child in $(ps -o pid= --ppid "$next"); do
+      [ "$(ps -o comm= -p "$child")" = node ] && server=$child
+      queue+=("$child")
+    done
+  done
+  kill -TERM "${server:-$pid}" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   buildah rm "$ctr" >/dev/null
   psql -h "${DB_HOST:-127.0.0.1}" -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
   tail -5 "$out"
   [ "$status" = 200 ] || die "health answered $status (server log: $out)"
   [ "$inside" = 0 ] || die "the image's HEALTHCHECK script failed"
-  log "health 200 from the image; HEALTHCHECK script ok; user $user; ${size_mb} MB"
+  grep -q '"msg":"closed"' "$out" || die "the server did not shut down cleanly on SIGTERM (server log: $out)"
+  log "health 200 from the image; HEALTHCHECK script ok; clean exit on SIGTERM; user $user; ${size_mb} MB"
 }
 
 case "${1:-all}" in

@@ -26,6 +26,6 @@ describe('container image', () => {
     expect(output).toMatch(/=== user: 1000:1000/);
     expect(output).toMatch(/=== size: \d+ MB \(limit \d+ MB\)/);
     expect(output).toMatch(/"url":"\/api\/system\/health","statusCode":200/);
-    expect(output).toMatch(/=== health 200 from the image; HEALTHCHECK script ok/);
+    expect(output).toMatch(/=== health 200 from the image; HEALTHCHECK script ok; clean exit on SIGTERM/);
   }, 3_600_000);
 });
