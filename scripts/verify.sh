@@ -34,6 +34,9 @@ npm run --silent schema:check || fail "schema drift"
 step "generated documents match schema and operations"
 npx graphql-codegen --config codegen.ts --check >/dev/null || fail "codegen drift: run npm run codegen"
 
+step "infrastructure/templates match the CDK app (cdk-nag AwsSolutions checks run in synthesis)"
+npm run --silent infra:check || fail "infrastructure drift or cdk-nag findings: run npm run infra:synth"
+
 step "tests"
 report=$(mktemp)
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report"

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config';
 import type { HealthCheck } from './core/health';
 import { createLoaders } from './core/loaders';
+import type { ObservedMetric } from './core/metrics';
 import {
   composeModules,
   entitiesOf,
@@ -35,6 +36,13 @@ import { SERVICE_VERSION } from './platform/paths';
 import { closeStages } from './platform/close-stages';
 import type { OutboxRelayHooks } from './platform/outbox/outbox-relay';
 import { openPlatform, PLATFORM_ENTITIES } from './platform/platform';
+import { AppMetrics } from './platform/metrics/metrics';
+import {
+  cacheMetrics,
+  databasePoolMetric,
+  queueJobsMetric,
+  secretMetrics,
+} from './platform/metrics/platform-metrics';
 import type { SecretStore } from './platform/secrets/secret-store';
 
 export type Role = ProcessRole;
@@ -101,9 +109,12 @@ export interface App {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const definitions = appModules(overrides);
+  // One registry per app, made here and handed down: no prom-client default registry.
+  const metrics = new AppMetrics({ maxOperationNames: config.metrics.maxOperationNames });
   const platform = await openPlatform({
     config,
     logger,
+    metrics,
     secrets: overrides.secrets,
     entities: entitiesOf(definitions),
     relayHooks: overrides.outboxRelayHooks,
@@ -133,6 +144,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const loaderFactories = modules.flatMap((module) => (module.loaders ? [module.loaders] : []));
 
   let http: HttpServer | undefined;
+  for (const metric of [
+    databasePoolMetric(platform.em),
+    ...cacheMetrics(platform.cache),
+    queueJobsMetric(
+      platform.queue,
+      modules.flatMap((module) => module.queues ?? []),
+    ),
+    ...secretMetrics(platform.secrets),
+    websocketMetric(() => http?.websocketStats()),
+    ...modules.flatMap((module) => module.metrics ?? []),
+  ])
+    metrics.observe(metric);
   let closing: Promise<void> | undefined;
 
   return {
@@ -152,6 +175,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           websocket: config.websocket,
           security: config.security,
           limits: config.limits,
+          metricsAccess: config.metrics,
+          metrics,
           cache: platform.cache,
           nodeEnv: config.env,
           logger,
@@ -189,6 +214,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         'app',
       ).then(() => logger.info('closed'));
       return closing;
+    },
+  };
+}
+
+/** WebSocket connections and subscriptions of this api process (none before it serves HTTP). */
+function websocketMetric(
+  stats: () => { readonly connections: number; readonly subscriptions: number } | undefined,
+): ObservedMetric {
+  return {
+    name: 'insights_websocket_open',
+    help: 'Open GraphQL WebSocket connections and the subscriptions running on them, by kind',
+    type: 'gauge',
+    labelNames: ['kind'],
+    read() {
+      const now = stats();
+      if (!now) return [];
+      return [
+        { labels: { kind: 'connections' }, value: now.connections },
+        { labels: { kind: 'subscriptions' }, value: now.subscriptions },
+      ];
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   githubConfig,
   limitsConfig,
   mailConfig,
+  metricsConfig,
   rateLimitConfig,
   secretsConfig,
   securityConfig,
@@ -40,6 +41,7 @@ export const configSchema = envSchema.transform((env) => ({
   github: githubConfig(env),
   secrets: secretsConfig(env),
   mail: mailConfig(env, env.AWS_REGION),
+  metrics: metricsConfig(env, env.NODE_ENV === 'production'),
 }));
 
 type DeepReadonly<T> = T extends readonly (infer U)[]

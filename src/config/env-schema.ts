@@ -12,6 +12,7 @@ import {
   githubSettings,
   limitsSettings,
   mailSettings,
+  metricsSettings,
   rateLimitSettings,
   secretsSettings,
   securitySettings,
@@ -41,6 +42,7 @@ export const envSchema = z.object({
   ...githubSettings,
   ...secretsSettings,
   ...mailSettings,
+  ...metricsSettings,
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -52,4 +54,5 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set<EnvKey>([
   'DB_PASSWORD',
   'REDIS_PASSWORD',
   'GITHUB_TOKENS',
+  'METRICS_TOKEN',
 ]);

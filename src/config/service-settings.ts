@@ -50,6 +50,40 @@ export const serverConfig = (env: SettingValues<typeof serverSettings>) =>
     health: { timeoutMs: env.HEALTH_COMPONENT_TIMEOUT_MS, watchIntervalMs: env.HEALTH_WATCH_INTERVAL_MS },
   }) as const;
 
+/** `GET /metrics` and the operations figures (docs/operations.md). */
+export const metricsSettings = {
+  METRICS_ENABLED: bool.default(true),
+  // A bearer token scrapers send; compared in constant time. Unset: no token asked.
+  METRICS_TOKEN: optionalText.pipe(
+    z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  ),
+  METRICS_ALLOWED_CIDRS: list
+    .pipe(
+      z.array(
+        z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, {
+          message: 'must be comma-separated CIDR blocks such as 10.0.0.0/16',
+        }),
+      ),
+    )
+    .optional(),
+  METRICS_MAX_OPERATION_NAMES: int(1, 10_000).default(200),
+  QUEUE_FIGURES_LOG_INTERVAL_MS: int(0, 3_600_000).default(60_000),
+};
+
+export const metricsConfig = (env: SettingValues<typeof metricsSettings>, production: boolean) =>
+  ({
+    enabled: env.METRICS_ENABLED,
+    token: env.METRICS_TOKEN,
+    allowedCidrs: orEmpty(env.METRICS_ALLOWED_CIDRS),
+    /**
+     * Nothing configured: open to loopback callers outside production, refused in production
+     * (a scraper must be named by a token or an address range there).
+     */
+    production,
+    maxOperationNames: env.METRICS_MAX_OPERATION_NAMES,
+    queueFiguresLogIntervalMs: env.QUEUE_FIGURES_LOG_INTERVAL_MS,
+  }) as const;
+
 /** graphql-ws connections (docs/realtime.md). */
 export const websocketSettings = {
   WS_KEEPALIVE_MS: int(0, 600_000).default(12_000),

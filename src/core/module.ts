@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Platform } from '../platform/platform';
 import type { NodeTypeName } from './global-id';
 import type { HealthCheck } from './health';
+import type { ObservedMetric } from './metrics';
+import type { OperatorNotifier } from './operator-alerts';
 import type { LoaderFactories } from './loaders';
 
 /**
@@ -35,6 +37,10 @@ export interface AppModule<TExports = undefined> {
   /** One instance of each resolver class the definition declares, built with its services. */
   readonly resolvers?: readonly object[];
   readonly healthChecks?: readonly HealthCheck[];
+  /** Figures the module owns, read at each scrape of `GET /metrics` (core/metrics.ts). */
+  readonly metrics?: readonly ObservedMetric[];
+  /** Where operator notifications go besides the log (the notifications module: email). */
+  readonly operatorNotifier?: OperatorNotifier;
   /** The pub/sub topics this module publishes. */
   readonly topics?: readonly string[];
   /** The job queues this module's worker part consumes (health reports their figures). */

@@ -4,6 +4,8 @@ import type { Logger } from '../platform/logging/logger';
 
 export interface ErrorHandlerOptions {
   readonly bodyLimitBytes: number;
+  /** Sees the code of every error answered here (metrics). */
+  readonly countError?: (code: string) => void;
 }
 
 /** Client-caused failures answered with a fixed message: Fastify's own may echo request input. */
@@ -48,6 +50,7 @@ export function registerErrorHandlers(
   fastify.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
     // A route's domain error: its code, and the status the code maps to (src/core/errors.ts).
     if (error instanceof DomainError) {
+      options.countError?.(error.code);
       return reply
         .code(httpStatusOf(error.code))
         .send({ errors: [{ message: error.message, extensions: error.extensions }] });
@@ -56,17 +59,20 @@ export function registerErrorHandlers(
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {
       logger.error({ requestId: request.id, err: error }, 'unexpected HTTP error');
+      options.countError?.('INTERNAL_SERVER_ERROR');
       return reply.code(status).send(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
     }
     const code =
       status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    options.countError?.(code);
     return reply.code(status).send(errorBody(code, clientMessage(error, status, options)));
   });
-  fastify.setNotFoundHandler((request, reply) =>
-    reply
+  fastify.setNotFoundHandler((request, reply) => {
+    options.countError?.('NOT_FOUND');
+    return reply
       .code(404)
-      .send(errorBody('NOT_FOUND', sanitize(`No route ${request.method} ${request.url.split('?')[0]}`))),
-  );
+      .send(errorBody('NOT_FOUND', sanitize(`No route ${request.method} ${request.url.split('?')[0]}`)));
+  });
 }
 
 export function errorBody(code: string, message: string) {

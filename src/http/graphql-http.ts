@@ -27,6 +27,8 @@ export interface GraphqlHttpOptions {
   readonly context: ContextFactory;
   readonly guards: GraphqlGuards;
   readonly formatError: ClientErrorFormatter;
+  /** More Apollo plugins (operation metrics). */
+  readonly plugins?: readonly ApolloServerPlugin<GraphQLContext>[];
 }
 
 /** Logs every unexpected error once, with the request id; clients get the masked form. */
@@ -84,6 +86,7 @@ export async function registerGraphqlHttp(
       // Without introspection the Sandbox landing page is useless; serve no HTML at all then.
       ...(options.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
       ...options.guards.apolloPlugins,
+      ...(options.plugins ?? []),
     ],
     logger: options.logger,
   });

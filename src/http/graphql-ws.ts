@@ -50,6 +50,8 @@ export interface WebSocketLimits {
 }
 
 export interface GraphqlWs {
+  /** Open connections (past connection_init) and the subscriptions running on them (metrics). */
+  stats(): { readonly connections: number; readonly subscriptions: number };
   /** Stops new connections, waits (bounded by the caller) for running queries and mutations, then closes sockets. */
   close(): Promise<void>;
 }
@@ -273,6 +275,11 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   );
 
   return {
+    stats() {
+      let subscriptions = 0;
+      for (const { connection } of connections.values()) subscriptions += connection.subscriptions.size;
+      return { connections: connections.size, subscriptions };
+    },
     async close() {
       // Refuse new connections, let running operations finish, then say goodbye (code 1001).
       accepting = false;

@@ -15,6 +15,8 @@ import { registerErrorHandlers } from './error-handler';
 import { registerGraphqlHttp } from './graphql-http';
 import { attachGraphqlWs } from './graphql-ws';
 import { registerHealthRoutes } from './health.routes';
+import { countingErrorFormatter, graphqlMetricsPlugin, registerMetricsRoutes } from './metrics.routes';
+import type { AppMetrics } from '../platform/metrics/metrics';
 import { requestIdOf } from './request-id';
 import { registerHandlerTimeout, socketTimeouts } from './request-timeout';
 import { registerSecurityHeaders } from './security-headers';
@@ -24,6 +26,9 @@ export interface HttpServerOptions {
   readonly websocket: Config['websocket'];
   readonly security: Config['security'];
   readonly limits: Config['limits'];
+  /** Who may read `GET /metrics`. */
+  readonly metricsAccess: Config['metrics'];
+  readonly metrics: AppMetrics;
   readonly nodeEnv: string;
   readonly logger: Logger;
   readonly schema: GraphQLSchema;
@@ -40,6 +45,8 @@ export interface HttpServer {
   readonly fastify: FastifyInstance;
   /** Listens and resolves with the bound address (`http://host:port`). */
   listen(): Promise<string>;
+  /** WebSocket connections and subscriptions open now (metrics). */
+  websocketStats(): { readonly connections: number; readonly subscriptions: number };
   /** Stops accepting, finishes in-flight HTTP and WebSocket work, then closes. */
   close(): Promise<void>;
 }
@@ -86,9 +93,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     );
   });
 
-  registerErrorHandlers(fastify, logger, { bodyLimitBytes: security.bodyLimitBytes });
-  const formatError = createClientErrorFormatter({ fieldSuggestions: security.fieldSuggestions });
+  const { metrics } = options;
+  registerErrorHandlers(fastify, logger, {
+    bodyLimitBytes: security.bodyLimitBytes,
+    countError: (code) => metrics.countError(code),
+  });
+  const formatError = countingErrorFormatter(
+    createClientErrorFormatter({ fieldSuggestions: security.fieldSuggestions }),
+    metrics,
+  );
   registerHealthRoutes(fastify, options.health, options.context);
+  registerMetricsRoutes(fastify, metrics, options.metricsAccess);
   const apollo = await registerGraphqlHttp(fastify, {
     schema: options.schema,
     introspection: config.introspection,
@@ -102,6 +117,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     context: options.context,
     guards: options.guards,
     formatError,
+    plugins: [graphqlMetricsPlugin(metrics)],
   });
   options.routes?.(fastify);
   const ws = attachGraphqlWs({
@@ -122,6 +138,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     async listen() {
       return fastify.listen({ host: config.host, port: config.port });
     },
+    websocketStats: () => ws.stats(),
     async close() {
       closing = true;
       await Promise.all([ws.close(), fastify.close()]);

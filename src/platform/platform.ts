@@ -6,6 +6,9 @@ import { MemoryCache } from './cache/memory-cache';
 import { RedisCache } from './cache/redis-cache';
 import { type Database, openDatabase } from './database/database';
 import type { Logger } from './logging/logger';
+import { IncidentAlerts } from './alerts/incident-alerts';
+import { instrumentQueue } from './metrics/instrumented-queue';
+import type { AppMetrics } from './metrics/metrics';
 import { JobOutbox } from './outbox/job-outbox';
 import { OutboxMessage } from './outbox/outbox-message.entity';
 import { OutboxRelay, type OutboxRelayHooks } from './outbox/outbox-relay';
@@ -38,6 +41,10 @@ export interface Platform {
   readonly rateLimits: RateLimitStore;
   /** The store configuration was read through (absent when no secret name is set). */
   readonly secrets: SecretStore | undefined;
+  /** The app's metrics registry (modules contribute figures through their `metrics` part instead). */
+  readonly metrics: AppMetrics;
+  /** Operator notifications, once per incident (docs/operations.md). */
+  readonly alerts: IncidentAlerts;
 }
 
 export interface OpenedPlatform extends Platform {
@@ -55,6 +62,7 @@ export async function openPlatform(options: {
   readonly config: Config;
   readonly logger: Logger;
   readonly secrets: SecretStore | undefined;
+  readonly metrics: AppMetrics;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly entities: readonly (abstract new (...args: any[]) => object)[];
   /** Tests stop or kill the relay between adding jobs and marking them relayed. */
@@ -77,13 +85,13 @@ export async function openPlatform(options: {
     const cacheClient = redis.create('command');
     cache = new RedisCache(cacheClient, `${redis.keyPrefix}:cache:`, logger);
     pubSub = createRedisPubSub(redis, logger);
-    queue = new BullMqDriver(redis, logger);
+    queue = instrumentQueue(new BullMqDriver(redis, logger), options.metrics, logger);
     closers.push(() => closeRedis(cacheClient));
   } else {
     rateLimits = createRateLimitStore({ config: config.rateLimit, redis: undefined, logger });
     cache = new MemoryCache(config.cache.memoryMaxEntries);
     pubSub = createMemoryPubSub(logger);
-    queue = new MemoryQueueDriver(logger);
+    queue = instrumentQueue(new MemoryQueueDriver(logger), options.metrics, logger);
   }
   const relay = new OutboxRelay({
     em: database.orm.em as EntityManager,
@@ -104,6 +112,8 @@ export async function openPlatform(options: {
     pubSub,
     rateLimits,
     secrets: options.secrets,
+    metrics: options.metrics,
+    alerts: new IncidentAlerts({ logger: logger.child({ component: 'operator-alerts' }) }),
     close: () =>
       closeStages(
         [

@@ -12,6 +12,7 @@ import { HarvestProgressResolver } from './harvest-progress.resolver';
 import { HarvestResolver } from './harvest.resolver';
 import { HARVEST_PROGRESS, HARVEST_QUEUE, type HarvestJobData, HarvestService } from './harvest.service';
 import { githubPoolCheck } from './github-pool.check';
+import { githubPoolMetrics } from './github-pool.metrics';
 import { cleanQueueAtStartup } from './queue-cleanup';
 import { UserHarvester } from './user-harvester';
 import { HarvestGate } from './harvest-gate';
@@ -92,6 +93,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
       return {
         resolvers: [new HarvestResolver(service), new HarvestProgressResolver(options.requests ?? service)],
         healthChecks: [githubPoolCheck(pool)],
+        metrics: githubPoolMetrics(pool),
         topics: [HARVEST_PROGRESS, TOPICS.USER_UPDATED],
         queues: [HARVEST_QUEUE],
         start: {

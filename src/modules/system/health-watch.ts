@@ -39,6 +39,8 @@ export class HealthWatch {
       readonly pubSub: AppPubSub;
       readonly intervalMs: number;
       readonly logger: Logger;
+      /** Sees every round's report (operator alerts). */
+      readonly onReport?: (report: HealthReport) => void;
     },
   ) {}
 
@@ -60,6 +62,7 @@ export class HealthWatch {
       const report = await this.options.health.report();
       const changes = healthChanges(this.last, report);
       this.last = report;
+      this.options.onReport?.(report);
       if (changes.length === 0) return;
       this.options.logger.info({ changes }, 'health changed');
       publishEvent(this.options.pubSub, TOPICS.SYSTEM_HEALTH_CHANGED, {

@@ -14,6 +14,8 @@ import { HealthChangedResolver } from './health-changed.resolver';
 import { HealthWatch } from './health-watch';
 import { SystemResolver } from './system.resolver';
 import { TOPICS } from '../../core/topics';
+import { alertOnHealth } from './health-alerts';
+import { QueueFiguresLog } from './queue-figures-log';
 
 export interface SystemModuleOptions {
   /** Checks beyond the platform's and the modules' own (tests add failing ones). */
@@ -38,12 +40,13 @@ export function systemModule(options: SystemModuleOptions = {}) {
     resolvers: [SystemResolver, HealthChangedResolver],
     create(platform, { created }) {
       const { config } = platform;
+      const queues = created.flatMap((module) => module.queues ?? []);
       const health = new HealthService(
         [
           databaseCheck(platform.database),
           cacheCheck(platform.cache, config.redis.mode === 'external' ? 'valkey' : 'memory'),
           queueCheck(platform.queue, {
-            queues: created.flatMap((module) => module.queues ?? []),
+            queues,
             schedules: Object.assign({}, ...created.map((module) => module.schedules ?? {})),
           }),
           secretsCheck(platform.secrets, config.secrets.names),
@@ -55,18 +58,32 @@ export function systemModule(options: SystemModuleOptions = {}) {
         config.health.timeoutMs,
         SERVICE_VERSION,
       );
+      // Incidents go to every module's notifier; health changes raise and resolve them.
+      for (const module of created)
+        if (module.operatorNotifier) platform.alerts.addNotifier(module.operatorNotifier);
+      const figures = new QueueFiguresLog({
+        queue: platform.queue,
+        queues,
+        intervalMs: config.metrics.queueFiguresLogIntervalMs,
+        logger: platform.logger.child({ component: 'queue-figures' }),
+      });
       const watch = new HealthWatch({
         health,
         pubSub: platform.pubSub,
         intervalMs: config.health.watchIntervalMs,
         logger: platform.logger.child({ component: 'health-watch' }),
+        onReport: (report) => alertOnHealth(platform.alerts, report),
       });
       return {
         resolvers: [new SystemResolver(health), new HealthChangedResolver(health)],
         topics: [TOPICS.SYSTEM_HEALTH_CHANGED],
         // Each api instance watches its own health.
-        start: { api: async () => watch.start() },
-        close: () => watch.close(),
+        // Each worker logs the queue figures CloudWatch alarms on (queue backlog).
+        start: { api: async () => watch.start(), worker: async () => figures.start() },
+        close: async () => {
+          figures.close();
+          await watch.close();
+        },
         exports: { health },
       };
     },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AppMetrics } from '../../../src/platform/metrics/metrics';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig, type RawEnv } from '../../../src/config/load-config';
@@ -61,6 +62,8 @@ export async function startTestSchemaServer(
     websocket: config.websocket,
     security: config.security,
     limits: config.limits,
+    metricsAccess: config.metrics,
+    metrics: new AppMetrics({ maxOperationNames: config.metrics.maxOperationNames }),
     nodeEnv: config.env,
     logger: logs.logger,
     schema,
