@@ -24,6 +24,7 @@ export const databaseSettings = {
   DB_SSL_REJECT_UNAUTHORIZED: bool.default(true),
   DB_POOL_MIN: int(0, 100).default(0),
   DB_POOL_MAX: int(1, 200).default(10),
+  DB_POOL_MAX_LIFETIME_MS: int(0, 86_400_000).default(1_800_000),
   DB_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5_000),
   DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
   DB_DEBUG: bool.default(false),
@@ -39,7 +40,11 @@ export const databaseConfig = (env: SettingValues<typeof databaseSettings>) =>
     password: env.DB_PASSWORD,
     name: env.DB_NAME,
     ssl: tlsOptions(env.DB_SSL, env.DB_SSL_CA_PATH, env.DB_SSL_REJECT_UNAUTHORIZED),
-    pool: { min: env.DB_POOL_MIN, max: env.DB_POOL_MAX },
+    /**
+     * A pooled connection older than `maxLifetimeMs` is closed when next taken from the pool and
+     * replaced (`0`: never): a rotated password reaches every connection within this time.
+     */
+    pool: { min: env.DB_POOL_MIN, max: env.DB_POOL_MAX, maxLifetimeMs: env.DB_POOL_MAX_LIFETIME_MS },
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     debug: env.DB_DEBUG,

@@ -5,6 +5,7 @@ import { closeStages } from './close-stages';
 import { MemoryCache } from './cache/memory-cache';
 import { RedisCache } from './cache/redis-cache';
 import { type Database, openDatabase } from './database/database';
+import { secretLoginSource } from './database/rotating-login';
 import type { Logger } from './logging/logger';
 import { JobOutbox } from './outbox/job-outbox';
 import { OutboxMessage } from './outbox/outbox-message.entity';
@@ -60,11 +61,14 @@ export async function openPlatform(options: {
   /** Tests stop or kill the relay between adding jobs and marking them relayed. */
   readonly relayHooks?: OutboxRelayHooks;
 }): Promise<OpenedPlatform> {
-  const { config, logger } = options;
+  const { config, logger, secrets } = options;
+  const dbSecret = config.secrets.names.database;
   const database = await openDatabase(
     config,
     [...new Set([...options.entities, ...PLATFORM_ENTITIES])],
     logger,
+    // A refused login re-reads the database secret (rotation); without one it is an error as is.
+    secrets && dbSecret ? secretLoginSource(secrets, dbSecret) : undefined,
   );
   const closers: (() => Promise<unknown>)[] = [];
   let cache: Cache;
