@@ -15,6 +15,7 @@ import { BullMqDriver } from './queue/bullmq-driver';
 import type { QueueDriver } from './queue/job-queue';
 import { MemoryQueueDriver } from './queue/memory-driver';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit/rate-limit-store';
+import { secretRedisLogins } from './redis/redis-auth-rotation';
 import { closeRedis, createRedisFactory } from './redis/redis-factory';
 import type { SecretStore } from './secrets/secret-store';
 
@@ -76,7 +77,13 @@ export async function openPlatform(options: {
   let queue: QueueDriver;
   let rateLimits: RateLimitStore;
   if (config.redis.mode === 'external') {
-    const redis = createRedisFactory(config.redis, logger);
+    const redisSecret = config.secrets.names.redis;
+    const redis = createRedisFactory(
+      config.redis,
+      logger,
+      // WRONGPASS/NOAUTH re-reads the redis secret (ACL password or auth token rotation).
+      secrets && redisSecret ? secretRedisLogins(secrets, redisSecret) : undefined,
+    );
     rateLimits = createRateLimitStore({ config: config.rateLimit, redis, logger });
     const cacheClient = redis.create('command');
     cache = new RedisCache(cacheClient, `${redis.keyPrefix}:cache:`, logger);
