@@ -91,6 +91,8 @@ export const cacheConfig = (env: SettingValues<typeof cacheSettings>) =>
 
 export const queueSettings = {
   QUEUE_CONCURRENCY: int(1, 100).default(4),
+  QUEUE_LOCK_DURATION_MS: int(1_000, 3_600_000).default(30_000),
+  QUEUE_STALLED_INTERVAL_MS: int(1_000, 3_600_000).default(30_000),
   QUEUE_CLEANUP_MODE: z
     .enum(['always', 'nonprod', 'never'], { message: 'must be always, nonprod or never' })
     .default('nonprod'),
@@ -109,6 +111,12 @@ export const queueSettings = {
 export const queueConfig = (env: SettingValues<typeof queueSettings>) =>
   ({
     concurrency: env.QUEUE_CONCURRENCY,
+    /**
+     * BullMQ stalled-job recovery: a worker holds each active job's lock for `lockDurationMs` and
+     * renews it at half that; every `stalledIntervalMs` workers move jobs whose lock expired (their
+     * worker died) back to waiting, without spending an attempt. A job that stalls twice fails.
+     */
+    stalled: { lockDurationMs: env.QUEUE_LOCK_DURATION_MS, intervalMs: env.QUEUE_STALLED_INTERVAL_MS },
     /** Clean finished jobs at start-up: always, outside production only, or never (as the old service did). */
     cleanup: {
       mode: env.QUEUE_CLEANUP_MODE,

@@ -58,14 +58,19 @@ function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> 
 /**
  * An operation that produced no data because a dependency was down (SERVICE_UNAVAILABLE) is
  * answered HTTP 503 with `Retry-After`, so clients and load balancers see the outage as one; an
- * answer with data (served from the cache, or partial) stays 200.
+ * answer with data (served from the cache, or partial) stays 200, and one a resolver served from
+ * the shared cache while the database was down says so: `extensions: { stale: true, servedFrom: "cache" }`.
  */
 function unavailableStatus(): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
+          if (contextValue.staleness?.stale) {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, stale: true, servedFrom: 'cache' };
+          }
           const { data, errors } = response.body.singleResult;
           if (data != null || !errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
           response.http.status = 503;

@@ -88,7 +88,7 @@ export async function openPlatform(options: {
     const cacheClient = redis.create('command');
     cache = new RedisCache(cacheClient, `${redis.keyPrefix}:cache:`, logger);
     pubSub = createRedisPubSub(redis, logger);
-    queue = new BullMqDriver(redis, logger);
+    queue = new BullMqDriver(redis, logger, config.queue.stalled);
     closers.push(() => closeRedis(cacheClient));
   } else {
     rateLimits = createRateLimitStore({ config: config.rateLimit, redis: undefined, logger });

@@ -25,8 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-function running<T>(id: string, data: T, attemptsMade = 0): RunningJob<T> {
-  return { id, name: 'n', data, attemptsMade, updateProgress: async () => undefined };
+function running<T>(id: string, data: T, attemptsMade = 0, resumed = false): RunningJob<T> {
+  return { id, name: 'n', data, attemptsMade, resumed, updateProgress: async () => undefined };
 }
 
 describe('harvest job processor', () => {
@@ -77,6 +77,17 @@ describe('harvest job processor', () => {
       expect(await db.em().findOne(HarvestJob, { id: job.id })).toMatchObject({ status, attempts: 0 });
     },
   );
+
+  it('a resumed attempt (its worker died mid-harvest) takes over the record left running', async () => {
+    const job = await saved('resumed-dev', 'running');
+    await db.em().nativeUpdate(HarvestJob, { id: job.id }, { attempts: 1 });
+    await build().handle(running(job.id, data(job), 0, true));
+    expect(harvested).toContain('resumed-dev');
+    expect(await db.em().findOne(HarvestJob, { id: job.id })).toMatchObject({
+      status: 'not_found',
+      attempts: 1,
+    });
+  });
 
   it('a job whose record was never committed is skipped, not waited for', async () => {
     await build().handle(

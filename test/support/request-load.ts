@@ -5,6 +5,8 @@
  */
 export interface LoadFailure {
   readonly at: number;
+  /** How long the failed request took, in ms. */
+  readonly latencyMs: number;
   readonly status: number | 'network';
   readonly code: string | undefined;
 }
@@ -16,6 +18,8 @@ export interface LoadReport {
   /** Answers with data that said they were served from the cache (`extensions.stale`). */
   readonly stale: number;
   readonly failures: readonly LoadFailure[];
+  /** The slowest failed request, in ms (how fast failures fail). */
+  readonly maxFailureLatencyMs: number;
   /** Failures per `status/code`, e.g. `{ "503/SERVICE_UNAVAILABLE": 12 }`. */
   readonly failuresByKind: Readonly<Record<string, number>>;
   /**
@@ -59,6 +63,7 @@ export function startLoad(options: LoadOptions): RequestLoad {
     while (running) {
       let status: number | 'network' = 'network';
       let body: LoadBody = {};
+      const started = Date.now();
       try {
         const response = await fetch(`${options.url}/graphql`, {
           method: 'POST',
@@ -74,7 +79,8 @@ export function startLoad(options: LoadOptions): RequestLoad {
       const at = Date.now();
       const bad = status === 'network' || failed(status, body);
       outcomes.push({ at, ok: !bad });
-      if (bad) failures.push({ at, status, code: body.errors?.[0]?.extensions?.code });
+      if (bad)
+        failures.push({ at, latencyMs: at - started, status, code: body.errors?.[0]?.extensions?.code });
       else if (body.extensions?.stale) stale += 1;
       if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
     }
@@ -99,6 +105,7 @@ export function startLoad(options: LoadOptions): RequestLoad {
         stale,
         failures,
         failuresByKind,
+        maxFailureLatencyMs: Math.max(0, ...failures.map((f) => f.latencyMs)),
         recoveryMs(since) {
           const lastFailure = failures.filter((f) => f.at >= since).at(-1);
           if (!lastFailure) return 0;
@@ -123,6 +130,7 @@ export function logFaultFigures(
     failed: report.failed,
     stale: report.stale,
     failuresByKind: report.failuresByKind,
+    maxFailureLatencyMs: report.maxFailureLatencyMs,
     recoveryMs: since === undefined ? undefined : report.recoveryMs(since),
     ...extra,
   };

@@ -17,9 +17,12 @@ const NETWORK_CODES = new Set([
  */
 const UNAVAILABLE_SQLSTATE = /^(08...|53300|57P0[1-3])$/;
 
-/** What pg and knex say when a connection dies or none can be had (they carry no code). */
+/**
+ * What pg and knex say when a connection dies or none can be had (they carry no code); knex puts
+ * the SQL in front of a failed query's message, so these are not anchored.
+ */
 const UNAVAILABLE_MESSAGE =
-  /^(Connection terminated|Knex: Timeout acquiring a connection|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+  /Connection terminated|Timeout acquiring a connection|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/;
 
 /**
  * True when `error` (or an error it wraps) means PostgreSQL cannot be reached or will not let us
