@@ -18,6 +18,8 @@ export interface LoadReport {
   /** Answers with data that said they were served from the cache (`extensions.stale`). */
   readonly stale: number;
   readonly failures: readonly LoadFailure[];
+  /** Median time of a successful request, in ms (to compare failures with). */
+  readonly medianOkLatencyMs: number | undefined;
   /** The slowest failed request, in ms (how fast failures fail). */
   readonly maxFailureLatencyMs: number;
   /** Failures per `status/code`, e.g. `{ "503/SERVICE_UNAVAILABLE": 12 }`. */
@@ -55,7 +57,7 @@ export interface LoadBody {
 
 export function startLoad(options: LoadOptions): RequestLoad {
   const failed = options.failed ?? ((status, body) => status !== 200 || (body.errors?.length ?? 0) > 0);
-  const outcomes: { at: number; ok: boolean }[] = [];
+  const outcomes: { at: number; ok: boolean; latencyMs: number }[] = [];
   const failures: LoadFailure[] = [];
   let stale = 0;
   let running = true;
@@ -78,7 +80,7 @@ export function startLoad(options: LoadOptions): RequestLoad {
       }
       const at = Date.now();
       const bad = status === 'network' || failed(status, body);
-      outcomes.push({ at, ok: !bad });
+      outcomes.push({ at, ok: !bad, latencyMs: at - started });
       if (bad)
         failures.push({ at, latencyMs: at - started, status, code: body.errors?.[0]?.extensions?.code });
       else if (body.extensions?.stale) stale += 1;
@@ -106,6 +108,7 @@ export function startLoad(options: LoadOptions): RequestLoad {
         failures,
         failuresByKind,
         maxFailureLatencyMs: Math.max(0, ...failures.map((f) => f.latencyMs)),
+        medianOkLatencyMs: median(outcomes.filter((o) => o.ok).map((o) => o.latencyMs)),
         recoveryMs(since) {
           const lastFailure = failures.filter((f) => f.at >= since).at(-1);
           if (!lastFailure) return 0;
@@ -130,11 +133,19 @@ export function logFaultFigures(
     failed: report.failed,
     stale: report.stale,
     failuresByKind: report.failuresByKind,
+    medianOkLatencyMs: report.medianOkLatencyMs,
+    medianFailureLatencyMs: median(report.failures.map((f) => f.latencyMs)),
     maxFailureLatencyMs: report.maxFailureLatencyMs,
     recoveryMs: since === undefined ? undefined : report.recoveryMs(since),
     ...extra,
   };
   console.log(`FAULT-FIGURES ${JSON.stringify(figures)}`);
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
