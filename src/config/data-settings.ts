@@ -24,6 +24,7 @@ export const databaseSettings = {
   DB_SSL_REJECT_UNAUTHORIZED: bool.default(true),
   DB_POOL_MIN: int(0, 100).default(0),
   DB_POOL_MAX: int(1, 200).default(10),
+  DB_POOL_MAX_LIFETIME_MS: int(0, 86_400_000).default(1_800_000),
   DB_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5_000),
   DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
   DB_DEBUG: bool.default(false),
@@ -39,7 +40,11 @@ export const databaseConfig = (env: SettingValues<typeof databaseSettings>) =>
     password: env.DB_PASSWORD,
     name: env.DB_NAME,
     ssl: tlsOptions(env.DB_SSL, env.DB_SSL_CA_PATH, env.DB_SSL_REJECT_UNAUTHORIZED),
-    pool: { min: env.DB_POOL_MIN, max: env.DB_POOL_MAX },
+    /**
+     * A pooled connection older than `maxLifetimeMs` is closed when next taken from the pool and
+     * replaced (`0`: never): a rotated password reaches every connection within this time.
+     */
+    pool: { min: env.DB_POOL_MIN, max: env.DB_POOL_MAX, maxLifetimeMs: env.DB_POOL_MAX_LIFETIME_MS },
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     debug: env.DB_DEBUG,
@@ -86,6 +91,8 @@ export const cacheConfig = (env: SettingValues<typeof cacheSettings>) =>
 
 export const queueSettings = {
   QUEUE_CONCURRENCY: int(1, 100).default(4),
+  QUEUE_LOCK_DURATION_MS: int(1_000, 3_600_000).default(30_000),
+  QUEUE_STALLED_INTERVAL_MS: int(1_000, 3_600_000).default(30_000),
   QUEUE_CLEANUP_MODE: z
     .enum(['always', 'nonprod', 'never'], { message: 'must be always, nonprod or never' })
     .default('nonprod'),
@@ -104,6 +111,12 @@ export const queueSettings = {
 export const queueConfig = (env: SettingValues<typeof queueSettings>) =>
   ({
     concurrency: env.QUEUE_CONCURRENCY,
+    /**
+     * BullMQ stalled-job recovery: a worker holds each active job's lock for `lockDurationMs` and
+     * renews it at half that; every `stalledIntervalMs` workers move jobs whose lock expired (their
+     * worker died) back to waiting, without spending an attempt. A job that stalls twice fails.
+     */
+    stalled: { lockDurationMs: env.QUEUE_LOCK_DURATION_MS, intervalMs: env.QUEUE_STALLED_INTERVAL_MS },
     /** Clean finished jobs at start-up: always, outside production only, or never (as the old service did). */
     cleanup: {
       mode: env.QUEUE_CLEANUP_MODE,

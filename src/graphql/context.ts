@@ -13,4 +13,9 @@ export interface GraphQLContext {
   readonly viewer: Viewer;
   readonly requestId: string;
   readonly signal: AbortSignal;
+  /**
+   * Set by a resolver that answered from the shared cache because the database was unreachable;
+   * the HTTP edge then says so in the response's `extensions` (`stale: true`, `servedFrom: "cache"`).
+   */
+  readonly staleness: { stale: boolean };
 }

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError, type ErrorCode } from '../core/errors';
+import { isDatabaseUnavailable } from '../platform/database/database-errors';
 
 export { ERROR_CODES, type ErrorCode } from '../core/errors';
 
@@ -50,8 +51,19 @@ function isApolloRequestRefusal(original: unknown): boolean {
   );
 }
 
+/** How long clients are asked to wait (`Retry-After`) while the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** What a client sees when PostgreSQL cannot be reached: fail fast, retry later. */
+export function databaseUnavailable(): DomainError {
+  return new DomainError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry later.', {
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+  });
+}
+
 /**
- * The DomainError behind `error`, if any: thrown by a resolver (graphql-js wraps it with a path),
+ * The DomainError behind `error`, if any (a database that cannot be reached becomes
+ * SERVICE_UNAVAILABLE): thrown by a resolver (graphql-js wraps it with a path),
  * or by a validation rule or plugin (Apollo wraps it without one, and a validation error's code
  * would be GRAPHQL_VALIDATION_FAILED: the domain's code, e.g. QUERY_TOO_COMPLEX, is the one kept).
  */
@@ -61,7 +73,7 @@ export function domainErrorOf(error: unknown): DomainError | undefined {
   if (original instanceof GraphQLError && original.originalError instanceof DomainError) {
     return original.originalError;
   }
-  return undefined;
+  return isDatabaseUnavailable(original) ? databaseUnavailable() : undefined;
 }
 
 /**

@@ -36,7 +36,14 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
     viewer: Viewer,
     requestId: string,
     signal: AbortSignal,
-  ): GraphQLContext => ({ em, loaders: sources.createLoaders(em), viewer, requestId, signal });
+  ): GraphQLContext => ({
+    em,
+    loaders: sources.createLoaders(em),
+    viewer,
+    requestId,
+    signal,
+    staleness: { stale: false },
+  });
   return {
     async forHttp(request, signal) {
       const em = fork();

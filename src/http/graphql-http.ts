@@ -1,12 +1,12 @@
-import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap, type PersistedQueryOptions } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DomainError, httpStatusOf } from '../core/errors';
+import { httpStatusOf } from '../core/errors';
 import type { GraphQLContext } from '../graphql/context';
-import { isExpectedError } from '../graphql/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, domainErrorOf, isExpectedError } from '../graphql/errors';
 import type { GraphqlGuards } from '../graphql/guards';
 import type { Logger } from '../platform/logging/logger';
 import type { ClientErrorFormatter } from './client-errors';
@@ -57,6 +57,32 @@ function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> 
   };
 }
 
+/**
+ * An operation that produced no data because a dependency was down (SERVICE_UNAVAILABLE) is
+ * answered HTTP 503 with `Retry-After`, so clients and load balancers see the outage as one; an
+ * answer with data (served from the cache, or partial) stays 200, and one a resolver served from
+ * the shared cache while the database was down says so: `extensions: { stale: true, servedFrom: "cache" }`.
+ */
+function unavailableStatus(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          if (contextValue.staleness?.stale) {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, stale: true, servedFrom: 'cache' };
+          }
+          const { data, errors } = response.body.singleResult;
+          if (data != null || !errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
+}
+
 /** Apollo Server on Fastify at `/graphql` (GET and POST). Returns Apollo, which the caller stops. */
 export async function registerGraphqlHttp(
   fastify: FastifyInstance,
@@ -83,6 +109,7 @@ export async function registerGraphqlHttp(
     plugins: [
       errorLoggingPlugin(options.logger),
       noSubscriptionsOverHttp(),
+      unavailableStatus(),
       // Without introspection the Sandbox landing page is useless; serve no HTML at all then.
       ...(options.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
       ...options.guards.apolloPlugins,
@@ -99,11 +126,16 @@ export async function registerGraphqlHttp(
         return await options.context.forHttp(request, aborted.signal);
       } catch (error) {
         // Apollo answers a failed context with the status in `extensions.http` (500 without one).
-        if (!(error instanceof DomainError)) throw error;
-        const status = httpStatusOf(error.code);
-        throw new GraphQLError(error.message, {
-          originalError: error,
-          extensions: { ...error.extensions, http: { status } },
+        // A database that cannot be reached (the API key is looked up there) is a 503.
+        const domain = domainErrorOf(error);
+        if (!domain) throw error;
+        const status = httpStatusOf(domain.code);
+        const headers = new HeaderMap(
+          status === 503 ? [['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]] : [],
+        );
+        throw new GraphQLError(domain.message, {
+          originalError: domain,
+          extensions: { ...domain.extensions, http: { status, headers } },
         });
       }
     },

@@ -5,6 +5,7 @@ import { closeStages } from './close-stages';
 import { MemoryCache } from './cache/memory-cache';
 import { RedisCache } from './cache/redis-cache';
 import { type Database, openDatabase } from './database/database';
+import { secretLoginSource } from './database/rotating-login';
 import type { Logger } from './logging/logger';
 import { IncidentAlerts } from './alerts/incident-alerts';
 import { instrumentQueue } from './metrics/instrumented-queue';
@@ -17,6 +18,7 @@ import { BullMqDriver } from './queue/bullmq-driver';
 import type { QueueDriver } from './queue/job-queue';
 import { MemoryQueueDriver } from './queue/memory-driver';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit/rate-limit-store';
+import { secretRedisLogins } from './redis/redis-auth-rotation';
 import { closeRedis, createRedisFactory } from './redis/redis-factory';
 import type { SecretStore } from './secrets/secret-store';
 
@@ -68,11 +70,14 @@ export async function openPlatform(options: {
   /** Tests stop or kill the relay between adding jobs and marking them relayed. */
   readonly relayHooks?: OutboxRelayHooks;
 }): Promise<OpenedPlatform> {
-  const { config, logger } = options;
+  const { config, logger, secrets } = options;
+  const dbSecret = config.secrets.names.database;
   const database = await openDatabase(
     config,
     [...new Set([...options.entities, ...PLATFORM_ENTITIES])],
     logger,
+    // A refused login re-reads the database secret (rotation); without one it is an error as is.
+    secrets && dbSecret ? secretLoginSource(secrets, dbSecret) : undefined,
   );
   const closers: (() => Promise<unknown>)[] = [];
   let cache: Cache;
@@ -80,12 +85,18 @@ export async function openPlatform(options: {
   let queue: QueueDriver;
   let rateLimits: RateLimitStore;
   if (config.redis.mode === 'external') {
-    const redis = createRedisFactory(config.redis, logger);
+    const redisSecret = config.secrets.names.redis;
+    const redis = createRedisFactory(
+      config.redis,
+      logger,
+      // WRONGPASS/NOAUTH re-reads the redis secret (ACL password or auth token rotation).
+      secrets && redisSecret ? secretRedisLogins(secrets, redisSecret) : undefined,
+    );
     rateLimits = createRateLimitStore({ config: config.rateLimit, redis, logger });
     const cacheClient = redis.create('command');
     cache = new RedisCache(cacheClient, `${redis.keyPrefix}:cache:`, logger);
     pubSub = createRedisPubSub(redis, logger);
-    queue = instrumentQueue(new BullMqDriver(redis, logger), options.metrics, logger);
+    queue = instrumentQueue(new BullMqDriver(redis, logger, config.queue.stalled), options.metrics, logger);
     closers.push(() => closeRedis(cacheClient));
   } else {
     rateLimits = createRateLimitStore({ config: config.rateLimit, redis: undefined, logger });

@@ -1,6 +1,10 @@
 import type { Config } from '../../src/config/config';
 import { createAwsSecretFetcher } from '../../src/platform/secrets/aws-secrets-manager';
-import { CachedSecretStore, type SecretStore } from '../../src/platform/secrets/secret-store';
+import {
+  CachedSecretStore,
+  type SecretFetcher,
+  type SecretStore,
+} from '../../src/platform/secrets/secret-store';
 import { FAKE_AWS_CREDENTIALS } from '../support/fake-secrets-manager';
 
 /**
@@ -36,9 +40,9 @@ export function awsStoreFactory(now?: () => number): StoreFactory {
         timeoutMs: 2_000,
       });
       closers.push(fetcher.close);
-      const counted = (name: string): Promise<string> => {
+      const counted: SecretFetcher = (name, stage) => {
         attempts += 1;
-        return fetcher.fetch(name);
+        return fetcher.fetch(name, stage);
       };
       return new CachedSecretStore(counted, secrets.cacheTtlMs, now);
     },

@@ -3,6 +3,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsSecretFetcher } from '../../src/platform/secrets/aws-secrets-manager';
@@ -12,6 +13,7 @@ import {
   type FakeSecretsManager,
   startFakeSecretsManager,
 } from '../support/fake-secrets-manager';
+import { rotationClient } from '../support/secret-rotation';
 import { useFakeAwsCredentials } from './aws-test-setup';
 
 // The stand-in is only worth its tests if it answers as AWS does: these check it against the real
@@ -152,7 +154,75 @@ describe('Secrets Manager stand-in', () => {
     });
     expect(fake.calls('prod/gh')).toBe(1);
     const after = await client.send(new DescribeSecretCommand({ SecretId: 'prod/gh' }));
-    expect(Object.keys(after.VersionIdsToStages!)).toEqual([put.VersionId]);
+    expect(after.VersionIdsToStages).toEqual({ [put.VersionId!]: ['AWSCURRENT'], [first]: ['AWSPREVIOUS'] });
+  });
+
+  it('models the staging labels through the four rotation steps (AWSPENDING, AWSCURRENT, AWSPREVIOUS)', async () => {
+    const first = fake.setSecret('prod/db', { username: 'app', password: 'old' });
+    const rotation = rotationClient(fake.endpoint);
+    try {
+      // createSecret: the new value is AWSPENDING; AWSCURRENT still answers with the old one.
+      const pending = await rotation.createSecret('prod/db', { username: 'app', password: 'new' });
+      expect(await rotation.stages('prod/db')).toEqual({
+        [first]: ['AWSCURRENT'],
+        [pending.token]: ['AWSPENDING'],
+      });
+      const current = await client.send(new GetSecretValueCommand({ SecretId: 'prod/db' }));
+      expect(JSON.parse(current.SecretString!).password).toBe('old');
+      const staged = await client.send(
+        new GetSecretValueCommand({ SecretId: 'prod/db', VersionStage: 'AWSPENDING' }),
+      );
+      expect(staged).toMatchObject({ VersionId: pending.token, VersionStages: ['AWSPENDING'] });
+      // VersionId and VersionStage must name the same version.
+      const mismatch = await rejectionOf(
+        client.send(
+          new GetSecretValueCommand({ SecretId: 'prod/db', VersionId: first, VersionStage: 'AWSPENDING' }),
+        ),
+      );
+      expect(mismatch.name).toBe('ResourceNotFoundException');
+      // Moving AWSCURRENT without naming the version that holds it is refused, as AWS does.
+      const refused = await rejectionOf(
+        client.send(
+          new UpdateSecretVersionStageCommand({
+            SecretId: 'prod/db',
+            VersionStage: 'AWSCURRENT',
+            MoveToVersionId: pending.token,
+          }),
+        ),
+      );
+      expect(refused.name).toBe('InvalidParameterException');
+
+      // finishSecret: AWSCURRENT moves, AWSPREVIOUS follows, AWSPENDING is gone.
+      await pending.finish();
+      expect(await rotation.stages('prod/db')).toEqual({
+        [pending.token]: ['AWSCURRENT'],
+        [first]: ['AWSPREVIOUS'],
+      });
+      const after = await client.send(new GetSecretValueCommand({ SecretId: 'prod/db' }));
+      expect(JSON.parse(after.SecretString!).password).toBe('new');
+      const noPending = await rejectionOf(
+        client.send(new GetSecretValueCommand({ SecretId: 'prod/db', VersionStage: 'AWSPENDING' })),
+      );
+      expect(noPending.name).toBe('ResourceNotFoundException');
+      const previous = await client.send(
+        new GetSecretValueCommand({ SecretId: 'prod/db', VersionStage: 'AWSPREVIOUS' }),
+      );
+      expect(JSON.parse(previous.SecretString!).password).toBe('old');
+    } finally {
+      rotation.close();
+    }
+  });
+
+  it('PutSecretValue is idempotent on ClientRequestToken and refuses the same token with another value', async () => {
+    fake.setSecret('prod/x', 'a');
+    const token = '11111111-2222-3333-4444-555555555555';
+    const put = (value: string) =>
+      client.send(
+        new PutSecretValueCommand({ SecretId: 'prod/x', ClientRequestToken: token, SecretString: value }),
+      );
+    expect((await put('b')).VersionId).toBe(token);
+    expect((await put('b')).VersionId).toBe(token);
+    expect((await rejectionOf(put('c'))).name).toBe('ResourceExistsException');
   });
 
   it('simulates outages: a dropped connection and a 500, which the fetcher classifies', async () => {

@@ -37,7 +37,10 @@ describe('GraphQL over HTTP', () => {
       status: 'DISABLED',
       message: 'no AWS_*_SECRET_NAME configured',
     });
-    expect(health.components.find((c) => c.name === 'database')?.details).toEqual({ mode: 'external' });
+    expect(health.components.find((c) => c.name === 'database')?.details).toEqual({
+      mode: 'external',
+      loginRotations: 0,
+    });
   });
 
   it('echoes a sane x-request-id and makes one otherwise', async () => {

@@ -3,6 +3,8 @@ import { chmodSync, chownSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config';
 import { openDatabase } from '../../src/platform/database/database';
+import { secretLoginSource } from '../../src/platform/database/rotating-login';
+import { CachedSecretStore } from '../../src/platform/secrets/secret-store';
 import { RedisCache } from '../../src/platform/cache/redis-cache';
 import { createRedisPubSub } from '../../src/platform/pubsub/pubsub';
 import { BullMqDriver } from '../../src/platform/queue/bullmq-driver';
@@ -68,6 +70,46 @@ describe('PostgreSQL over TLS (RDS style)', () => {
     const db = await openDatabase(config, appEntities(), logger);
     try {
       await expect(db.ping()).rejects.toThrow(/certificate/i);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('PostgreSQL over TLS with a rotated password', () => {
+  let pg: ThrowawayPostgres;
+  beforeAll(async () => {
+    pg = await startThrowawayPostgres({
+      superuserPassword: 'tls-admin-pw',
+      settings: { ssl: 'on', ssl_cert_file: certs.certPath, ssl_key_file: certs.keyPath },
+    });
+  }, 60_000);
+  afterAll(() => pg?.dispose());
+
+  it('a refused login over TLS re-reads the secret and new TLS connections use the new password', async () => {
+    let secret = { username: 'postgres', password: 'tls-admin-pw' };
+    const store = new CachedSecretStore(async () => JSON.stringify(secret), 60_000);
+    const { config } = await loadConfig({
+      env: {
+        DB_HOST: '127.0.0.1',
+        DB_PORT: String(pg.port),
+        DB_NAME: 'postgres',
+        DB_PASSWORD: 'tls-admin-pw',
+        DB_SSL: 'true',
+        DB_SSL_CA_PATH: certs.caPath,
+        DB_POOL_MAX_LIFETIME_MS: '100',
+      },
+    });
+    const db = await openDatabase(config, appEntities(), logger, secretLoginSource(store, 'db'));
+    try {
+      await db.orm.em.getConnection().execute(`ALTER ROLE postgres PASSWORD 'tls-rotated-pw'`);
+      secret = { username: 'postgres', password: 'tls-rotated-pw' };
+      await new Promise((resolve) => setTimeout(resolve, 200)); // pooled connections past their lifetime
+      const [row] = await db.orm.em
+        .getConnection()
+        .execute<{ ssl: boolean }[]>('select ssl from pg_stat_ssl where pid = pg_backend_pid()');
+      expect(row.ssl).toBe(true);
+      expect(db.loginRotations).toBe(1);
     } finally {
       await db.close();
     }

@@ -22,7 +22,14 @@ function settings(
   statuses: string[],
   graceMs = 0,
 ): Pick<Config, 'env' | 'queue'> {
-  return { env, queue: { concurrency: 1, cleanup: { mode, statuses, graceMs } } };
+  return {
+    env,
+    queue: {
+      concurrency: 1,
+      stalled: { lockDurationMs: 30_000, intervalMs: 30_000 },
+      cleanup: { mode, statuses, graceMs },
+    },
+  };
 }
 
 async function withFinishedJobs(driver: QueueDriver, queue: string): Promise<void> {

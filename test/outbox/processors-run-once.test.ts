@@ -9,7 +9,7 @@ import { type RankingJobData, RankingJobs } from '../../src/modules/rankings/ran
 import { MemoryCache } from '../../src/platform/cache/memory-cache';
 import { JobOutbox } from '../../src/platform/outbox/job-outbox';
 import { createMemoryPubSub } from '../../src/platform/pubsub/pubsub';
-import type { RunningJob } from '../../src/platform/queue/job-queue';
+import { RetryLaterError, type RunningJob } from '../../src/platform/queue/job-queue';
 import { MemoryQueueDriver } from '../../src/platform/queue/memory-driver';
 import { LogCapture } from '../support/app-harness';
 import { insertUsers, openRankingsDb, type RankingsDb } from '../rankings/rankings-fixtures';
@@ -25,8 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-function running<T>(id: string, data: T, attemptsMade = 0): RunningJob<T> {
-  return { id, name: 'n', data, attemptsMade, updateProgress: async () => undefined };
+function running<T>(id: string, data: T, attemptsMade = 0, resumed = false): RunningJob<T> {
+  return { id, name: 'n', data, attemptsMade, resumed, updateProgress: async () => undefined };
 }
 
 describe('harvest job processor', () => {
@@ -35,6 +35,10 @@ describe('harvest job processor', () => {
   const harvester = {
     harvest: async (login: string) => {
       harvested.push(login);
+      if (login === 'db-down-dev' && harvested.filter((l) => l === login).length === 1) {
+        // What pg throws when PostgreSQL is down (here mid-harvest, as the writer would meet it).
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      }
       await new Promise((r) => setTimeout(r, 20)); // long enough for a second delivery to overlap
       return { kind: 'not_found' as const };
     },
@@ -77,6 +81,37 @@ describe('harvest job processor', () => {
       expect(await db.em().findOne(HarvestJob, { id: job.id })).toMatchObject({ status, attempts: 0 });
     },
   );
+
+  it('a resumed attempt (its worker died mid-harvest) takes over the record left running', async () => {
+    const job = await saved('resumed-dev', 'running');
+    await db.em().nativeUpdate(HarvestJob, { id: job.id }, { attempts: 1 });
+    await build().handle(running(job.id, data(job), 0, true));
+    expect(harvested).toContain('resumed-dev');
+    expect(await db.em().findOne(HarvestJob, { id: job.id })).toMatchObject({
+      status: 'not_found',
+      attempts: 1,
+    });
+  });
+
+  it('a harvest that meets an unreachable database waits (no attempt spent) and its resumed run finishes it', async () => {
+    const job = await saved('db-down-dev', 'queued');
+    const error = await build()
+      .handle(running(job.id, data(job)))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect(await db.em().findOne(HarvestJob, { id: job.id })).toMatchObject({
+      status: 'running',
+      attempts: 1,
+    });
+    await build().handle(running(job.id, data(job), 0, true));
+    expect(await db.em().findOne(HarvestJob, { id: job.id })).toMatchObject({
+      status: 'not_found',
+      attempts: 1,
+    });
+  });
 
   it('a job whose record was never committed is skipped, not waited for', async () => {
     await build().handle(

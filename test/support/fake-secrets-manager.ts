@@ -39,7 +39,10 @@ export interface RecordedRequest {
 export interface FakeSecretsManager {
   readonly endpoint: string;
   readonly region: string;
-  /** Creates the secret or puts a new AWSCURRENT version; objects are stored as JSON. Returns the VersionId. */
+  /**
+   * Creates the secret or puts a new AWSCURRENT version (the one it replaces becomes AWSPREVIOUS);
+   * objects are stored as JSON. Returns the VersionId.
+   */
   setSecret(name: string, value: string | object): string;
   deleteSecret(name: string): void;
   /** Authenticated GetSecretValue requests (for one secret, by name or ARN, or all), failed ones included. */
@@ -50,13 +53,20 @@ export interface FakeSecretsManager {
   close(): Promise<void>;
 }
 
+/** One version of a secret: its value and the staging labels attached to it. */
+interface StoredVersion {
+  readonly id: string;
+  readonly value: string;
+  readonly createdAt: number;
+  readonly stages: Set<string>;
+}
+
 interface StoredSecret {
   readonly name: string;
   readonly arn: string;
   readonly createdAt: number;
-  versionId: string;
-  value: string;
   changedAt: number;
+  readonly versions: Map<string, StoredVersion>;
 }
 
 class AwsError extends Error {
@@ -146,44 +156,85 @@ export async function startFakeSecretsManager(
     return secret;
   };
 
-  const put = (name: string, value: string | object): StoredSecret => {
-    const now = Date.now();
+  const stageHolder = (secret: StoredSecret, stage: string): StoredVersion | undefined =>
+    [...secret.versions.values()].find((v) => v.stages.has(stage));
+
+  /**
+   * Attaches `stage` to `version`, taking it off the version that held it. Moving AWSCURRENT moves
+   * AWSPREVIOUS to the version it left, as PutSecretValue and UpdateSecretVersionStage document.
+   */
+  const attach = (secret: StoredSecret, stage: string, version: StoredVersion): void => {
+    const holder = stageHolder(secret, stage);
+    if (holder === version) return;
+    holder?.stages.delete(stage);
+    version.stages.add(stage);
+    if (stage === 'AWSCURRENT' && holder) attach(secret, 'AWSPREVIOUS', holder);
+  };
+
+  /** A new version holding `value` with `stages` (AWSCURRENT when none are given). */
+  const addVersion = (
+    secret: StoredSecret,
+    value: string,
+    stages: readonly string[] = ['AWSCURRENT'],
+    id: string = randomUUID(),
+  ): StoredVersion => {
+    const version: StoredVersion = { id, value, createdAt: Date.now(), stages: new Set() };
+    secret.versions.set(id, version);
+    // The first version of a secret is AWSCURRENT whatever was asked for.
+    const labels = secret.versions.size === 1 ? [...new Set([...stages, 'AWSCURRENT'])] : stages;
+    for (const stage of labels) attach(secret, stage, version);
+    secret.changedAt = version.createdAt;
+    return version;
+  };
+
+  const put = (name: string, value: string | object): StoredVersion => {
     const stored = typeof value === 'string' ? value : JSON.stringify(value);
     const existing = secrets.get(name);
-    if (existing) {
-      Object.assign(existing, { versionId: randomUUID(), value: stored, changedAt: now });
-      return existing;
-    }
+    if (existing) return addVersion(existing, stored);
     // Real ARNs end in a hyphen and six random characters.
     const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}-${randomBytes(3).toString('hex')}`;
-    const secret: StoredSecret = {
-      name,
-      arn,
-      createdAt: now,
-      versionId: randomUUID(),
-      value: stored,
-      changedAt: now,
-    };
+    const secret: StoredSecret = { name, arn, createdAt: Date.now(), changedAt: 0, versions: new Map() };
     secrets.set(name, secret);
-    return secret;
+    return addVersion(secret, stored);
+  };
+
+  const stagesOf = (secret: StoredSecret): Record<string, string[]> =>
+    Object.fromEntries(
+      // Versions without labels are deprecated: DescribeSecret does not list them.
+      [...secret.versions.values()].filter((v) => v.stages.size > 0).map((v) => [v.id, [...v.stages]]),
+    );
+
+  const optionalString = (input: Record<string, unknown>, field: string): string | undefined => {
+    const value = input[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '')
+      throw new AwsError('InvalidParameterException', `Invalid ${field}.`);
+    return value;
   };
 
   const operations: Record<string, (input: Record<string, unknown>) => object> = {
+    // VersionId and/or VersionStage (AWSCURRENT when neither); both must name the same version.
     GetSecretValue: (input) => {
       const secret = find(input.SecretId);
-      if (input.VersionId !== undefined && input.VersionId !== secret.versionId) {
+      const versionId = optionalString(input, 'VersionId');
+      const stage = optionalString(input, 'VersionStage') ?? (versionId ? undefined : 'AWSCURRENT');
+      const byId = versionId ? secret.versions.get(versionId) : undefined;
+      const version = versionId ? byId : stageHolder(secret, stage!);
+      if (!version || (stage && !version.stages.has(stage))) {
         throw new AwsError(
           'ResourceNotFoundException',
-          "Secrets Manager can't find the specified secret value.",
+          stage
+            ? `Secrets Manager can't find the specified secret value for staging label: ${stage}`
+            : "Secrets Manager can't find the specified secret value for VersionId",
         );
       }
       return {
         ARN: secret.arn,
         Name: secret.name,
-        VersionId: secret.versionId,
-        SecretString: secret.value,
-        VersionStages: ['AWSCURRENT'],
-        CreatedDate: epochSeconds(secret.changedAt),
+        VersionId: version.id,
+        SecretString: version.value,
+        VersionStages: [...version.stages],
+        CreatedDate: epochSeconds(version.createdAt),
       };
     },
     DescribeSecret: (input) => {
@@ -193,9 +244,11 @@ export async function startFakeSecretsManager(
         Name: secret.name,
         CreatedDate: epochSeconds(secret.createdAt),
         LastChangedDate: epochSeconds(secret.changedAt),
-        VersionIdsToStages: { [secret.versionId]: ['AWSCURRENT'] },
+        VersionIdsToStages: stagesOf(secret),
       };
     },
+    // A new version (id = ClientRequestToken) with VersionStages, AWSCURRENT by default. The same
+    // token with the same value is a no-op; with another value it is refused (idempotency).
     PutSecretValue: (input) => {
       const secret = find(input.SecretId);
       if (typeof input.SecretString !== 'string') {
@@ -204,13 +257,48 @@ export async function startFakeSecretsManager(
           'You must provide either SecretString or SecretBinary.',
         );
       }
-      put(secret.name, input.SecretString);
+      const token = optionalString(input, 'ClientRequestToken') ?? randomUUID();
+      const stages = input.VersionStages;
+      if (stages !== undefined && (!Array.isArray(stages) || !stages.every((s) => typeof s === 'string')))
+        throw new AwsError('InvalidParameterException', 'Invalid VersionStages.');
+      const existing = secret.versions.get(token);
+      if (existing && existing.value !== input.SecretString) {
+        throw new AwsError('ResourceExistsException', 'A resource with the ID you requested already exists.');
+      }
+      const version =
+        existing ?? addVersion(secret, input.SecretString, stages as string[] | undefined, token);
       return {
         ARN: secret.arn,
         Name: secret.name,
-        VersionId: secret.versionId,
-        VersionStages: ['AWSCURRENT'],
+        VersionId: version.id,
+        VersionStages: [...version.stages],
       };
+    },
+    // Moves one label: onto MoveToVersionId, off RemoveFromVersionId. A label held by another
+    // version may only move when RemoveFromVersionId names that version.
+    UpdateSecretVersionStage: (input) => {
+      const secret = find(input.SecretId);
+      const stage = optionalString(input, 'VersionStage');
+      if (!stage) throw new AwsError('InvalidParameterException', 'You must provide VersionStage.');
+      const moveTo = optionalString(input, 'MoveToVersionId');
+      const removeFrom = optionalString(input, 'RemoveFromVersionId');
+      const target = moveTo === undefined ? undefined : secret.versions.get(moveTo);
+      if (moveTo !== undefined && !target)
+        throw new AwsError(
+          'ResourceNotFoundException',
+          "Secrets Manager can't find the specified secret version.",
+        );
+      const holder = stageHolder(secret, stage);
+      if (holder && holder !== target && holder.id !== removeFrom) {
+        throw new AwsError(
+          'InvalidParameterException',
+          `The staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`,
+        );
+      }
+      if (target) attach(secret, stage, target);
+      else if (holder) holder.stages.delete(stage);
+      secret.changedAt = Date.now();
+      return { ARN: secret.arn, Name: secret.name };
     },
   };
 
@@ -286,7 +374,7 @@ export async function startFakeSecretsManager(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     region,
-    setSecret: (name, value) => put(name, value).versionId,
+    setSecret: (name, value) => put(name, value).id,
     deleteSecret: (name) => void secrets.delete(name),
     calls: (name) =>
       name === undefined ? [...callCounts.values()].reduce((a, b) => a + b, 0) : (callCounts.get(name) ?? 0),

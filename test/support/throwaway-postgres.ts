@@ -1,5 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -50,6 +58,11 @@ export interface ThrowawayPostgresOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** How long initdb, start and stop may each take. Default 60 s. */
   readonly timeoutMs?: number;
+  /**
+   * TCP logins need a password (scram-sha-256 in pg_hba.conf, as RDS does) and the superuser gets
+   * this one; the local socket stays trusted. Default: trust everywhere.
+   */
+  readonly superuserPassword?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -78,9 +91,7 @@ export async function startThrowawayPostgres(
     existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
   if (asRoot) {
     try {
-      const id = (flag: string) =>
-        Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-      chownSync(dir, id('-u'), id('-g'));
+      chownSync(dir, postgresId('-u'), postgresId('-g'));
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       throw new Error('PostgreSQL refuses to run as root and there is no usable `postgres` user', {
@@ -103,6 +114,13 @@ export async function startThrowawayPostgres(
       const output = (stderr || stdout || String(error)).trim();
       throw new Error(`${tool} ${args.join(' ')} failed: ${output}\n${tail()}`, { cause: error });
     }
+  };
+
+  const writePasswordFile = (): string => {
+    const file = path.join(dir, 'pwfile');
+    writeFileSync(file, `${options.superuserPassword}\n`, { mode: 0o600 });
+    if (asRoot) chownSync(file, postgresId('-u'), postgresId('-g'));
+    return file;
   };
 
   const reaper = startReaper(dir, command('pg_ctl', ['-D', dataDir, 'stop', '-m', 'immediate']).flat());
@@ -175,11 +193,13 @@ export async function startThrowawayPostgres(
   };
 
   try {
+    const auth = options.superuserPassword
+      ? ['--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${writePasswordFile()}`]
+      : ['-A', 'trust'];
     await postgresTool('initdb', [
       '-D',
       dataDir,
-      '-A',
-      'trust',
+      ...auth,
       '-U',
       'postgres',
       '-E',
@@ -228,6 +248,10 @@ export async function startThrowawayPostgres(
         if (!disposed) await cleanUp();
       }),
   };
+}
+
+function postgresId(flag: '-u' | '-g'): number {
+  return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
 }
 
 /** `PG_BIN_DIR`, or the highest `/usr/lib/postgresql/<version>/bin` that has `pg_ctl`. */

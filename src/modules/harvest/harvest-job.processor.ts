@@ -5,6 +5,7 @@ import { publishEvent, TOPICS } from '../../core/topics';
 import { loginKey } from '../users/login';
 import { toProgressPayload } from './harvest-progress';
 import { GitHubRateLimitedError, GitHubTokensRejectedError } from '../../platform/github/github-errors';
+import { isDatabaseUnavailable } from '../../platform/database/database-errors';
 import { RetryLaterError, type RunningJob } from '../../platform/queue/job-queue';
 import { statusOf } from './harvest-rest';
 import { HarvestJob } from './harvest-job.entity';
@@ -52,6 +53,8 @@ function describe(error: unknown): string {
  */
 /** Past GitHub's reset time before trying again (clocks differ a little). */
 const RATE_LIMIT_MARGIN_MS = 2_000;
+/** How long a harvest waits before trying again while the database is unreachable. */
+const DATABASE_WAIT_MS = 5_000;
 
 export class HarvestJobProcessor {
   constructor(private readonly options: HarvestJobProcessorOptions) {}
@@ -73,9 +76,15 @@ export class HarvestJobProcessor {
       throw new RetryLaterError(verdict.until, verdict.stage);
     }
     // The relay adds a job only after its record committed: the record is read once, never waited for.
+    // A resumed attempt (its worker died mid-harvest and BullMQ gave the stalled job back, or it
+    // waited for the database) takes over the record it left `running`. Any other state means the
+    // job ran or runs elsewhere, so a job delivered twice runs once.
+    const claimable = job.resumed
+      ? { $or: [{ status: 'queued' as const }, { status: 'running' as const, attempts: attempt }] }
+      : { status: 'queued' as const };
     const claimed = await em.nativeUpdate(
       HarvestJob,
-      { id: job.data.jobId, status: 'queued' },
+      { id: job.data.jobId, ...claimable },
       { status: 'running', attempts: attempt, progress: 0, stage: 'starting' },
     );
     const record = await em.findOne(HarvestJob, { id: job.data.jobId });
@@ -130,6 +139,12 @@ export class HarvestJobProcessor {
       log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
+      if (isDatabaseUnavailable(error)) {
+        // Nothing can be written (not even the record): the job waits, its attempt not spent,
+        // and runs again once PostgreSQL is back (the record is still `running` this attempt).
+        log.warn('harvest waits for the database');
+        throw new RetryLaterError(Date.now() + DATABASE_WAIT_MS, 'database unavailable');
+      }
       if (error instanceof GitHubTokensRejectedError) {
         // No valid token left: wait for the secret to hold one, instead of failing on it.
         Object.assign(record, { status: 'queued', stage: WAITING_FOR_TOKEN, error: describe(error) });

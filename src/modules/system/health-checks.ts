@@ -13,7 +13,7 @@ export function databaseCheck(database: Database): HealthCheck {
     required: true,
     async check() {
       await database.ping();
-      return { status: 'ok', details: { mode: database.mode } };
+      return { status: 'ok', details: { mode: database.mode, loginRotations: database.loginRotations } };
     },
   };
 }

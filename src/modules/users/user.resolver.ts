@@ -18,11 +18,13 @@ export class UserResolver {
     description:
       'A developer by login: the stored profile (null when unknown) and, when it is unknown or stale, the harvest asked for automatically.',
   })
-  user(
+  async user(
     @Arg('login', () => String, { description: 'GitHub login (case-insensitive).' }) login: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<UserLookup> {
-    return this.lookups.lookup(ctx.em, login, ctx.requestId, ctx.viewer);
+    const lookup = await this.lookups.lookup(ctx.em, login, ctx.requestId, ctx.viewer);
+    if (lookup.stale) ctx.staleness.stale = true;
+    return lookup;
   }
 
   @FieldResolver(() => HarvestJobNode, {

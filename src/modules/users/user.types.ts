@@ -168,6 +168,9 @@ export class UserLookup {
 
   /** The harvest this read asked for, when it asked for one (the field falls back to the latest). */
   requested!: HarvestJobNode | null;
+
+  /** Answered from the shared cache because the database was unreachable (not a field: `extensions.stale`). */
+  stale!: boolean;
 }
 
 export const UserOrderField = graphqlEnum('UserOrderField', 'Orderings of users(...).', {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineModule, moduleKey } from '../../core/module';
 import { HARVEST } from '../harvest/harvest.module';
 import { GithubUser } from './github-user.entity';
+import { LastKnownDevelopers } from './last-known-developer';
 import { UserDirectoryService } from './user-directory.service';
 import { UserLookupService } from './user-lookup.service';
 import { UserUpdatedResolver } from './user-updated.resolver';
@@ -22,9 +23,10 @@ export const usersModule = defineModule({
   key: moduleKey('users'),
   entities: [GithubUser],
   resolvers: [UserResolver, UserUpdatedResolver],
-  create({ config, logger }, { use }) {
+  create({ config, logger, cache }, { use }) {
     const { requests } = use(HARVEST);
-    const lookups = new UserLookupService(requests, config.harvest.freshnessMs, logger);
+    const lastKnown = new LastKnownDevelopers(cache);
+    const lookups = new UserLookupService(requests, config.harvest.freshnessMs, logger, lastKnown);
     return {
       resolvers: [new UserResolver(lookups, new UserDirectoryService()), new UserUpdatedResolver()],
       nodes: { User: findUserNode },

@@ -39,7 +39,18 @@ export function ormOptions(
     // Entities are listed explicitly; nothing is discovered from the file system.
     discovery: { warnWhenNoEntities: false, requireEntitiesArray: true },
     forceUtcTimezone: true,
-    pool: target.singleConnection ? { min: 1, max: 1 } : { min: db.pool.min, max: db.pool.max },
+    pool: target.singleConnection
+      ? { min: 1, max: 1 }
+      : {
+          min: db.pool.min,
+          max: db.pool.max,
+          // knex closes a connection past its lifetime when it is next acquired (never mid-query);
+          // the jitter keeps a pool's connections from all being replaced at once.
+          ...(db.pool.maxLifetimeMs > 0 && {
+            maxConnectionLifetimeMillis: db.pool.maxLifetimeMs,
+            maxConnectionLifetimeJitterMillis: Math.round(db.pool.maxLifetimeMs / 10),
+          }),
+        },
     driverOptions: {
       connection: {
         ssl,

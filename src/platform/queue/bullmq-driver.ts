@@ -30,6 +30,11 @@ export class BullMqDriver implements QueueDriver {
   constructor(
     private readonly factory: RedisFactory,
     private readonly logger: Logger,
+    /** Stalled-job recovery (QUEUE_LOCK_DURATION_MS, QUEUE_STALLED_INTERVAL_MS); BullMQ's defaults otherwise. */
+    private readonly stalled: { readonly lockDurationMs: number; readonly intervalMs: number } = {
+      lockDurationMs: 30_000,
+      intervalMs: 30_000,
+    },
   ) {
     this.producer = factory.create('queue');
     this.prefix = factory.config.cluster ? `{${factory.keyPrefix}}` : factory.keyPrefix;
@@ -105,6 +110,9 @@ export class BullMqDriver implements QueueDriver {
             name: job.name,
             data: job.data,
             attemptsMade: job.attemptsMade,
+            // Given back after its worker died, or moved to delayed by RetryLaterError (a retry
+            // after a failure spends an attempt, so its record is no longer `running` this attempt).
+            resumed: job.stalledCounter > 0 || job.delay > 0,
             updateProgress: (progress) => job.updateProgress(progress),
           });
         } catch (error) {
@@ -114,7 +122,15 @@ export class BullMqDriver implements QueueDriver {
           throw new DelayedError(error.message);
         }
       },
-      { connection: this.workerConnection, prefix: this.prefix, concurrency: options.concurrency },
+      {
+        connection: this.workerConnection,
+        prefix: this.prefix,
+        concurrency: options.concurrency,
+        lockDuration: this.stalled.lockDurationMs,
+        stalledInterval: this.stalled.intervalMs,
+        // A job whose worker died once is run again; one that kills its workers twice fails.
+        maxStalledCount: 1,
+      },
     );
     worker.on('failed', (job, error) =>
       this.logger.warn(
@@ -123,6 +139,9 @@ export class BullMqDriver implements QueueDriver {
       ),
     );
     worker.on('error', (error) => this.logger.warn({ queue, error: error.message }, 'worker error'));
+    worker.on('stalled', (jobId) =>
+      this.logger.warn({ queue, jobId }, 'job stalled (its worker died): back to waiting'),
+    );
     this.workers.push(worker);
   }
 

@@ -48,6 +48,12 @@ export interface RunningJob<T> {
   readonly data: T;
   /** Tries made before this one. */
   readonly attemptsMade: number;
+  /**
+   * This attempt ran before and was cut off without finishing: its worker died (a stalled job
+   * BullMQ gave back) or it asked to retry later. A handler may then take over what the earlier
+   * run left `running`; a second delivery of a job that is running elsewhere is never `resumed`.
+   */
+  readonly resumed: boolean;
   updateProgress(progress: number | object): Promise<void>;
 }
 

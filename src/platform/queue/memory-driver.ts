@@ -10,6 +10,8 @@ interface MemoryJob {
   data: unknown;
   state: JobState;
   attemptsMade: number;
+  /** The current attempt was put back by RetryLaterError. */
+  resumed: boolean;
   progress: unknown;
   failedReason: string | undefined;
   createdAt: Date;
@@ -66,6 +68,7 @@ export class MemoryQueueDriver implements QueueDriver {
       data,
       state: options.delayMs ? 'delayed' : 'waiting',
       attemptsMade: 0,
+      resumed: false,
       progress: 0,
       failedReason: undefined,
       createdAt: options.createdAt ?? new Date(),
@@ -205,20 +208,24 @@ export class MemoryQueueDriver implements QueueDriver {
         name: job.name,
         data: job.data,
         attemptsMade: job.attemptsMade,
+        resumed: job.resumed,
         updateProgress: async (progress) => {
           job.progress = progress;
         },
       });
       job.attemptsMade++;
+      job.resumed = false;
       this.finish(queueName, job, 'completed', undefined);
     } catch (error) {
       if (error instanceof RetryLaterError) {
         // Waits for an outside limit: back to delayed until then, no attempt spent.
         job.state = 'delayed';
+        job.resumed = true;
         this.later(Math.max(0, error.untilMs - Date.now()), () => this.enqueue(queueName, job));
         return;
       }
       job.attemptsMade++;
+      job.resumed = false;
       const message = error instanceof Error ? error.message : String(error);
       if (job.attemptsMade < (job.options.attempts ?? 1) && !this.closed) {
         job.state = 'delayed';

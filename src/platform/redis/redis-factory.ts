@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../../config/config';
 import type { Logger } from '../logging/logger';
+import { RedisAuthRotation, type RedisLoginSource } from './redis-auth-rotation';
 
 export type RedisClient = Redis | Cluster;
 
@@ -22,10 +23,24 @@ export interface RedisFactory {
   /** The prefix of every key this service writes (cluster mode wraps it in a hash tag for BullMQ). */
   readonly keyPrefix: string;
   create(purpose: RedisPurpose): RedisClient;
+  /** Times the connections switched to a rotated login since start-up. */
+  readonly loginRotations: number;
 }
 
-/** One place that knows how to connect to Valkey: standalone or cluster, TLS, ACL user. */
-export function createRedisFactory(config: RedisConfig, logger: Logger): RedisFactory {
+/**
+ * One place that knows how to connect to Valkey: standalone or cluster, TLS, ACL user. With a
+ * `loginSource` (the redis secret) every connection follows a rotated password or auth token.
+ */
+export function createRedisFactory(
+  config: RedisConfig,
+  logger: Logger,
+  loginSource?: RedisLoginSource,
+): RedisFactory {
+  const rotation = new RedisAuthRotation(
+    { username: config.username, password: config.password },
+    loginSource,
+    logger,
+  );
   // Read once: every connection (six or so per process) shares the bundle.
   const ca = config.tls && config.tls.caPath ? readFileSync(config.tls.caPath, 'utf8') : undefined;
   const base: RedisOptions = {
@@ -74,7 +89,10 @@ export function createRedisFactory(config: RedisConfig, logger: Logger): RedisFa
       client.on('ready', () => report('ready'));
       client.on('error', (error: Error) => report('error', error));
       client.on('end', () => report('end'));
-      return client;
+      return rotation.track(client);
+    },
+    get loginRotations() {
+      return rotation.rotations;
     },
   };
 }

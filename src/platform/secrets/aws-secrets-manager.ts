@@ -74,10 +74,10 @@ export function createAwsSecretFetcher(options: AwsSecretsOptions): { fetch: Sec
     maxAttempts: 1,
     requestHandler: { requestTimeout: timeout, connectionTimeout: timeout },
   });
-  const fetch: SecretFetcher = async (name) => {
+  const fetch: SecretFetcher = async (name, stage) => {
     let output;
     try {
-      output = await client.send(new GetSecretValueCommand({ SecretId: name }));
+      output = await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: stage }));
     } catch (error) {
       throw secretErrorFrom(name, error);
     }

@@ -5,7 +5,14 @@
  * reads of one name share a single fetch. When a re-fetch fails and an older value exists, the
  * older value is served and the failure is reported in `status()` (health shows it).
  */
-export type SecretFetcher = (name: string) => Promise<string>;
+export type SecretFetcher = (name: string, stage?: SecretStage) => Promise<string>;
+
+/**
+ * A staging label of a secret version. AWSCURRENT is what a plain read returns; during a rotation
+ * AWSPENDING labels the new value (already set on the database after the rotation's setSecret step,
+ * before finishSecret moves AWSCURRENT onto it) and AWSPREVIOUS the value before the last one.
+ */
+export type SecretStage = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS';
 
 export type SecretErrorKind = 'not_found' | 'access_denied' | 'unreachable' | 'invalid' | 'other';
 
@@ -41,6 +48,11 @@ export interface SecretStore {
   get(name: string): Promise<string>;
   /** Fetches the secret now, replacing the cached value. */
   refresh(name: string): Promise<string>;
+  /**
+   * The version holding `stage`, fetched now and not cached (a rotation in progress); undefined
+   * when no version holds it (no rotation is in progress for AWSPENDING).
+   */
+  readStage(name: string, stage: SecretStage): Promise<string | undefined>;
   /** One entry per secret read so far; no values. */
   status(): SecretStatus[];
 }
@@ -83,6 +95,15 @@ export class CachedSecretStore implements SecretStore {
 
   refresh(name: string): Promise<string> {
     return this.load(name);
+  }
+
+  async readStage(name: string, stage: SecretStage): Promise<string | undefined> {
+    try {
+      return await this.fetch(name, stage);
+    } catch (error) {
+      if (error instanceof SecretError && error.kind === 'not_found') return undefined;
+      throw error;
+    }
   }
 
   status(): SecretStatus[] {
