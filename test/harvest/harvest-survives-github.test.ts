@@ -84,6 +84,7 @@ describe('harvesting against GitHub as documented', () => {
         repository.blocked ? null : repository.authorCommits,
       );
     }
+    expect(user.skipped).toEqual({ unavailable: 2, empty: 1 });
   });
 
   it('meets no secondary limit with the default concurrency (QUEUE_CONCURRENCY harvests at once)', async () => {

@@ -39,7 +39,10 @@ export interface HarvestedRepository {
   openIssuesCount: number;
   watcherCount: number;
   readonly diskUsageKb: number;
-  /** Commits on the default branch; 0 for an empty repository; null when not counted. */
+  /**
+   * The developer's own commits on the default branch (a fork counts only theirs); 0 for an
+   * empty repository; null when not counted (unauthenticated, or GitHub did not serve it).
+   */
   commitCount: number | null;
   /** Pull requests of every state; null when not counted (unauthenticated harvest). */
   pullRequestCount: number | null;
@@ -70,16 +73,28 @@ export interface HarvestedActivity {
   readonly days: HarvestedDay[];
 }
 
+/** Repositories listed by REST but not counted: never a reason to fail the developer. */
+export interface SkippedRepositories {
+  /** Left out by GitHub's GraphQL (blocked for DMCA or terms of service, deleted meanwhile). */
+  readonly unavailable: number;
+  /** No default branch yet (GitHub answers 409 "Git Repository is empty."): 0 commits. */
+  readonly empty: number;
+}
+
 export interface HarvestedUser {
   readonly profile: HarvestedProfile;
   readonly social: SocialAccount[];
   readonly organizations: OrganizationSummary[];
   readonly repositories: HarvestedRepository[];
   readonly activity: HarvestedActivity;
+  readonly skipped: SkippedRepositories;
 }
 
 export type HarvestOutcome =
-  { readonly kind: 'found'; readonly user: HarvestedUser } | { readonly kind: 'not_found' };
+  | { readonly kind: 'found'; readonly user: HarvestedUser }
+  | { readonly kind: 'not_found' }
+  /** The login is an organization's (GitHub said so in its first answer): nothing else is fetched. */
+  | { readonly kind: 'organization'; readonly login: string };
 
 /** Called as the harvest moves on: percent 0-100 and the stage name. */
 export type ProgressReporter = (progress: number, stage: string) => Promise<void>;
