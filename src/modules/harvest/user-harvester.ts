@@ -70,7 +70,8 @@ export class UserHarvester {
       fetchOrganizations(octokit, current, htmlOriginOf(profile.htmlUrl)),
     ]);
     await progress(10, 'repositories');
-    const repositories = await fetchRepositories(octokit, current);
+    // No public repositories on the profile: the list is not asked for (a request saved per developer).
+    const repositories = profile.publicRepos > 0 ? await fetchRepositories(octokit, current) : [];
     let skipped: SkippedRepositories = { unavailable: 0, empty: 0 };
     if (authenticated && repositories.length > 0) {
       await progress(15, 'commits');
