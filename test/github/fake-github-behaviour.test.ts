@@ -5,6 +5,7 @@ import {
   STANDARD_LOGINS,
   startFakeGitHub,
 } from '../support/fake-github';
+import { openApiViolations } from '../support/fake-github/openapi-validator';
 import { getJson, ManualClock, postGraphQL } from './github-test-kit';
 
 /**
@@ -34,6 +35,33 @@ describe('GitHub stand-in: behaviours the harvester depends on', () => {
   afterEach(async () => {
     await fake?.close();
     fake = undefined;
+  });
+
+  it("serves REST bodies that validate against GitHub's OpenAPI description at run time", async () => {
+    fake = await startFakeGitHub();
+    const prolific = fake.data.users.find((u) => u.login === STANDARD_LOGINS.prolific)!;
+    const repo = prolific.repositories.find((r) => r.commitCount > 0)!;
+    const checks: [string, string][] = [
+      ['GET /users/{username}', `/users/${STANDARD_LOGINS.prolific}`],
+      ['GET /users/{username}', `/users/${STANDARD_LOGINS.organization}`],
+      ['GET /user/{account_id}', `/user/${prolific.id}`],
+      ['GET /users/{username}/repos', `/users/${STANDARD_LOGINS.prolific}/repos?per_page=100`],
+      ['GET /users/{username}/orgs', `/users/${STANDARD_LOGINS.prolific}/orgs`],
+      ['GET /users/{username}/social_accounts', `/users/${STANDARD_LOGINS.prolific}/social_accounts`],
+      ['GET /repos/{owner}/{repo}/commits', `/repos/${prolific.login}/${repo.name}/commits?per_page=5`],
+      [
+        'GET /users/{username}/events/public',
+        `/users/${STANDARD_LOGINS.prolific}/events/public?per_page=100`,
+      ],
+      ['GET /search/users', `/search/users?q=${encodeURIComponent('location:"Berlin, Germany"')}`],
+      ['GET /search/issues', `/search/issues?q=${encodeURIComponent(`author:${prolific.login} type:pr`)}`],
+      ['GET /rate_limit', '/rate_limit'],
+    ];
+    for (const [route, path] of checks) {
+      const res = await getJson(`${fake.url}${path}`, auth());
+      expect(res.status, path).toBe(200);
+      expect(openApiViolations(route, 200, res.body), path).toEqual([]);
+    }
   });
 
   it("keeps ETags per token: another token's ETag gets a full 200; a 304 is free only when authorized", async () => {
