@@ -296,6 +296,51 @@ describe('GitHub stand-in: behaviours the harvester depends on', () => {
       c.totalCommitContributions + privateTotal,
     );
   });
+  it('prices GraphQL as documented: requests per connection from first/last, / 100, rounded, at least 1', async () => {
+    fake = await startFakeGitHub();
+    const cost = async (query: string): Promise<number> => {
+      const res = await postGraphQL<GraphQLBody<{ rateLimit: { cost: number } }>>(fake!.url, TOKEN, query, {
+        login: STANDARD_LOGINS.prolific,
+      });
+      return res.body.data!.rateLimit.cost;
+    };
+    // 1 request for the repositories + 100 for their issues = 101 -> 1 point.
+    expect(
+      await cost(`query($login: String!) { rateLimit { cost } user(login: $login) {
+        repositories(first: 100) { nodes { issues(first: 10) { totalCount } } } } }`),
+    ).toBe(1);
+    // 1 + 100 x 3 nested connections = 301 -> 3 points.
+    expect(
+      await cost(`query($login: String!) { rateLimit { cost } user(login: $login) {
+        repositories(first: 100) { nodes { a: issues(first: 10) { totalCount }
+          b: pullRequests(first: 10) { totalCount } c: watchers(first: 10) { totalCount } } } } }`),
+    ).toBe(3);
+  });
+
+  it('refuses a query over 500,000 nodes with MAX_NODE_LIMIT_EXCEEDED', async () => {
+    fake = await startFakeGitHub();
+    const res = await postGraphQL<GraphQLBody<unknown>>(
+      fake.url,
+      TOKEN,
+      `query($login: String!) { user(login: $login) { repositories(first: 100) { nodes {
+        issues(first: 100) { nodes { comments(first: 100) { nodes { id } } } } } } } }`,
+      { login: STANDARD_LOGINS.prolific },
+    );
+    expect(res.body.errors?.[0]).toMatchObject({ type: 'MAX_NODE_LIMIT_EXCEEDED' });
+  });
+
+  it('allows 30 searches a minute per token; the 31st waits for the reset', async () => {
+    const clock = new ManualClock();
+    fake = await startFakeGitHub({ now: clock.now });
+    const url = `${fake.url}/search/users?q=${encodeURIComponent('location:"Lagos, Nigeria"')}`;
+    for (let i = 0; i < 30; i++) expect((await getJson(url, auth())).status).toBe(200);
+    const refused = await getJson(url, auth());
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-ratelimit-resource')).toBe('search');
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    clock.advance(61_000);
+    expect((await getJson(url, auth())).status).toBe(200);
+  });
 });
 
 async function userBody(fake: FakeGitHub, login: string): Promise<UserBody> {
