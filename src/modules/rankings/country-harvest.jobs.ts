@@ -24,7 +24,13 @@ export interface CountryHarvestJobsOptions {
   readonly logger: Logger;
 }
 
-const EMPTY: CountryHarvestProgress = { searches: 0, usersFound: 0, harvestsRequested: 0, queriesDone: 0 };
+const EMPTY: CountryHarvestProgress = {
+  searches: 0,
+  usersFound: 0,
+  harvestsRequested: 0,
+  queriesDone: 0,
+  loginsSkipped: 0,
+};
 
 /** Country harvests as queue jobs: their progress is the job's progress (countryHarvest(id:)). */
 export class CountryHarvestJobs {

@@ -195,6 +195,12 @@ export class CountryHarvestProgressNode {
 
   @Field(() => Int, { description: 'Search queries (location and follower range) finished.' })
   queriesDone!: number;
+
+  @Field(() => Int, {
+    description:
+      'Logins found that could not be asked for (not a GitHub login): skipped, never failing the harvest.',
+  })
+  loginsSkipped!: number;
 }
 
 @ObjectType('CountryHarvest', {
