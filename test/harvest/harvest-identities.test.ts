@@ -68,4 +68,14 @@ describe('identities GitHub serves', () => {
       served.previousLogins.pop();
     }
   });
+
+  it("stores an opted-in developer's private contributions apart (restricted_contributions)", async () => {
+    const served = kit.fake.data.users.find((u) => u.login === STANDARD_LOGINS.privateContributor)!;
+    const job = await kit.refresh(served.login);
+    expect(await kit.finished(job.id)).toMatchObject({ status: 'COMPLETED' });
+    const [row] = await sql('select restricted_contributions from github_user where login_key = ?', [
+      served.login,
+    ]);
+    expect(row!.restricted_contributions).toBeGreaterThan(0);
+  });
 });

@@ -87,6 +87,20 @@ describe('harvesting against GitHub as documented', () => {
     expect(user.skipped).toEqual({ unavailable: 2, empty: 1 });
   });
 
+  it("keeps an opted-in developer's private contributions apart from the public activity", async () => {
+    const h = await start(1);
+    const user = await found(harvester(h).harvest(STANDARD_LOGINS.privateContributor, async () => {}));
+    const served = h.fake.data.users.find((u) => u.login === STANDARD_LOGINS.privateContributor)!;
+    const inWindow = (date: string) => date >= user.activity.firstDay && date <= user.activity.lastDay;
+    expect(user.activity.restrictedContributions).toBe(
+      served.privateContributions!.filter((c) => inWindow(c.date)).reduce((sum, c) => sum + c.count, 0),
+    );
+    const publicCommits = served.contributions.commits
+      .filter((c) => inWindow(c.date))
+      .reduce((sum, c) => sum + c.commitCount, 0);
+    expect(user.activity.days.reduce((sum, d) => sum + d.commits, 0)).toBe(publicCommits);
+  });
+
   it('meets no secondary limit with the default concurrency (QUEUE_CONCURRENCY harvests at once)', async () => {
     const h = await start(1, { hugeRepositories: 700 });
     const logins = [

@@ -71,6 +71,11 @@ export interface HarvestedActivity {
   readonly lastDay: string;
   /** Days with any activity, ascending. */
   readonly days: HarvestedDay[];
+  /**
+   * Private contributions in the window (GraphQL `restrictedContributionsCount`, opted-in
+   * developers only); never part of `days`. Null when unknown (events feed).
+   */
+  readonly restrictedContributions: number | null;
 }
 
 /** Repositories listed by REST but not counted: never a reason to fail the developer. */

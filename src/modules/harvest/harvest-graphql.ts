@@ -52,6 +52,7 @@ export const CONTRIBUTIONS_QUERY = /* GraphQL */ `
   query HarvestContributions($login: String!, $from: DateTime!, $to: DateTime!) {
     user(login: $login) {
       contributionsCollection(from: $from, to: $to) {
+        restrictedContributionsCount
         contributionCalendar {
           weeks {
             contributionDays {
@@ -165,6 +166,7 @@ interface CommitsByRepository {
   contributions: CommitConnection;
 }
 interface CollectionAnswer {
+  restrictedContributionsCount: number;
   contributionCalendar: { weeks: { contributionDays: { date: string; contributionCount: number }[] }[] };
   commitContributionsByRepository: CommitsByRepository[];
   pullRequestContributions: ItemConnection;
@@ -256,7 +258,9 @@ function oneYearBefore(ms: number): number {
  * `commitContributionsByRepository`, exact counts), pull requests and issues opened, and
  * reviews. GitHub lists at most 100 repositories there; when that cap is reached, commits per day
  * are derived from the calendar instead (calendar = commits + PRs + issues + reviews +
- * repositories created, GitHub's own definition).
+ * repositories created, GitHub's own definition), unless the developer shows private
+ * contributions (they are in the calendar too): then the 100 repositories' commits only.
+ * `restrictedContributionsCount` is returned apart.
  */
 export async function fetchContributions(
   octokit: GitHubOctokit,
@@ -274,7 +278,7 @@ export async function fetchContributions(
   // `from` falls inside its day, which GitHub counts only in part: the window's first whole day follows it.
   const firstDay = toDay(Date.parse(from) + DAY_MS);
   const lastDay = toDay(nowMs);
-  if (!collection) return { source: 'graphql', firstDay, lastDay, days: [] };
+  if (!collection) return { source: 'graphql', firstDay, lastDay, days: [], restrictedContributions: null };
 
   const items = async (kind: ItemKind): Promise<string[]> => {
     let connection = collection[kind];
@@ -311,7 +315,10 @@ export async function fetchContributions(
   for (const at of await items('pullRequestReviewContributions')) day(toDay(at)).reviews++;
 
   const byRepository = collection.commitContributionsByRepository;
-  if (byRepository.length < 100) {
+  const restricted = collection.restrictedContributionsCount;
+  // The calendar also counts an opted-in developer's private contributions (per day, unnamed):
+  // deriving commits from it would turn them into public commits, so that is done only without any.
+  if (byRepository.length < 100 || restricted > 0) {
     for (const entry of byRepository)
       for (const node of await commitNodes(entry)) day(toDay(node.occurredAt)).commits += node.commitCount;
   } else {
@@ -328,5 +335,5 @@ export async function fetchContributions(
     }
   }
   const sorted = tally.inRange(firstDay, lastDay);
-  return { source: 'graphql', firstDay, lastDay, days: sorted };
+  return { source: 'graphql', firstDay, lastDay, days: sorted, restrictedContributions: restricted };
 }
