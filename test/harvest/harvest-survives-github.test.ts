@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HarvestOutcome } from '../../src/modules/harvest/harvest-data';
 import { UserHarvester } from '../../src/modules/harvest/user-harvester';
 import { MemoryCache } from '../../src/platform/cache/memory-cache';
+import { GitHubRateLimitedError } from '../../src/platform/github/github-errors';
 import { type ClientHarness, startClientHarness, staticTokens } from '../github/client-harness';
 import { ManualClock } from '../github/github-test-kit';
 import { STANDARD_LOGINS, type StandardDatasetOptions } from '../support/fake-github';
@@ -99,6 +100,24 @@ describe('harvesting against GitHub as documented', () => {
       .filter((c) => inWindow(c.date))
       .reduce((sum, c) => sum + c.commitCount, 0);
     expect(user.activity.days.reduce((sum, d) => sum + d.commits, 0)).toBe(publicCommits);
+  });
+
+  it("shares one account's primary budget between its tokens: each is refused at most once, then the harvest waits", async () => {
+    const clock = new ManualClock();
+    const [a, b] = tokens(2) as [string, string];
+    harness = await startClientHarness({
+      provider: staticTokens(a, b),
+      cache: new MemoryCache(1000, clock.now),
+      clock,
+      fake: { accounts: { [a]: 'octocat', [b]: 'octocat' }, datasetOptions: { crowdSize: 0 } },
+    });
+    harness.fake.setBudget(a, 'core', 3, clock.now() + 30 * 60_000);
+    await expect(harvester(harness).harvest(STANDARD_LOGINS.prolific, async () => {})).rejects.toBeInstanceOf(
+      GitHubRateLimitedError,
+    );
+    const refused = harness.fake.counters.log.filter((r) => r.status === 403 && !r.secondaryLimited);
+    expect(refused.length).toBeLessThanOrEqual(1);
+    expect(harness.fake.budget(b, 'core').remaining).toBe(0);
   });
 
   it('meets no secondary limit with the default concurrency (QUEUE_CONCURRENCY harvests at once)', async () => {
