@@ -5,20 +5,15 @@ import type {
   ProgressReporter,
   SkippedRepositories,
 } from './harvest-data';
-import { fetchEventActivity } from './harvest-events';
-import { fetchContributions, fetchRepositoryCounts, type RepositoryCounts } from './harvest-graphql';
-import {
-  fetchOrganizations,
-  fetchProfile,
-  fetchProfileById,
-  fetchRepositories,
-  fetchSocialAccounts,
-  htmlOriginOf,
-  type ProfileAnswer,
-} from './harvest-rest';
+import type { RepositoryCounts } from './harvest-graphql';
+import { htmlOriginOf, type ProfileAnswer } from './harvest-rest';
+import { type HarvestSource, octokitHarvestSource } from './harvest-source';
 
 export interface UserHarvesterOptions {
-  readonly github: GitHubClient;
+  /** GitHub through Octokit (the production source)... */
+  readonly github?: GitHubClient;
+  /** ...or any source in the domain's terms (tests: in memory). One of the two is required. */
+  readonly source?: HarvestSource;
   readonly now?: () => number;
 }
 
@@ -46,45 +41,47 @@ export interface KnownDeveloper {
  * Nothing is written here: the caller stores the result in one transaction.
  */
 export class UserHarvester {
-  constructor(private readonly options: UserHarvesterOptions) {}
+  private readonly source: HarvestSource;
+
+  constructor(private readonly options: UserHarvesterOptions) {
+    if (options.source) this.source = options.source;
+    else if (options.github) this.source = octokitHarvestSource(options.github);
+    else throw new Error('UserHarvester needs a GitHub client or a harvest source');
+  }
 
   async harvest(
     login: string,
     progress: ProgressReporter,
     known: KnownDeveloper = { githubId: null },
   ): Promise<HarvestOutcome> {
-    const { octokit, pool } = this.options.github;
+    const { source } = this;
     const now = this.options.now ?? Date.now;
     await progress(5, 'profile');
-    let answer: ProfileAnswer = await fetchProfile(octokit, login);
+    let answer: ProfileAnswer = await source.profile(login);
     if (answer.kind === 'not_found' && known.githubId !== null)
-      answer = await fetchProfileById(octokit, known.githubId);
+      answer = await source.profileById(known.githubId);
     if (answer.kind === 'not_found') return { kind: 'not_found' };
     if (answer.kind === 'organization') return { kind: 'organization', login: answer.login };
     const { profile, nodeId } = answer;
-    const authenticated = await pool.hasUsableTokens();
+    const authenticated = await source.authenticated();
     // The current login from here on: a case difference or a rename between calls must not matter.
     const current = profile.login;
     const [social, organizations] = await Promise.all([
-      fetchSocialAccounts(octokit, current),
-      fetchOrganizations(octokit, current, htmlOriginOf(profile.htmlUrl)),
+      source.socialAccounts(current),
+      source.organizations(current, htmlOriginOf(profile.htmlUrl)),
     ]);
     await progress(10, 'repositories');
     // No public repositories on the profile: the list is not asked for (a request saved per developer).
-    const repositories = profile.publicRepos > 0 ? await fetchRepositories(octokit, current) : [];
+    const repositories = profile.publicRepos > 0 ? await source.repositories(current) : [];
     let skipped: SkippedRepositories = { unavailable: 0, empty: 0 };
     if (authenticated && repositories.length > 0) {
       await progress(15, 'commits');
-      const counts = await this.options.github.derived.remember(
-        ['repository-counts/v1', nodeId, repositories],
-        async () => [...(await fetchRepositoryCounts(octokit, current, nodeId)).entries()],
-      );
-      skipped = applyCounts(repositories, new Map(counts));
+      skipped = applyCounts(repositories, await source.repositoryCounts(current, nodeId, repositories));
     }
     await progress(80, 'activity');
     const activity = authenticated
-      ? await fetchContributions(octokit, current, now())
-      : await fetchEventActivity(octokit, current, now());
+      ? await source.contributions(current, now())
+      : await source.eventActivity(current, now());
     return { kind: 'found', user: { profile, social, organizations, repositories, activity, skipped } };
   }
 }
