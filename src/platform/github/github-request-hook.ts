@@ -58,6 +58,12 @@ function asRequestError(error: unknown): RequestErrorLike | undefined {
     : undefined;
 }
 
+/** GitHub's answer to a GraphQL query it stopped: "…This may be the result of a timeout…". */
+function isGraphQLTimeout(data: unknown): boolean {
+  const errors = (data as { errors?: { message?: unknown }[] } | null | undefined)?.errors;
+  return Array.isArray(errors) && errors.some((e) => /timeout/i.test(String(e?.message ?? '')));
+}
+
 /** The request as GitHub will see it, without credentials or conditional headers of ours. */
 function headersWithout(headers: RequestOptions['headers'], ...names: string[]): RequestOptions['headers'] {
   const copy = { ...headers };
@@ -184,6 +190,10 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
             data: cached.data,
           };
         }
+        // A GraphQL query GitHub stopped at its 10-second limit fails the same way again: the caller
+        // asks for less (smaller pages) instead of this hook repeating it (timeouts cost points).
+        if (resource === 'graphql' && requestError.status === 502 && isGraphQLTimeout(response?.data))
+          throw error;
         const verdict = classifyFailure(
           {
             status: response ? requestError.status : undefined,
