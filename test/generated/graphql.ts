@@ -46,6 +46,8 @@ export type HarvestStatus =
   | 'FAILED'
   /** GitHub has no such login. */
   | 'NOT_FOUND'
+  /** The login is an organization on GitHub (developers only are harvested); nothing was stored or retried. */
+  | 'ORGANIZATION'
   /** Waiting for a worker. */
   | 'QUEUED'
   /** Being collected; see `progress` and `stage`. */

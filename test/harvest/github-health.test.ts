@@ -35,8 +35,9 @@ describe('github health component', () => {
     await github.octokit.request('GET /users/{username}', { username: 'prolific-dev' });
     await github.octokit.request('GET /users/{username}', { username: 'empty-dev' });
     fake.revokeToken(REVOKED);
+    // Fresh URLs take turns on the tokens (a cached URL goes back to the token holding its ETag).
     await github.octokit.request('GET /users/{username}', { username: 'renamed-dev' });
-    await github.octokit.request('GET /users/{username}', { username: 'prolific-dev' });
+    await github.octokit.request('GET /users/{username}/orgs', { username: 'empty-dev' });
     const result = await githubPoolCheck(pool).check();
     const text = JSON.stringify(result);
     expect(text).not.toContain(GOOD);

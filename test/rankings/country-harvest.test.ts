@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/core/errors';
 import type { HarvestRequests, HarvestState } from '../../src/modules/harvest/harvest-requests';
 import {
   type CountryDirectory,
@@ -16,6 +17,7 @@ import {
   type FakeDataset,
   type FakeGitHub,
   generateStandardDataset,
+  STANDARD_LOGINS,
   startFakeGitHub,
 } from '../support/fake-github';
 import { insertUsers, openRankingsDb, type RankingsDb } from './rankings-fixtures';
@@ -169,6 +171,35 @@ describe('country harvest', () => {
       await timingOut.close();
     }
   }, 120_000);
+
+  it('skips and counts a login the harvest service refuses, never failing the country', async () => {
+    /** Refuses logins with two hyphens in a row, as this service did before issue #9. */
+    class StrictHarvests extends RecordingHarvests {
+      override async request(em: EntityManager, login: string): Promise<HarvestState> {
+        if (login.includes('--')) throw new DomainError('BAD_USER_INPUT', 'not a login');
+        return super.request(em, login);
+      }
+    }
+    const pool = new TokenPool({ provider: createTokenProvider({ staticTokens: [TOKEN] }), logger });
+    const github = await createGitHubClient({ baseUrl: fake.url, pool, logger });
+    const harvests = new StrictHarvests();
+    const service = new CountryHarvestService({
+      github,
+      harvests,
+      countries: {
+        resolve: () => 'PT',
+        name: () => 'Portugal',
+        largestCities: () => ['Lisbon'],
+      },
+      settings: { minFollowers: 0, cities: 1, freshnessMs: 24 * 3_600_000 },
+      logger,
+    });
+    const progress = await service.harvest(db.em(), 'PT', async () => {});
+    expect(progress).toMatchObject({ usersFound: 3, harvestsRequested: 2, loginsSkipped: 1 });
+    expect(harvests.requested.sort()).toEqual(
+      [STANDARD_LOGINS.trailingHyphen, STANDARD_LOGINS.managedUser].sort(),
+    );
+  }, 60_000);
 
   it('searches the country by its name and its largest cities (location data)', () => {
     const directory = new LocationCountryDirectory(createLocationResolver(), () =>

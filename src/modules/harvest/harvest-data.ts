@@ -39,7 +39,10 @@ export interface HarvestedRepository {
   openIssuesCount: number;
   watcherCount: number;
   readonly diskUsageKb: number;
-  /** Commits on the default branch; 0 for an empty repository; null when not counted. */
+  /**
+   * The developer's own commits on the default branch (a fork counts only theirs); 0 for an
+   * empty repository; null when not counted (unauthenticated, or GitHub did not serve it).
+   */
   commitCount: number | null;
   /** Pull requests of every state; null when not counted (unauthenticated harvest). */
   pullRequestCount: number | null;
@@ -68,6 +71,19 @@ export interface HarvestedActivity {
   readonly lastDay: string;
   /** Days with any activity, ascending. */
   readonly days: HarvestedDay[];
+  /**
+   * Private contributions in the window (GraphQL `restrictedContributionsCount`, opted-in
+   * developers only); never part of `days`. Null when unknown (events feed).
+   */
+  readonly restrictedContributions: number | null;
+}
+
+/** Repositories listed by REST but not counted: never a reason to fail the developer. */
+export interface SkippedRepositories {
+  /** Left out by GitHub's GraphQL (blocked for DMCA or terms of service, deleted meanwhile). */
+  readonly unavailable: number;
+  /** No default branch yet (GitHub answers 409 "Git Repository is empty."): 0 commits. */
+  readonly empty: number;
 }
 
 export interface HarvestedUser {
@@ -76,10 +92,14 @@ export interface HarvestedUser {
   readonly organizations: OrganizationSummary[];
   readonly repositories: HarvestedRepository[];
   readonly activity: HarvestedActivity;
+  readonly skipped: SkippedRepositories;
 }
 
 export type HarvestOutcome =
-  { readonly kind: 'found'; readonly user: HarvestedUser } | { readonly kind: 'not_found' };
+  | { readonly kind: 'found'; readonly user: HarvestedUser }
+  | { readonly kind: 'not_found' }
+  /** The login is an organization's (GitHub said so in its first answer): nothing else is fetched. */
+  | { readonly kind: 'organization'; readonly login: string };
 
 /** Called as the harvest moves on: percent 0-100 and the stage name. */
 export type ProgressReporter = (progress: number, stage: string) => Promise<void>;

@@ -80,5 +80,5 @@ export async function fetchEventActivity(
     }
   }
   const sorted = tally.inRange(firstDay, lastDay);
-  return { source: 'events', firstDay, lastDay, days: sorted };
+  return { source: 'events', firstDay, lastDay, days: sorted, restrictedContributions: null };
 }

@@ -10,9 +10,9 @@ import { DayTally, type HarvestedActivity, type HarvestedDay } from './harvest-d
  */
 
 export const REPOSITORY_COUNTS_QUERY = /* GraphQL */ `
-  query HarvestRepositoryCounts($login: String!, $after: String) {
+  query HarvestRepositoryCounts($login: String!, $authorId: ID!, $first: Int!, $after: String) {
     user(login: $login) {
-      repositories(first: 100, after: $after, ownerAffiliations: OWNER, privacy: PUBLIC) {
+      repositories(first: $first, after: $after, ownerAffiliations: OWNER, privacy: PUBLIC) {
         pageInfo {
           hasNextPage
           endCursor
@@ -27,6 +27,15 @@ export const REPOSITORY_COUNTS_QUERY = /* GraphQL */ `
           }
           watchers {
             totalCount
+          }
+          defaultBranchRef {
+            target {
+              ... on Commit {
+                history(author: { id: $authorId }) {
+                  totalCount
+                }
+              }
+            }
           }
         }
       }
@@ -43,6 +52,7 @@ export const CONTRIBUTIONS_QUERY = /* GraphQL */ `
   query HarvestContributions($login: String!, $from: DateTime!, $to: DateTime!) {
     user(login: $login) {
       contributionsCollection(from: $from, to: $to) {
+        restrictedContributionsCount
         contributionCalendar {
           weeks {
             contributionDays {
@@ -156,6 +166,7 @@ interface CommitsByRepository {
   contributions: CommitConnection;
 }
 interface CollectionAnswer {
+  restrictedContributionsCount: number;
   contributionCalendar: { weeks: { contributionDays: { date: string; contributionCount: number }[] }[] };
   commitContributionsByRepository: CommitsByRepository[];
   pullRequestContributions: ItemConnection;
@@ -168,37 +179,67 @@ export interface RepositoryCounts {
   readonly pullRequests: number;
   readonly openIssues: number;
   readonly watchers: number;
+  /** The developer's own commits on the default branch (`history(author: {id})`); 0 when empty. */
+  readonly commits: number;
+  /** No default branch: an empty repository. */
+  readonly empty: boolean;
 }
 
-/** Pull-request, open-issue and watcher counts by GitHub repository id (every page). */
+interface CountsPage {
+  user: {
+    repositories: {
+      pageInfo: PageInfo;
+      nodes: ({
+        databaseId: number | null;
+        pullRequests: { totalCount: number };
+        openIssues: { totalCount: number };
+        watchers: { totalCount: number };
+        defaultBranchRef: { target: { history?: { totalCount: number } } | null } | null;
+      } | null)[];
+    };
+  } | null;
+}
+
+/** GitHub stops a query after 10 seconds and answers 502: an author-filtered history over big forks can. */
+function timedOut(error: unknown): boolean {
+  return (error as { status?: unknown } | null)?.status === 502;
+}
+
+/**
+ * Per repository (by GitHub id): pull requests, open issues, watchers and the developer's own
+ * commits on the default branch, 100 repositories a query (every page). `authorId` is the
+ * developer's node id: a fork counts only their commits, not its upstream's history. A page GitHub
+ * times out (502) is asked again in halves, down to one repository; a repository that still times
+ * out is left uncounted. Repositories GitHub leaves out (blocked, deleted since) are absent.
+ */
 export async function fetchRepositoryCounts(
   octokit: GitHubOctokit,
   login: string,
+  authorId: string,
 ): Promise<Map<number, RepositoryCounts>> {
   const counts = new Map<number, RepositoryCounts>();
   let after: string | null = null;
+  let first = 100;
   for (;;) {
-    const answer: {
-      user: {
-        repositories: {
-          pageInfo: PageInfo;
-          nodes: {
-            databaseId: number | null;
-            pullRequests: { totalCount: number };
-            openIssues: { totalCount: number };
-            watchers: { totalCount: number };
-          }[];
-        };
-      } | null;
-    } = await octokit.graphql(REPOSITORY_COUNTS_QUERY, { login, after });
+    let answer: CountsPage;
+    try {
+      answer = await octokit.graphql<CountsPage>(REPOSITORY_COUNTS_QUERY, { login, authorId, first, after });
+    } catch (error) {
+      if (!timedOut(error) || first === 1) throw error;
+      first = Math.max(1, Math.floor(first / 2));
+      continue;
+    }
     const connection = answer.user?.repositories;
     if (!connection) return counts;
     for (const node of connection.nodes) {
-      if (node.databaseId === null) continue;
+      if (!node || node.databaseId === null) continue;
+      const ref = node.defaultBranchRef;
       counts.set(node.databaseId, {
         pullRequests: node.pullRequests.totalCount,
         openIssues: node.openIssues.totalCount,
         watchers: node.watchers.totalCount,
+        commits: ref?.target?.history?.totalCount ?? 0,
+        empty: ref === null,
       });
     }
     if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return counts;
@@ -217,7 +258,9 @@ function oneYearBefore(ms: number): number {
  * `commitContributionsByRepository`, exact counts), pull requests and issues opened, and
  * reviews. GitHub lists at most 100 repositories there; when that cap is reached, commits per day
  * are derived from the calendar instead (calendar = commits + PRs + issues + reviews +
- * repositories created, GitHub's own definition).
+ * repositories created, GitHub's own definition), unless the developer shows private
+ * contributions (they are in the calendar too): then the 100 repositories' commits only.
+ * `restrictedContributionsCount` is returned apart.
  */
 export async function fetchContributions(
   octokit: GitHubOctokit,
@@ -235,7 +278,7 @@ export async function fetchContributions(
   // `from` falls inside its day, which GitHub counts only in part: the window's first whole day follows it.
   const firstDay = toDay(Date.parse(from) + DAY_MS);
   const lastDay = toDay(nowMs);
-  if (!collection) return { source: 'graphql', firstDay, lastDay, days: [] };
+  if (!collection) return { source: 'graphql', firstDay, lastDay, days: [], restrictedContributions: null };
 
   const items = async (kind: ItemKind): Promise<string[]> => {
     let connection = collection[kind];
@@ -272,7 +315,10 @@ export async function fetchContributions(
   for (const at of await items('pullRequestReviewContributions')) day(toDay(at)).reviews++;
 
   const byRepository = collection.commitContributionsByRepository;
-  if (byRepository.length < 100) {
+  const restricted = collection.restrictedContributionsCount;
+  // The calendar also counts an opted-in developer's private contributions (per day, unnamed):
+  // deriving commits from it would turn them into public commits, so that is done only without any.
+  if (byRepository.length < 100 || restricted > 0) {
     for (const entry of byRepository)
       for (const node of await commitNodes(entry)) day(toDay(node.occurredAt)).commits += node.commitCount;
   } else {
@@ -289,5 +335,5 @@ export async function fetchContributions(
     }
   }
   const sorted = tally.inRange(firstDay, lastDay);
-  return { source: 'graphql', firstDay, lastDay, days: sorted };
+  return { source: 'graphql', firstDay, lastDay, days: sorted, restrictedContributions: restricted };
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
-export const HARVEST_STATUSES = ['queued', 'running', 'completed', 'failed', 'not_found'] as const;
+export const HARVEST_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'not_found',
+  'organization',
+] as const;
 export type HarvestStatus = (typeof HARVEST_STATUSES)[number];
 
 export const HARVEST_TRIGGERS = ['auto', 'manual', 'country', 'import'] as const;

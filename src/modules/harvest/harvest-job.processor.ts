@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../platform/logging/logger';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
 import { publishEvent, TOPICS } from '../../core/topics';
+import { GithubUser } from '../users/github-user.entity';
 import { loginKey } from '../users/login';
 import { toProgressPayload } from './harvest-progress';
 import { GitHubRateLimitedError, GitHubTokensRejectedError } from '../../platform/github/github-errors';
@@ -102,27 +103,41 @@ export class HarvestJobProcessor {
     // Reports may come from concurrent requests: save them one after another, never two flushes at once.
     let reports = Promise.resolve();
     try {
-      const outcome = await this.options.harvester.harvest(record.login, (progress, stage) => {
-        reports = reports.then(async () => {
-          if (progress < record.progress) return;
-          record.progress = progress;
-          record.stage = stage;
-          await this.save(em, record);
-          await job.updateProgress({ progress, stage });
-        });
-        return reports;
-      });
+      const known = await em.findOne(
+        GithubUser,
+        { loginKey: loginKey(record.login) },
+        { fields: ['githubId'] },
+      );
+      const outcome = await this.options.harvester.harvest(
+        record.login,
+        (progress, stage) => {
+          reports = reports.then(async () => {
+            if (progress < record.progress) return;
+            record.progress = progress;
+            record.stage = stage;
+            await this.save(em, record);
+            await job.updateProgress({ progress, stage });
+          });
+          return reports;
+        },
+        { githubId: known?.githubId == null ? null : Number(known.githubId) },
+      );
       await reports;
-      if (outcome.kind === 'not_found') {
+      if (outcome.kind !== 'found') {
+        // Final, not retried: no such login, or an organization's (GitHub said so in its first answer).
         Object.assign(record, {
-          status: 'not_found',
+          status: outcome.kind,
           progress: 100,
           stage: 'done',
           error: null,
           finishedAt: now(),
         });
         await this.save(em, record);
-        log.info('harvest: GitHub has no such login');
+        log.info(
+          outcome.kind === 'organization'
+            ? 'harvest: the login is an organization; not harvested'
+            : 'harvest: GitHub has no such login',
+        );
         return;
       }
       record.progress = 95;
@@ -136,7 +151,10 @@ export class HarvestJobProcessor {
         userId: result.userId,
         harvestJobId: record.id,
       });
-      log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
+      log.info(
+        { ...result, skippedRepositories: outcome.user.skipped, ms: Date.now() - started },
+        'harvest stored',
+      );
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
       if (isDatabaseUnavailable(error)) {

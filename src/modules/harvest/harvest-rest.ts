@@ -1,11 +1,13 @@
+import type { Endpoints } from '@octokit/types';
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
 import type { OrganizationSummary, SocialAccount } from '../users/github-user.entity';
 import { dateOrNull, type HarvestedProfile, type HarvestedRepository } from './harvest-data';
 
 /**
- * The REST half of a harvest: plain, cacheable GETs. Every one of them is conditional through
- * the client's ETag cache, so a second harvest of an unchanged user is answered with 304s,
- * which GitHub does not count against the rate limit.
+ * The REST half of a harvest: plain, cacheable GETs (profile, social accounts, organizations,
+ * repositories). Every one of them is conditional through the client's ETag cache, revalidated
+ * by the token that holds the ETag, so a second harvest of an unchanged user is answered with
+ * 304s, which GitHub does not count against the rate limit.
  */
 
 /** HTTP status of an Octokit error, when it carries one. */
@@ -14,14 +16,23 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** The profile, or undefined when GitHub answers 404 (no such login, or a former login). */
-export async function fetchProfile(
-  octokit: GitHubOctokit,
-  login: string,
-): Promise<HarvestedProfile | undefined> {
-  try {
-    const { data } = await octokit.request('GET /users/{username}', { username: login });
-    return {
+/** Who a login (or a GitHub id) is, from GitHub's first answer. */
+export type ProfileAnswer =
+  | { readonly kind: 'user'; readonly profile: HarvestedProfile; readonly nodeId: string }
+  /** GET /users/{login} serves organizations too (`"type": "Organization"`): nothing more is asked. */
+  | { readonly kind: 'organization'; readonly login: string; readonly githubId: number }
+  /** 404: no such login (or a former login: GitHub gives no redirect for renamed accounts). */
+  | { readonly kind: 'not_found' };
+
+type PublicUser = Endpoints['GET /users/{username}']['response']['data'];
+
+function profileAnswer(data: PublicUser): ProfileAnswer {
+  if (data.type === 'Organization')
+    return { kind: 'organization', login: data.login, githubId: Number(data.id) };
+  return {
+    kind: 'user',
+    nodeId: data.node_id,
+    profile: {
       githubId: Number(data.id),
       login: data.login,
       name: data.name ?? null,
@@ -37,11 +48,32 @@ export async function fetchProfile(
       publicGists: data.public_gists,
       createdAt: dateOrNull(data.created_at),
       updatedAt: dateOrNull(data.updated_at),
-    };
+    },
+  };
+}
+
+async function notFoundAs404(fetch: () => Promise<PublicUser>): Promise<ProfileAnswer> {
+  try {
+    return profileAnswer(await fetch());
   } catch (error) {
-    if (statusOf(error) === 404) return undefined;
+    if (statusOf(error) === 404) return { kind: 'not_found' };
     throw error;
   }
+}
+
+/** The account behind a login: one GET (1 point, free when revalidated). */
+export function fetchProfile(octokit: GitHubOctokit, login: string): Promise<ProfileAnswer> {
+  return notFoundAs404(
+    async () => (await octokit.request('GET /users/{username}', { username: login })).data as PublicUser,
+  );
+}
+
+/** The account with this GitHub id, whatever its login is now (`GET /user/{account_id}`). */
+export function fetchProfileById(octokit: GitHubOctokit, githubId: number): Promise<ProfileAnswer> {
+  return notFoundAs404(
+    async () =>
+      (await octokit.request('GET /user/{account_id}', { account_id: githubId })).data as PublicUser,
+  );
 }
 
 export async function fetchSocialAccounts(octokit: GitHubOctokit, login: string): Promise<SocialAccount[]> {
@@ -118,30 +150,4 @@ export async function fetchRepositories(
     updatedAt: dateOrNull(r.updated_at),
     pushedAt: dateOrNull(r.pushed_at),
   }));
-}
-
-/**
- * Commits on the default branch, with GitHub's `per_page=1` trick: the `rel="last"` link names
- * the last page, which is the count. One cacheable GET per repository (a 304 when unchanged).
- * An empty repository answers 409 and counts 0.
- */
-export async function fetchCommitCount(octokit: GitHubOctokit, fullName: string): Promise<number> {
-  const [owner, repo] = fullName.split('/') as [string, string];
-  try {
-    const response = await octokit.request('GET /repos/{owner}/{repo}/commits', {
-      owner,
-      repo,
-      per_page: 1,
-    });
-    const link = String(response.headers.link ?? '');
-    const last = /<([^>]+)>;\s*rel="last"/.exec(link)?.[1];
-    if (last) {
-      const page = Number(new URL(last).searchParams.get('page'));
-      if (Number.isInteger(page) && page > 0) return page;
-    }
-    return response.data.length;
-  } catch (error) {
-    if (statusOf(error) === 409) return 0;
-    throw error;
-  }
 }

@@ -72,6 +72,10 @@ export async function writeHarvest(
       ...(locate ? { countryCode: country?.code ?? null, countryMatch: country?.method ?? null } : {}),
       githubCreatedAt: profile.createdAt,
       githubUpdatedAt: profile.updatedAt,
+      // Private contributions are known from GraphQL only; the events feed keeps the stored figure.
+      ...(harvested.activity.source === 'graphql'
+        ? { restrictedContributions: harvested.activity.restrictedContributions }
+        : {}),
       harvestedAt,
     });
     await tx.flush();

@@ -57,8 +57,8 @@ export interface HarvestServiceOptions {
  * Asks for harvests and reads their records. Per login (case-insensitively), under a PostgreSQL
  * advisory lock so concurrent requests on any number of processes agree:
  * - a queued or running harvest is returned instead of a new one (one job per login at a time);
- * - a login GitHub did not know within `notFoundTtlMs` returns that not_found record (no job,
- *   no GitHub call: the negative cache);
+ * - a login GitHub did not know, or knew as an organization's, within `notFoundTtlMs` returns
+ *   that record (no job, no GitHub call: the negative cache);
  * - a login whose latest harvest failed is not asked again within `refreshMinIntervalMs`, by any
  *   trigger (a login GitHub keeps failing for must not cost a harvest on every read);
  * - otherwise, when the caller (if any) may still start a harvest in its window (HARVEST_STARTS_*;
@@ -128,7 +128,7 @@ export class HarvestService implements HarvestRequests {
         latest.finishedAt = now;
         logger.warn({ jobId: latest.id, login }, 'harvest record without a queued job marked failed');
       } else if (
-        latest?.status === 'not_found' &&
+        (latest?.status === 'not_found' || latest?.status === 'organization') &&
         now.getTime() - (latest.finishedAt ?? latest.enqueuedAt).getTime() < config.notFoundTtlMs
       ) {
         return toHarvestState(latest);

@@ -13,6 +13,8 @@ export const HarvestStatusEnum = lowercaseEnum(
     COMPLETED: 'Collected and stored.',
     FAILED: 'Gave up after its attempts; see `error`. Nothing was half-written.',
     NOT_FOUND: 'GitHub has no such login.',
+    ORGANIZATION:
+      'The login is an organization on GitHub (developers only are harvested); nothing was stored or retried.',
   },
 );
 export type HarvestStatusEnum = EnumValue<typeof HarvestStatusEnum>;

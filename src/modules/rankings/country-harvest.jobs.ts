@@ -30,6 +30,7 @@ const EMPTY: CountryHarvestProgress = {
   harvestsRequested: 0,
   queriesDone: 0,
   incompleteSearches: 0,
+  loginsSkipped: 0,
 };
 
 /** Country harvests as queue jobs: their progress is the job's progress (countryHarvest(id:)). */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GitHubClient } from '../../platform/github/github-client';
+import { DomainError } from '../../core/errors';
 import { GitHubRateLimitedError } from '../../platform/github/github-errors';
 import type { Logger } from '../../platform/logging/logger';
 import type { HarvestRequests } from '../harvest/harvest-requests';
@@ -21,6 +22,8 @@ export interface CountryHarvestProgress {
    * could not be split further: the developers they missed may be missing here too.
    */
   incompleteSearches: number;
+  /** Logins a harvest could not be asked for (invalid by our rules): skipped and counted. */
+  loginsSkipped: number;
 }
 
 export interface CountryHarvestSettings {
@@ -89,13 +92,16 @@ export class CountryHarvestService {
       harvestsRequested: 0,
       queriesDone: 0,
       incompleteSearches: 0,
+      loginsSkipped: 0,
     };
     const seen = new Set<string>();
     const onLogins = async (logins: string[]): Promise<void> => {
       const fresh = logins.filter((l) => !seen.has(l.toLowerCase()));
       fresh.forEach((l) => seen.add(l.toLowerCase()));
       progress.usersFound += fresh.length;
-      progress.harvestsRequested += await this.requestStale(em, fresh);
+      const asked = await this.requestStale(em, fresh);
+      progress.harvestsRequested += asked.requested;
+      progress.loginsSkipped += asked.skipped;
     };
     for (const location of this.locations(code)) {
       await this.searchRange(location, this.options.settings.minFollowers, null, progress, onLogins);
@@ -190,9 +196,16 @@ export class CountryHarvestService {
     }
   }
 
-  /** Asks for a harvest of each login never harvested or harvested too long ago; returns how many. */
-  private async requestStale(em: EntityManager, logins: string[]): Promise<number> {
-    if (logins.length === 0) return 0;
+  /**
+   * Asks for a harvest of each login never harvested or harvested too long ago. A login the
+   * harvest service refuses (BAD_USER_INPUT) is skipped and counted: one odd login in a search
+   * result never fails the country (a login gone from GitHub ends its own harvest `not_found`).
+   */
+  private async requestStale(
+    em: EntityManager,
+    logins: string[],
+  ): Promise<{ requested: number; skipped: number }> {
+    if (logins.length === 0) return { requested: 0, skipped: 0 };
     const keys = logins.map((l) => l.toLowerCase());
     const rows = await em.execute<{ login_key: string }[]>(
       `select login_key from github_user where login_key in (${keys.map(() => '?').join(',')})
@@ -201,11 +214,18 @@ export class CountryHarvestService {
     );
     const fresh = new Set(rows.map((r) => r.login_key));
     let requested = 0;
+    let skipped = 0;
     for (const login of logins) {
       if (fresh.has(login.toLowerCase())) continue;
-      await this.options.harvests.request(em, login, 'country');
-      requested++;
+      try {
+        await this.options.harvests.request(em, login, 'country');
+        requested++;
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'BAD_USER_INPUT') throw error;
+        skipped++;
+        this.options.logger.warn({ login: login.slice(0, 60) }, 'country harvest skipped a login');
+      }
     }
-    return requested;
+    return { requested, skipped };
   }
 }

@@ -201,6 +201,12 @@ export class CountryHarvestProgressNode {
       'Search answers GitHub still marked incomplete (its search timed out) after retries, in a follower range that could not be split further: developers may be missing. Incomplete answers are otherwise asked again or split, never taken as complete.',
   })
   incompleteSearches!: number;
+
+  @Field(() => Int, {
+    description:
+      'Logins found that could not be asked for (not a GitHub login): skipped, never failing the harvest.',
+  })
+  loginsSkipped!: number;
 }
 
 @ObjectType('CountryHarvest', {

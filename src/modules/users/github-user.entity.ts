@@ -101,6 +101,15 @@ export class GithubUser {
   @Property({ type: 'timestamptz', nullable: true })
   githubUpdatedAt: Date | null = null;
 
+  /**
+   * Contributions to private repositories GitHub reported for the last year
+   * (`restrictedContributionsCount`: only for developers who opted in to show them). Kept apart:
+   * no public figure (commits, activity, rankings) includes them, so those never depend on which
+   * token asked. Null when not known (unauthenticated harvest, or never harvested).
+   */
+  @Property({ type: 'integer', nullable: true })
+  restrictedContributions: number | null = null;
+
   /** When the last complete harvest was written; null before the first one. */
   @Property({ type: 'timestamptz', nullable: true })
   harvestedAt: Date | null = null;

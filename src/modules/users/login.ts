@@ -1,8 +1,13 @@
 import { DomainError } from '../../core/errors';
 import { type KeyedTopic, keyedTopic } from '../../core/topics';
 
-/** GitHub's login rules: 1-39 characters, letters, digits and single hyphens, not at either end. */
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/**
+ * Logins GitHub serves, today's and historical: 1-39 letters, digits and hyphens, not starting
+ * with a hyphen. Today's sign-up rules also refuse a trailing hyphen and two hyphens in a row,
+ * but accounts created before those rules keep such logins (`someone-`, `old--timer`).
+ * Enterprise Managed Users add `_` and their enterprise's short code (`mona_acme`).
+ */
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:_[A-Za-z0-9]{1,39})?$/;
 
 export function isValidLogin(login: string): boolean {
   return LOGIN.test(login);
@@ -32,7 +37,7 @@ export function assertValidLogin(login: string, argument = 'login'): string {
   if (!isValidLogin(login)) {
     throw new DomainError(
       'BAD_USER_INPUT',
-      `${argument} must be a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen`,
+      `${argument} must be a GitHub login: 1-39 letters, digits or hyphens, not starting with a hyphen (an Enterprise Managed User adds _ and a short code)`,
       { argument },
     );
   }

@@ -8,14 +8,17 @@ import type { HeaderBag } from './rate-limit-signals';
  * `If-None-Match`/`If-Modified-Since`; GitHub answers 304 for an unchanged resource, which does
  * not count against the rate limit, and the stored body is served as if it were a 200.
  *
- * The key is the URL (with its query, so each page has its own entry) and the Accept header,
- * never the token: any token may revalidate what another fetched. If GitHub's ETag differs per
- * token, the cost is a normal 200, never a wrong answer.
+ * The key is the URL (with its query, so each page has its own entry) and the Accept header.
+ * GitHub's ETags are per token (responses carry `Vary: Authorization`; another token's ETag gets
+ * a full 200), so the entry names the token that fetched it (`tokenId`, its masked id): the
+ * request hook revalidates with that token when it can, and with `If-Modified-Since` otherwise.
  */
 export interface CachedResponse {
   readonly url: string;
   readonly etag: string | undefined;
   readonly lastModified: string | undefined;
+  /** Masked id of the token whose ETag this is (`unauthenticated` for none). */
+  readonly tokenId?: string;
   /** The headers a caller needs again (pagination `link`, content type, validators). */
   readonly headers: Readonly<Record<string, string>>;
   readonly data: unknown;
@@ -53,7 +56,13 @@ export class ConditionalRequestCache {
   }
 
   /** Stores a 200 that carries a validator; returns whether it was stored. */
-  async store(key: string, url: string, headers: HeaderBag, data: unknown): Promise<boolean> {
+  async store(
+    key: string,
+    url: string,
+    headers: HeaderBag,
+    data: unknown,
+    tokenId?: string,
+  ): Promise<boolean> {
     const etag = headerString(headers, 'etag');
     const lastModified = headerString(headers, 'last-modified');
     if (etag === undefined && lastModified === undefined) return false;
@@ -62,7 +71,7 @@ export class ConditionalRequestCache {
       const value = headerString(headers, name);
       if (value !== undefined) kept[name] = value;
     }
-    const entry: CachedResponse = { url, etag, lastModified, headers: kept, data };
+    const entry: CachedResponse = { url, etag, lastModified, tokenId, headers: kept, data };
     await this.options.cache.set(key, entry, this.options.ttlMs);
     return true;
   }

@@ -1,6 +1,7 @@
 import type { Cache } from '../cache/cache';
 import type { Logger } from '../logging/logger';
 import { ConditionalRequestCache } from './conditional-request-cache';
+import { DerivedAnswerCache } from './derived-answer-cache';
 import { type GitHubClientStats, GitHubRequestCounters } from './github-request-counters';
 import { createRequestHook, type RetryPolicy } from './github-request-hook';
 import { type GitHubOctokit, loadOctokit } from './octokit-loader';
@@ -27,6 +28,8 @@ export interface GitHubClient {
   /** Octokit with `request`, `graphql` and `paginate`; every request goes through the pool. */
   readonly octokit: GitHubOctokit;
   readonly pool: TokenPool;
+  /** Answers derived from GitHub answers, kept while their inputs are unchanged (same cache, same TTL). */
+  readonly derived: DerivedAnswerCache;
   stats(): GitHubClientStats;
 }
 
@@ -77,5 +80,10 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     random: options.random ?? Math.random,
   });
   octokit.hook.wrap('request', hook);
-  return { octokit, pool: options.pool, stats: () => counters.snapshot() };
+  return {
+    octokit,
+    pool: options.pool,
+    derived: new DerivedAnswerCache(options.cache, options.conditionalCacheTtlMs ?? THREE_DAYS_MS),
+    stats: () => counters.snapshot(),
+  };
 }

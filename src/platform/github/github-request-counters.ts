@@ -12,6 +12,10 @@ export interface GitHubClientStats {
   readonly rateLimitWaits: number;
   /** 401 answers that removed a token. */
   readonly tokensRejected: number;
+  /** Secondary rate limits met (403/429 with retry-after or GitHub's message). */
+  readonly secondaryLimits: number;
+  /** Times a request waited for pacing (secondary-limit budgets per token). */
+  readonly pacedWaits: number;
 }
 
 export class GitHubRequestCounters {
@@ -21,6 +25,8 @@ export class GitHubRequestCounters {
   retries = 0;
   rateLimitWaits = 0;
   tokensRejected = 0;
+  secondaryLimits = 0;
+  pacedWaits = 0;
 
   snapshot(): GitHubClientStats {
     return {
@@ -30,6 +36,8 @@ export class GitHubRequestCounters {
       retries: this.retries,
       rateLimitWaits: this.rateLimitWaits,
       tokensRejected: this.tokensRejected,
+      secondaryLimits: this.secondaryLimits,
+      pacedWaits: this.pacedWaits,
     };
   }
 }

@@ -58,6 +58,12 @@ function asRequestError(error: unknown): RequestErrorLike | undefined {
     : undefined;
 }
 
+/** GitHub's answer to a GraphQL query it stopped: "…This may be the result of a timeout…". */
+function isGraphQLTimeout(data: unknown): boolean {
+  const errors = (data as { errors?: { message?: unknown }[] } | null | undefined)?.errors;
+  return Array.isArray(errors) && errors.some((e) => /timeout/i.test(String(e?.message ?? '')));
+}
+
 /** The request as GitHub will see it, without credentials or conditional headers of ours. */
 function headersWithout(headers: RequestOptions['headers'], ...names: string[]): RequestOptions['headers'] {
   const copy = { ...headers };
@@ -75,12 +81,23 @@ function headersWithout(headers: RequestOptions['headers'], ...names: string[]):
 export function createRequestHook(options: RequestHookOptions): RequestHook {
   const { pool, counters, logger, retry } = options;
 
-  async function acquire(resource: TokenLease['resource']): Promise<TokenLease> {
+  async function acquire(resource: TokenLease['resource'], prefer: string | undefined): Promise<TokenLease> {
     for (;;) {
-      const acquisition = await pool.acquire(resource);
+      const acquisition = await pool.acquire(resource, prefer);
       if (acquisition.kind === 'ready') return acquisition.lease;
       if (acquisition.kind === 'paused') throw new GitHubTokensRejectedError(acquisition.reason);
+      if (acquisition.kind === 'busy') {
+        counters.pacedWaits++;
+        await acquisition.released;
+        continue;
+      }
       const waitMs = Math.max(0, acquisition.until - options.now());
+      if (acquisition.reason === 'paced') {
+        // Pacing waits at most a minute: the request goes out then, within GitHub's limits.
+        counters.pacedWaits++;
+        await options.sleep(waitMs);
+        continue;
+      }
       if (waitMs > retry.maxRateLimitWaitMs) throw new GitHubRateLimitedError(resource, acquisition.until);
       counters.rateLimitWaits++;
       logger.info({ resource, waitMs }, 'every GitHub token is resting; waiting');
@@ -114,13 +131,16 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
     let rateLimitRetries = 0;
     let authRetries = 0;
     for (;;) {
-      const lease = await acquire(resource);
+      // GitHub's ETags are per token: the token that fetched the cached answer revalidates it.
+      const lease = await acquire(resource, cached?.tokenId);
       const headers: Record<string, string> = {
         'x-github-api-version': '2022-11-28',
         ...(headersWithout(requestOptions.headers, 'authorization') as Record<string, string>),
       };
       if (lease.token !== undefined) headers.authorization = `token ${lease.token}`;
-      if (cached?.etag) headers['if-none-match'] = cached.etag;
+      const ownEtag = cached?.etag !== undefined && cached.tokenId === lease.id;
+      if (ownEtag) headers['if-none-match'] = cached.etag!;
+      // Another token: its ETag would never match; a date does, where GitHub sent one.
       else if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
       const timeout = AbortSignal.timeout(retry.requestTimeoutMs);
       const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
@@ -133,6 +153,7 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
         };
         const response = await send(sent);
         pool.observe(lease, response.headers);
+        pool.pacer.succeeded(lease.id);
         if (resource === 'graphql' && isGraphQLRateLimited(response.data)) {
           const reset = budgetFromHeaders(response.headers)?.resetAt;
           pool.rest(lease, reset && reset > options.now() ? reset : options.now() + 60_000, 'exhausted');
@@ -140,7 +161,15 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
           continue;
         }
         if (cacheKey && response.status === 200) {
-          if (await options.conditionalCache!.store(cacheKey, parsed.url, response.headers, response.data))
+          if (
+            await options.conditionalCache!.store(
+              cacheKey,
+              parsed.url,
+              response.headers,
+              response.data,
+              lease.id,
+            )
+          )
             counters.cacheStores++;
         }
         return response;
@@ -151,6 +180,7 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
         if (response) pool.observe(lease, response.headers);
         if (requestError.status === 304 && cached) {
           counters.notModified++;
+          pool.pacer.succeeded(lease.id);
           const fresh = Object.fromEntries(
             Object.entries(response?.headers ?? {}).filter(([name]) => name.startsWith('x-')),
           );
@@ -161,6 +191,10 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
             data: cached.data,
           };
         }
+        // A GraphQL query GitHub stopped at its 10-second limit fails the same way again: the caller
+        // asks for less (smaller pages) instead of this hook repeating it (timeouts cost points).
+        if (resource === 'graphql' && requestError.status === 502 && isGraphQLTimeout(response?.data))
+          throw error;
         const verdict = classifyFailure(
           {
             status: response ? requestError.status : undefined,
@@ -176,9 +210,14 @@ export function createRequestHook(options: RequestHookOptions): RequestHook {
             await pool.invalidate(lease);
             continue;
           case 'primary-limit':
+            pool.rest(lease, verdict.resetAt, 'exhausted');
+            if (++rateLimitRetries > retry.maxRateLimitRetries) throw error;
+            continue;
           case 'secondary-limit': {
-            const until = verdict.kind === 'primary-limit' ? verdict.resetAt : verdict.retryAt;
-            pool.rest(lease, until, verdict.kind === 'primary-limit' ? 'exhausted' : 'secondary-limit');
+            // That token backs off (exponentially when it keeps meeting limits); others go on.
+            counters.secondaryLimits++;
+            const until = pool.pacer.secondaryLimit(lease.id, verdict.retryAt, options.now());
+            pool.rest(lease, until, 'secondary-limit');
             if (++rateLimitRetries > retry.maxRateLimitRetries) throw error;
             continue;
           }

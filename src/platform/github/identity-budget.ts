@@ -2,7 +2,7 @@ import type { BudgetObservation } from './rate-limit-signals';
 import type { RateLimitResource } from './rate-limit-resource';
 
 /** Why a token (or the unauthenticated identity) is not used for a resource until some time. */
-export type RestReason = 'exhausted' | 'secondary-limit';
+export type RestReason = 'exhausted' | 'secondary-limit' | 'paced';
 
 export interface ResourceBudgetSnapshot {
   readonly limit: number;

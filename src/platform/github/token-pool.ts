@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger';
 import { IdentityBudget, type ResourceBudgetSnapshot, type RestReason } from './identity-budget';
 import { budgetFromHeaders, type HeaderBag } from './rate-limit-signals';
 import { DEFAULT_LIMITS, type RateLimitResource } from './rate-limit-resource';
+import { type PaceVerdict, RequestPacer } from './request-pacer';
 import { maskToken } from './token-fingerprint';
 import type { TokenProvider } from './token-provider';
 
@@ -9,6 +10,8 @@ export interface TokenPoolOptions {
   readonly provider: TokenProvider;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Secondary-limit pacing per token (default: GitHub's documented limits, with a margin). */
+  readonly pacer?: RequestPacer;
 }
 
 /** The identity one request is sent with. `token` undefined means unauthenticated. */
@@ -24,7 +27,9 @@ export type TokenAcquisition =
   /** Every usable identity rests for this resource: retry at `until` (epoch ms) at the earliest. */
   | { readonly kind: 'wait'; readonly until: number; readonly reason: RestReason }
   /** Tokens are configured but GitHub rejected every one: nothing may be sent until the secret changes. */
-  | { readonly kind: 'paused'; readonly reason: string };
+  | { readonly kind: 'paused'; readonly reason: string }
+  /** Every usable token has as many requests in flight as pacing allows: retry once one ends. */
+  | { readonly kind: 'busy'; readonly released: Promise<void> };
 
 /** GitHub points left on every valid token together, for the resources asked about. */
 export interface BudgetLeft {
@@ -85,9 +90,11 @@ export class TokenPool {
   private listVersion = 0;
   private lastMode: TokenPoolSnapshot['mode'] | undefined;
   private readonly now: () => number;
+  readonly pacer: RequestPacer;
 
   constructor(private readonly options: TokenPoolOptions) {
     this.now = options.now ?? Date.now;
+    this.pacer = options.pacer ?? new RequestPacer();
   }
 
   /** Re-reads the token list (`refresh` forces the secret to be fetched again). */
@@ -183,7 +190,12 @@ export class TokenPool {
     return { remaining: Number.isFinite(remaining) ? remaining : 0, resetAt };
   }
 
-  async acquire(resource: RateLimitResource): Promise<TokenAcquisition> {
+  /**
+   * A token for one request: `prefer` (a token id) when that token can send it now (the token
+   * holding a URL's ETag revalidates it: GitHub's ETags are per token), else the token with the
+   * most budget left among those pacing lets send now.
+   */
+  async acquire(resource: RateLimitResource, prefer?: string): Promise<TokenAcquisition> {
     await this.reload();
     const now = this.now();
     const valid = this.validTokens();
@@ -202,9 +214,19 @@ export class TokenPool {
     }
     let best: PooledToken | undefined;
     let bestAvailable = -Infinity;
+    const paced: PaceVerdict[] = [];
     for (const pooled of valid) {
       const available = pooled.budget.available(resource, now);
       if (available === undefined) continue;
+      const pace = this.pacer.check(pooled.id, resource, now);
+      if (pace.kind !== 'go') {
+        paced.push(pace);
+        continue;
+      }
+      if (pooled.id === prefer && available > 0) {
+        best = pooled;
+        break;
+      }
       // Most budget first; on a tie the least recently used, so equal tokens take turns.
       const better =
         available > bestAvailable ||
@@ -216,17 +238,27 @@ export class TokenPool {
         bestAvailable = available;
       }
     }
+    if (!best && paced.length > 0) return this.pacedWait(paced);
     if (!best) {
       const until = Math.min(...valid.map((p) => p.budget.restingUntil(resource, now) ?? now));
       return { kind: 'wait', until, reason: 'exhausted' };
     }
     best.budget.begin(resource, now);
+    this.pacer.begin(best.id, resource, now);
     return { kind: 'ready', lease: { token: best.token, id: best.id, resource } };
+  }
+
+  /** Every token with budget is held back by pacing: for a free slot, or for the next minute. */
+  private pacedWait(paced: readonly PaceVerdict[]): TokenAcquisition {
+    if (paced.some((p) => p.kind === 'busy')) return { kind: 'busy', released: this.pacer.released() };
+    const until = Math.min(...paced.map((p) => (p.kind === 'later' ? p.until : Infinity)));
+    return { kind: 'wait', until, reason: 'paced' };
   }
 
   /** Ends a lease's request (call once per successful `acquire`). */
   release(lease: TokenLease): void {
     this.budgetOf(lease)?.end(lease.resource);
+    if (lease.token !== undefined) this.pacer.end(lease.id);
   }
 
   /** Records the budget a response reported for the lease's identity. */

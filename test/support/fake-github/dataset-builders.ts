@@ -180,7 +180,7 @@ export function randomRepository(
   const languages = Object.keys(LANGUAGE_COLORS);
   const stars = random.skewed(6000, 5);
   const licensed = random.chance(0.75);
-  return {
+  const repository: FakeRepository = {
     id: ids.repository(),
     name: `${random.pick(WORDS)}-${random.pick(NOUNS)}-${index}`,
     description: random.chance(0.85)
@@ -207,8 +207,26 @@ export function randomRepository(
     createdAt: isoSeconds(createdMs),
     updatedAt: isoSeconds(Math.min(todayMs, pushedMs + random.int(0, 40) * DAY_MS)),
     pushedAt: isoSeconds(pushedMs),
+    authorCommits: 0,
     ...overrides,
   };
+  if (overrides.authorCommits === undefined) authorshipOf(repository);
+  return repository;
+}
+
+/**
+ * Who wrote a repository's history, derived from its id (no random draw, so datasets keep their
+ * numbers): the owner wrote 70-100% of an own project; a fork carries a large project's history
+ * (5,000-65,000 commits) with 0-9 commits of the owner's on top.
+ */
+export function authorshipOf(repository: FakeRepository): void {
+  const h = (repository.id * 2_654_435_761) % 4_294_967_296;
+  if (repository.isFork && repository.commitCount > 0) {
+    repository.authorCommits = h % 10;
+    repository.commitCount = 5_000 + (h % 60_000) + repository.authorCommits;
+  } else {
+    repository.authorCommits = Math.round(repository.commitCount * (0.7 + (h % 31) / 100));
+  }
 }
 
 export interface ContributionProfile {
@@ -255,6 +273,8 @@ export function generateContributions(
         const commitCount = 1 + random.skewed(profile.maxCommitsPerRepositoryDay, 2);
         out.commits.push({ date, repositoryId: repository.id, commitCount });
         repository.commitCount += commitCount;
+        // Commits are generated into the contributor's own repositories: they are the author's.
+        repository.authorCommits += commitCount;
         repository.pushedAt = maxIso(repository.pushedAt, isoSeconds(dayMs + 43_200_000));
       }
     }

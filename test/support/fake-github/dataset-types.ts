@@ -36,6 +36,18 @@ export interface FakeRepository {
   mergedPullRequests: number;
   /** Commits on the default branch; 0 means an empty repository (no default branch ref). */
   commitCount: number;
+  /**
+   * Commits on the default branch authored by the owner (GitHub's `history(author: {id})`, REST
+   * `commits?author=`). A fork of a large project has its upstream's whole history in
+   * `commitCount` and only the owner's few commits here.
+   */
+  authorCommits: number;
+  /**
+   * GitHub blocked access to the repository: `dmca` answers 451 (Unavailable For Legal Reasons),
+   * `tos` answers 403; both with the message "Repository access blocked". Still listed under
+   * its owner; GraphQL leaves it out of connections and refuses it by name.
+   */
+  blocked?: 'dmca' | 'tos';
   defaultBranch: string;
   isFork: boolean;
   isArchived: boolean;
@@ -111,6 +123,12 @@ export interface FakeUser {
   /** Lifetime totals, at least the last year's contributions (search and `pullRequests.totalCount`). */
   lifetimePullRequests: number;
   lifetimeIssues: number;
+  /**
+   * Contributions to private repositories by a developer who opted in to show them ("Private
+   * contributions" in profile settings): GitHub adds them to the calendar per day and to
+   * `restrictedContributionsCount`, without naming the repositories. Empty when not opted in.
+   */
+  privateContributions?: { date: string; count: number }[];
 }
 
 export interface FakeDataset {

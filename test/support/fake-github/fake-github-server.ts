@@ -19,6 +19,7 @@ import { FakeGitHubCounters } from './request-counters';
 import { matchRoute } from './rest-route';
 import { restRoutes } from './rest-routes';
 import { SearchTimeouts, type SearchTimeoutPlan } from './rest-search';
+import { GITHUB_SECONDARY_LIMITS, SecondaryLimiter, type SecondaryLimitPolicy } from './secondary-limits';
 import { generateStandardDataset, type StandardDatasetOptions } from './standard-dataset';
 
 export interface FakeGitHubOptions {
@@ -34,6 +35,22 @@ export interface FakeGitHubOptions {
   readonly unauthenticatedLimits?: Partial<Record<FakeResource, Partial<ResourcePolicy>>>;
   /** Status of an exhausted primary limit: GitHub sends 403 (and sometimes 429). */
   readonly primaryLimitStatus?: 403 | 429;
+  /**
+   * Which tokens belong to which account (token -> account name). GitHub's primary limit and
+   * secondary limits are the account's: personal tokens of one account share 5,000 an hour.
+   * Default: every token is its own account.
+   */
+  readonly accounts?: Readonly<Record<string, string>>;
+  /** GitHub's secondary limits (default: the documented ones); `false` turns them off. */
+  readonly secondaryLimits?: Partial<SecondaryLimitPolicy> | false;
+  /**
+   * A GraphQL query that makes GitHub walk more than this many commits (author-filtered
+   * `history` counts scan a branch's whole history) runs past GitHub's 10-second limit and is
+   * answered 502 with GitHub's timeout message (default 2,000,000).
+   */
+  readonly heavyQueryCommits?: number;
+  /** How long each answer takes (default 0); concurrency limits need requests that overlap. */
+  readonly latencyMs?: number;
 }
 
 export interface FakeGitHub {
@@ -106,6 +123,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const failures = new FailureControls(options.tokens ? new Set(options.tokens) : undefined);
   const counters = new FakeGitHubCounters();
   const searchTimeouts = new SearchTimeouts();
+  const secondaryLimiter = new SecondaryLimiter(
+    options.secondaryLimits === false ? false : { ...GITHUB_SECONDARY_LIMITS, ...options.secondaryLimits },
+    now,
+  );
+  const accountOf = (token: string | undefined): string =>
+    token === undefined ? ANONYMOUS : (options.accounts?.[token] ?? token);
   const routes = restRoutes(searchTimeouts);
   let url = '';
 
@@ -115,6 +138,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const body = method === 'POST' ? await readBody(req) : '';
     const token = tokenOf(req);
     const identity = token ?? ANONYMOUS;
+    // Budgets belong to the account: tokens of one account share them.
+    const account = accountOf(token);
     const isGraphQL = method === 'POST' && requestUrl.pathname === '/graphql';
     const matched = isGraphQL ? undefined : matchRoute(routes, method, requestUrl.pathname);
     const resource: FakeResource = isGraphQL ? 'graphql' : (matched?.route.resource ?? 'core');
@@ -122,8 +147,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const id = requestId();
     const conditional =
       req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined;
-    const record = (status: number, points: number): void =>
+    const record = (status: number, points: number, secondaryLimited = false): void =>
       counters.record({
+        secondaryLimited,
         method,
         url: req.url ?? '/',
         route: routeName,
@@ -143,7 +169,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const all = {
         ...commonHeaders(now(), token !== undefined),
         'x-github-request-id': id,
-        ...rateHeaders(resource, window ?? ledger.window(identity, resource)),
+        ...rateHeaders(resource, window ?? ledger.window(account, resource)),
         ...headers,
       };
       if (status === 304) delete (all as Record<string, string>)['content-type'];
@@ -174,16 +200,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       record(401, 0);
       return send(401, errorBody(401, 'This endpoint requires you to be authenticated.', DOCS.graphqlAuth));
     }
-    const secondary = failures.takeSecondaryLimit(identity);
+    const verdict = secondaryLimiter.enter(account, isGraphQL ? 'graphql' : 'rest');
+    res.once('close', () => secondaryLimiter.leave(account));
+    const secondary =
+      failures.takeSecondaryLimit(identity) ??
+      (verdict.limited ? { status: 403 as const, retryAfterSeconds: verdict.retryAfterSeconds } : undefined);
     if (secondary) {
-      record(secondary.status, 0);
+      record(secondary.status, 0, true);
       const message = `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${id}.`;
       const headers: Record<string, string> =
         secondary.retryAfterSeconds === null ? {} : { 'retry-after': String(secondary.retryAfterSeconds) };
       return send(secondary.status, errorBody(secondary.status, message, DOCS.secondaryLimit), headers);
     }
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const charged = isGraphQL || (matched?.route.charged ?? true);
-    const window = ledger.window(identity, resource);
+    const window = ledger.window(account, resource);
     if (charged && !isGraphQL && window.remaining <= 0) {
       record(options.primaryLimitStatus ?? 403, 0);
       const who =
@@ -200,8 +231,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         data,
         now: now(),
         userIdForMessages: userIdFor(token ?? ''),
-        budget: () => ledger.window(identity, resource),
-        spend: (points) => ledger.spend(identity, resource, points),
+        budget: () => ledger.window(account, resource),
+        spend: (points) => ledger.spend(account, resource, points),
+        heavyQueryCommits: options.heavyQueryCommits ?? 2_000_000,
       });
       record(answer.status, answer.points);
       return send(answer.status, answer.body, { 'cache-control': 'no-cache' });
@@ -214,11 +246,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       params: matched!.params,
       query: requestUrl.searchParams,
       now: now(),
-      budget: (r) => ledger.window(identity, r),
+      budget: (r) => ledger.window(account, r),
     });
     const headers: Record<string, string> = { ...result.headers };
     if (route.cacheable && result.status === 200) {
-      const etag = weakEtag(JSON.stringify(result.body));
+      // ETags are per token (responses vary on Authorization): another token's ETag never matches.
+      const etag = weakEtag(`${token ?? ''}\n${JSON.stringify(result.body)}`);
       headers.etag = etag;
       headers['cache-control'] =
         resource === 'search' ? 'no-cache' : `${token ? 'private' : 'public'}, max-age=60, s-maxage=60`;
@@ -235,12 +268,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
               Math.floor(Date.parse(ifModifiedSince) / 1000);
       if (unchanged) {
         // GitHub: "Making a conditional request does not count against your primary rate limit
-        // if a 304 response is returned".
-        record(304, 0);
-        return send(304, undefined, headers);
+        // if a 304 response is returned and the request was made while correctly authorized".
+        const points = token === undefined && route.charged ? 1 : 0;
+        const after304 = points ? ledger.spend(account, resource, points) : undefined;
+        record(304, points);
+        return send(304, undefined, headers, after304);
       }
     }
-    const after = route.charged ? ledger.spend(identity, resource, 1) : ledger.window(identity, resource);
+    const after = route.charged ? ledger.spend(account, resource, 1) : ledger.window(account, resource);
     record(result.status, route.charged ? 1 : 0);
     return send(result.status, result.body, headers, after);
   }
@@ -259,10 +294,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     url,
     data,
     counters,
-    budget: (token, resource = 'core') => ledger.window(token ?? ANONYMOUS, resource),
+    budget: (token, resource = 'core') => ledger.window(accountOf(token), resource),
     setBudget: (token, resource, remaining, resetAt) =>
-      ledger.set(token ?? ANONYMOUS, resource, remaining, resetAt),
-    exhaust: (token, resource = 'core', resetAt) => ledger.set(token ?? ANONYMOUS, resource, 0, resetAt),
+      ledger.set(accountOf(token), resource, remaining, resetAt),
+    exhaust: (token, resource = 'core', resetAt) => ledger.set(accountOf(token), resource, 0, resetAt),
     revokeToken: (token) => failures.revoke(token),
     acceptToken: (token) => failures.accept(token),
     secondaryLimit: (plan = {}) => failures.armSecondaryLimit(plan),

@@ -77,6 +77,10 @@ export function contributionsCollection(
   commits.forEach((x) => add(x.date, x.commitCount));
   [...pullRequests, ...issues, ...reviews].forEach((x) => add(x.occurredAt.slice(0, 10), 1));
   created.forEach((r) => add(r.createdAt.slice(0, 10), 1));
+  // An opted-in developer's private contributions: in the calendar and the restricted count only.
+  const restricted = (user.privateContributions ?? []).filter((x) => inRange(x.date));
+  restricted.forEach((x) => add(x.date, x.count));
+  const restrictedDays = restricted.map((x) => x.date).sort();
 
   const owned = (repositoryId: number) => repositoryById(ctx.data, repositoryId);
   const repoModel = (repositoryId: number): GraphQLModel | null => {
@@ -147,10 +151,10 @@ export function contributionsCollection(
     isSingleDay: firstDay === lastDay,
     doesEndInCurrentMonth: lastDay.slice(0, 7) === dayOf(ctx.now).slice(0, 7),
     hasAnyContributions: perDay.size > 0,
-    hasAnyRestrictedContributions: false,
-    restrictedContributionsCount: 0,
-    earliestRestrictedContributionDate: null,
-    latestRestrictedContributionDate: null,
+    hasAnyRestrictedContributions: restricted.length > 0,
+    restrictedContributionsCount: restricted.reduce((sum, x) => sum + x.count, 0),
+    earliestRestrictedContributionDate: restrictedDays[0] ?? null,
+    latestRestrictedContributionDate: restrictedDays.at(-1) ?? null,
     hasActivityInThePast:
       c.commits.some((x) => x.date < firstDay) ||
       c.pullRequests.some((x) => x.occurredAt.slice(0, 10) < firstDay),

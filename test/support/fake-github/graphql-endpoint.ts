@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execute, type GraphQLFieldResolver, isNonNullType } from 'graphql';
 import type { FakeDataset } from './dataset-types';
 import { userByLogin, repositoryByName } from './dataset-queries';
@@ -20,6 +21,8 @@ export interface GraphQLCall {
   readonly userIdForMessages: number;
   readonly budget: () => RateWindow;
   readonly spend: (points: number) => RateWindow;
+  /** Commits walked by author-filtered history counts past which the query times out (502). */
+  readonly heavyQueryCommits: number;
 }
 
 export interface GraphQLAnswer {
@@ -97,16 +100,22 @@ export async function answerGraphQL(call: GraphQLCall): Promise<GraphQLAnswer> {
     return { status: 200, body: { errors: check.errors }, points: 1 };
   }
   const after = call.spend(check.cost);
-  const context: ModelContext = { data: call.data, now: call.now };
+  const context: ModelContext = { data: call.data, now: call.now, work: { commitsWalked: 0 } };
   const rootValue = {
     user: ({ login }: { login: string }) => {
       const user = userByLogin(call.data, login);
-      if (!user)
+      // An organization is not a User: GitHub answers NOT_FOUND (REST GET /users/{login} serves it).
+      if (!user || user.type === 'Organization')
         throw new GitHubTypedError('NOT_FOUND', `Could not resolve to a User with the login of '${login}'.`);
       return userModel(user, context);
     },
     organization: ({ login }: { login: string }) => {
-      const org = call.data.organizations.find((o) => o.login.toLowerCase() === login.toLowerCase());
+      const asAccount = userByLogin(call.data, login);
+      const org =
+        call.data.organizations.find((o) => o.login.toLowerCase() === login.toLowerCase()) ??
+        (asAccount?.type === 'Organization'
+          ? { id: asAccount.id, login: asAccount.login, name: asAccount.name, description: asAccount.bio }
+          : undefined);
       if (!org)
         throw new GitHubTypedError(
           'NOT_FOUND',
@@ -121,6 +130,7 @@ export async function answerGraphQL(call: GraphQLCall): Promise<GraphQLAnswer> {
           'NOT_FOUND',
           `Could not resolve to a Repository with the name '${owner}/${name}'.`,
         );
+      if (found.repository.blocked) throw new GitHubTypedError('FORBIDDEN', 'Repository access blocked');
       return repositoryModel(found.repository, found.owner, context);
     },
     rateLimit: {
@@ -141,6 +151,21 @@ export async function answerGraphQL(call: GraphQLCall): Promise<GraphQLAnswer> {
     operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
     fieldResolver,
   });
+  if (context.work.commitsWalked > call.heavyQueryCommits) {
+    // GitHub stops a query after 10 seconds and answers 502 with this message (points are spent).
+    return {
+      status: 502,
+      body: {
+        data: null,
+        errors: [
+          {
+            message: `Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include \`${randomUUID().toUpperCase()}\` when reporting this issue.`,
+          },
+        ],
+      },
+      points: check.cost,
+    };
+  }
   const body: Record<string, unknown> = { data: result.data ?? null };
   if (result.errors?.length) body.errors = result.errors.map(executionErrorToGitHub);
   return { status: 200, body, points: check.cost };

@@ -27,6 +27,12 @@ export interface ModelContext {
   readonly data: FakeDataset;
   /** The stand-in's clock (epoch ms): contributionsCollection defaults to the year before it. */
   readonly now: number;
+  /** What the query made "GitHub" do (a heavy one times out with 502). */
+  readonly work: { commitsWalked: number };
+}
+
+interface HistoryArgs extends ConnectionArgs {
+  readonly author?: { readonly id?: string | null; readonly emails?: readonly string[] | null } | null;
 }
 
 interface RepositoryArgs extends ConnectionArgs {
@@ -114,7 +120,11 @@ export function userModel(user: FakeUser, ctx: ModelContext): GraphQLModel {
 
 function repositories(user: FakeUser, args: RepositoryArgs, ctx: ModelContext): GraphQLModel {
   const affiliations = args.ownerAffiliations ?? ['OWNER', 'COLLABORATOR'];
-  let items = affiliations.includes('OWNER') && args.privacy !== 'PRIVATE' ? [...user.repositories] : [];
+  // A blocked repository (DMCA, terms of service) is left out of GraphQL connections.
+  let items =
+    affiliations.includes('OWNER') && args.privacy !== 'PRIVATE'
+      ? user.repositories.filter((r) => !r.blocked)
+      : [];
   if (typeof args.isFork === 'boolean') items = items.filter((r) => r.isFork === args.isFork);
   if (typeof args.isArchived === 'boolean') items = items.filter((r) => r.isArchived === args.isArchived);
   const field = args.orderBy?.field;
@@ -245,7 +255,14 @@ export function repositoryModel(
               abbreviatedOid: oid.slice(0, 7),
               committedDate: repository.pushedAt,
               // History serves its size (the commit count harvesters read); not the commits themselves.
-              history: () => countOnly(repository.commitCount),
+              // Filtered by author (`author: {id}`, a User node id) it counts that author's commits,
+              // which makes GitHub walk the branch's whole history.
+              history: (args: HistoryArgs) => {
+                if (!args.author) return countOnly(repository.commitCount);
+                ctx.work.commitsWalked += repository.commitCount;
+                const byOwner = args.author.id === nodeId('User', owner.id);
+                return countOnly(byOwner ? repository.authorCommits : 0);
+              },
             },
           },
   };

@@ -14,6 +14,7 @@ export {
   STANDARD_LOGINS,
   SEARCH_LOCATIONS,
   CROWDED_LOCATION,
+  LEGACY_LOCATION,
   type StandardDatasetOptions,
 } from './standard-dataset';
 export {
@@ -24,6 +25,7 @@ export {
   emptyContributions,
 } from './dataset-builders';
 export { SeededRandom } from './seeded-random';
+export { GITHUB_SECONDARY_LIMITS, type SecondaryLimitPolicy } from './secondary-limits';
 export type * from './dataset-types';
 export {
   gitHubSchema,

@@ -14,6 +14,8 @@ export interface RecordedRequest {
   /** Rate-limit points this request cost (0 for a 304, a rejected or failed request). */
   readonly points: number;
   readonly conditional: boolean;
+  /** Refused by a secondary rate limit (403/429 "You have exceeded a secondary rate limit"). */
+  readonly secondaryLimited?: boolean;
 }
 
 export interface CountersSnapshot {
@@ -41,6 +43,11 @@ export class FakeGitHubCounters {
 
   get total(): number {
     return this.records.length;
+  }
+
+  /** Requests refused by a secondary rate limit. */
+  get secondaryLimited(): number {
+    return this.records.filter((r) => r.secondaryLimited === true).length;
   }
 
   get notModified(): number {

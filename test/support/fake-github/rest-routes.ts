@@ -59,10 +59,12 @@ function withRepository(
   return (ctx) => {
     if (ctx.params.repository_id !== undefined) {
       const found = repositoryById(ctx.data, Number(ctx.params.repository_id));
+      if (found?.repository.blocked) return blockedAnswer(found.repository, found.owner);
       return found ? handler(ctx, found.repository, found.owner) : notFound(DOCS.rest);
     }
     const found = repositoryByName(ctx.data, ctx.params.owner ?? '', ctx.params.repo ?? '');
     if (!found) return notFound(DOCS.rest);
+    if (found.repository.blocked) return blockedAnswer(found.repository, found.owner);
     if (found.renamedOwner) {
       const query = ctx.query.toString();
       const location = `${ctx.api}/repositories/${found.repository.id}${suffix}${query ? `?${query}` : ''}`;
@@ -73,6 +75,30 @@ function withRepository(
       };
     }
     return handler(ctx, found.repository, found.owner);
+  };
+}
+
+/**
+ * A blocked repository: 451 for a DMCA takedown, 403 for a terms-of-service block, both with
+ * "Repository access blocked" and a `block` object (GitHub's documented error for such repositories).
+ */
+function blockedAnswer(repository: FakeRepository, owner: FakeUser): RestResult {
+  const status = repository.blocked === 'dmca' ? 451 : 403;
+  return {
+    status,
+    body: {
+      message: 'Repository access blocked',
+      block: {
+        reason: repository.blocked === 'dmca' ? 'dmca' : 'tos',
+        created_at: repository.updatedAt,
+        html_url:
+          repository.blocked === 'dmca'
+            ? `https://github.com/github/dmca/blob/master/${owner.login}-${repository.name}.md`
+            : null,
+      },
+      documentation_url: DOCS.rest,
+      status: String(status),
+    },
   };
 }
 
@@ -111,13 +137,21 @@ function commitsPage(ctx: RestContext, repository: FakeRepository, owner: FakeUs
   if (repository.commitCount === 0) {
     return { status: 409, body: errorBody(409, 'Git Repository is empty.', DOCS.listCommits) };
   }
+  // `author=<login>` keeps that author's commits (the owner's are `authorCommits`).
+  const author = ctx.query.get('author');
+  const total =
+    author === null
+      ? repository.commitCount
+      : author.toLowerCase() === owner.login.toLowerCase()
+        ? repository.authorCommits
+        : 0;
   // Numbers newest first; only the requested page is materialised (a repository may have 10^5 commits).
   const { page: p, perPage } = pagination(ctx.query);
-  const lastPage = Math.max(1, Math.ceil(repository.commitCount / perPage));
+  const lastPage = Math.max(1, Math.ceil(total / perPage));
   const first = (p - 1) * perPage;
   const numbers = Array.from(
-    { length: Math.max(0, Math.min(perPage, repository.commitCount - first)) },
-    (_, i) => repository.commitCount - first - i,
+    { length: Math.max(0, Math.min(perPage, total - first)) },
+    (_, i) => total - first - i,
   );
   const link = linkHeader(`${ctx.api}/repositories/${repository.id}/commits`, ctx.query, p, lastPage);
   return {

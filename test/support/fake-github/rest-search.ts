@@ -194,7 +194,10 @@ export function searchIssues(data: FakeDataset, query: URLSearchParams, api: str
     : undefined;
   const authorUser = author ? userByLogin(data, author) : undefined;
   if ((repoName && !target) || (author && !authorUser)) {
-    return { status: 200, body: { total_count: 0, incomplete_results: false, items: [] } };
+    return {
+      status: 200,
+      body: { total_count: 0, incomplete_results: false, items: [], search_type: 'lexical' },
+    };
   }
   const includePr = wantsPr || !wantsIssue;
   const includeIssue = wantsIssue || !wantsPr;
@@ -236,6 +239,8 @@ export function searchIssues(data: FakeDataset, query: URLSearchParams, api: str
       total_count: total,
       incomplete_results: false,
       items: page.items.map((h) => issueItem(h.item, h.target, h.author, api, h.isPullRequest)),
+      // GitHub's issue search now says which search ran (`lexical`, `semantic` or `hybrid`).
+      search_type: 'lexical',
     },
   };
 }

@@ -23,7 +23,25 @@ export const STANDARD_LOGINS = {
   renamedFrom: 'former-dev',
   /** No account has this login. */
   unknown: 'no-such-user-404',
+  /** An organization: GET /users/{login} answers `"type": "Organization"`; GraphQL user(login:) NOT_FOUND. */
+  organization: 'big-org',
+  /** Logins from before today's sign-up rules (still valid on GitHub). */
+  trailingHyphen: 'legacy-dev-',
+  doubleHyphen: 'old--timer',
+  /** An Enterprise Managed User: `<handle>_<enterprise shortcode>`. */
+  managedUser: 'mona_acme',
+  /** Forks of large projects (40,000 commits each), a few of the owner's commits on each. */
+  forkCollector: 'fork-collector',
+  /** Repositories blocked by DMCA (451) and terms of service (403), an empty one (409). */
+  blocked: 'blocked-dev',
+  /** Opted in to show private contributions (calendar and restrictedContributionsCount). */
+  privateContributor: 'private-dev',
+  /** `hugeRepositories` repositories (0 unless asked for: the 5,000-repository developer). */
+  huge: 'huge-dev',
 } as const;
+
+/** Where the legacy-login developers live (a location of their own, so search counts elsewhere hold). */
+export const LEGACY_LOCATION = 'Lisbon, Portugal';
 
 /** Locations of the search population; the crowded one has more than 1,000 users (the search cap). */
 export const SEARCH_LOCATIONS = [
@@ -43,6 +61,10 @@ export interface StandardDatasetOptions {
   readonly usersPerLocation?: number;
   /** Users in `CROWDED_LOCATION` (default 1,100: above the 1,000-result search cap). */
   readonly crowdSize?: number;
+  /** Repositories of `huge-dev` (default 0: no such user). */
+  readonly hugeRepositories?: number;
+  /** Repositories of the organization `big-org` (default 150). */
+  readonly organizationRepositories?: number;
 }
 
 /**
@@ -137,8 +159,10 @@ export function generateStandardDataset(options: StandardDatasetOptions = {}): F
   finishUser(renamed, todayMs, 20, 8);
 
   const population = searchPopulation(random, ids, todayMs, options);
+  // Drawn from a stream of their own, after the others: adding them changed nobody else's numbers.
+  const survival = survivalUsers(new SeededRandom((options.seed ?? 42) + 1), ids, todayMs, options);
   return {
-    users: [prolific, empty, renamed, ...population],
+    users: [prolific, empty, renamed, ...population, ...survival],
     organizations,
     today: dayOf(todayMs),
   };
@@ -214,6 +238,103 @@ function searchPopulation(
         createdAt: isoSeconds(todayMs - random.int(100, 5000) * DAY_MS),
       }),
     );
+  }
+  return users;
+}
+
+/** The accounts issue #9's behaviours need (see BEHAVIOUR.md next to the stand-in). */
+function survivalUsers(
+  random: SeededRandom,
+  ids: IdSequence,
+  todayMs: number,
+  options: StandardDatasetOptions,
+): FakeUser[] {
+  const repos = (n: number, overrides: Partial<FakeRepository> = {}): FakeRepository[] =>
+    Array.from({ length: n }, (_, i) => randomRepository(random, ids, i + 1, todayMs, overrides));
+  const organization = buildUser(ids, {
+    login: STANDARD_LOGINS.organization,
+    type: 'Organization',
+    name: 'Big Organization',
+    location: 'Berlin, Germany',
+    followers: 25_000,
+    createdAt: '2012-01-01T00:00:00Z',
+  });
+  organization.repositories = repos(options.organizationRepositories ?? 150);
+  const legacy = [
+    STANDARD_LOGINS.trailingHyphen,
+    STANDARD_LOGINS.doubleHyphen,
+    STANDARD_LOGINS.managedUser,
+  ].map((login) => {
+    const user = buildUser(ids, {
+      login,
+      location: LEGACY_LOCATION,
+      followers: random.int(10, 500),
+      createdAt: '2010-05-05T05:05:05Z',
+    });
+    user.repositories = repos(2);
+    return user;
+  });
+  const forkCollector = buildUser(ids, {
+    login: STANDARD_LOGINS.forkCollector,
+    location: 'Bengaluru, India',
+    followers: 40,
+    createdAt: '2014-02-02T02:02:02Z',
+  });
+  forkCollector.repositories = [
+    ...repos(60, { isFork: true, commitCount: 40_000, authorCommits: 0 }).map((r, i) => ({
+      ...r,
+      authorCommits: i % 4,
+    })),
+    ...repos(5, { isFork: false, commitCount: 50, authorCommits: 50 }),
+  ];
+  const blocked = buildUser(ids, {
+    login: STANDARD_LOGINS.blocked,
+    location: 'Bengaluru, India',
+    followers: 12,
+    createdAt: '2018-08-08T08:08:08Z',
+  });
+  blocked.repositories = [
+    ...repos(3, { isFork: false, commitCount: 30, authorCommits: 30 }),
+    ...repos(1, { blocked: 'dmca', isFork: false, commitCount: 10, authorCommits: 10 }),
+    ...repos(1, { blocked: 'tos', isFork: false, commitCount: 10, authorCommits: 10 }),
+    ...repos(1, { isFork: false, commitCount: 0, authorCommits: 0, pushedAt: null }),
+  ];
+  const privateContributor = buildUser(ids, {
+    login: STANDARD_LOGINS.privateContributor,
+    location: 'Bengaluru, India',
+    followers: 77,
+    createdAt: '2017-07-07T07:07:07Z',
+  });
+  privateContributor.repositories = repos(3);
+  privateContributor.contributions = generateContributions(
+    random,
+    ids,
+    privateContributor.repositories,
+    todayMs,
+    {
+      commitDays: 0.2,
+      maxCommitsPerRepositoryDay: 3,
+      pullRequestDays: 0.05,
+      issueDays: 0.02,
+      reviewDays: 0,
+      days: 365,
+    },
+  );
+  privateContributor.privateContributions = Array.from({ length: 30 }, (_, i) => ({
+    date: dayOf(todayMs - (i * 7 + 1) * DAY_MS),
+    count: 1 + (i % 5),
+  }));
+  finishUser(privateContributor, todayMs, 0, 0);
+  const users = [organization, ...legacy, forkCollector, blocked, privateContributor];
+  if ((options.hugeRepositories ?? 0) > 0) {
+    const huge = buildUser(ids, {
+      login: STANDARD_LOGINS.huge,
+      location: 'Bengaluru, India',
+      followers: 9_000,
+      createdAt: '2009-09-09T09:09:09Z',
+    });
+    huge.repositories = repos(options.hugeRepositories ?? 0);
+    users.push(huge);
   }
   return users;
 }
