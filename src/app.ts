@@ -22,6 +22,7 @@ import type { HarvestRequests } from './modules/harvest/harvest-requests';
 import { harvestModule } from './modules/harvest/harvest.module';
 import { locationModule } from './modules/location/location.module';
 import { nodesModule } from './modules/nodes/nodes.module';
+import { notificationsModule } from './modules/notifications/notifications.module';
 import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
 import { rankingsModule } from './modules/rankings/rankings.module';
 import { reportsModule } from './modules/reports/reports.module';
@@ -67,6 +68,7 @@ export function appModules(options: ModuleOptions = {}): ModuleDefinition<unknow
     activityModule,
     rankingsModule({ runHooks: options.rankingRunHooks }),
     reportsModule,
+    notificationsModule,
     ...(options.extraModules ?? []),
     nodesModule, // after every module that resolves Node ids
     systemModule({ extraChecks: options.extraHealthChecks }), // last: gathers every module's checks
@@ -167,6 +169,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             createQueryLimits(schema, config.limits),
             createRateLimitGuard({ config, schema, logger, store: platform.rateLimits }),
           ),
+          moduleRoutes: modules.flatMap((module) => module.routes ?? []),
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

@@ -52,4 +52,5 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set<EnvKey>([
   'DB_PASSWORD',
   'REDIS_PASSWORD',
   'GITHUB_TOKENS',
+  'NOTIFICATION_TOKEN_SECRET',
 ]);

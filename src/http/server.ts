@@ -15,6 +15,8 @@ import { registerErrorHandlers } from './error-handler';
 import { registerGraphqlHttp } from './graphql-http';
 import { attachGraphqlWs } from './graphql-ws';
 import { registerHealthRoutes } from './health.routes';
+import { registerModuleRoutes } from './module-routes';
+import type { ModuleRoute } from '../core/module';
 import { requestIdOf } from './request-id';
 import { registerHandlerTimeout, socketTimeouts } from './request-timeout';
 import { registerSecurityHeaders } from './security-headers';
@@ -32,6 +34,8 @@ export interface HttpServerOptions {
   readonly guards: GraphqlGuards;
   /** The shared cache; automatic persisted queries are kept there. */
   readonly cache: Cache;
+  /** The modules' REST routes (webhooks, links in e-mails). */
+  readonly moduleRoutes?: readonly ModuleRoute[];
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -103,6 +107,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     guards: options.guards,
     formatError,
   });
+  await registerModuleRoutes(fastify, options.moduleRoutes ?? []);
   options.routes?.(fastify);
   const ws = attachGraphqlWs({
     server: fastify.server,

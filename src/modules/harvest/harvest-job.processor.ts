@@ -12,6 +12,7 @@ import { type HarvestJobData, toHarvestState } from './harvest.service';
 import type { HarvestState } from './harvest-requests';
 import { type CountryLocator, writeHarvest } from './harvest-writer';
 import type { UserHarvester } from './user-harvester';
+import type { HarvestOutcomes } from './harvest-outcomes';
 
 export interface HarvestJobProcessorOptions {
   /** The global EntityManager: each job works on a fork of it. */
@@ -21,6 +22,8 @@ export interface HarvestJobProcessorOptions {
   readonly logger: Logger;
   readonly locate?: CountryLocator;
   readonly now?: () => Date;
+  /** Told of harvests that completed or finally failed, after the commit. */
+  readonly outcomes?: HarvestOutcomes;
 }
 
 /** A GitHub 4xx other than rate limits will not change on a retry. */
@@ -111,6 +114,7 @@ export class HarvestJobProcessor {
         harvestJobId: record.id,
       });
       log.info({ ...result, ms: Date.now() - started }, 'harvest stored');
+      await this.options.outcomes?.emit(toHarvestState(record));
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
       if (error instanceof GitHubRateLimitedError) {
@@ -143,6 +147,7 @@ export class HarvestJobProcessor {
         { error: record.error, final },
         final ? 'harvest failed' : 'harvest attempt failed; will retry',
       );
+      if (final && record.status === 'failed') await this.options.outcomes?.emit(toHarvestState(record));
       // Permanent failures end here (the record says failed); others let the queue retry or fail.
       if (!permanent) throw error;
     }

@@ -7,6 +7,7 @@ import { createTokenProvider } from '../../platform/github/token-provider';
 import { HarvestJobProcessor } from './harvest-job.processor';
 import { LOCATION } from '../location/location.module';
 import { HarvestJob } from './harvest-job.entity';
+import { HarvestOutcomes } from './harvest-outcomes';
 import type { HarvestRequests } from './harvest-requests';
 import { HarvestProgressResolver } from './harvest-progress.resolver';
 import { HarvestResolver } from './harvest.resolver';
@@ -27,6 +28,8 @@ export interface HarvestExports {
   /** Harvest requests for the read API and country harvests. */
   readonly requests: HarvestRequests;
   readonly processor: HarvestJobProcessor;
+  /** Harvests that ended (completed or failed), for later modules (notifications). */
+  readonly outcomes: HarvestOutcomes;
 }
 
 export const HARVEST = moduleKey<HarvestExports>('harvest');
@@ -61,7 +64,9 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         retry: options.githubRetry,
       });
       const service = new HarvestService({ queue, outbox: platform.outbox, config: config.harvest, logger });
+      const outcomes = new HarvestOutcomes(logger.child({ component: 'harvest' }));
       const processor = new HarvestJobProcessor({
+        outcomes,
         em: platform.em,
         harvester: new UserHarvester({ github }),
         pubSub: platform.pubSub,
@@ -83,7 +88,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
             });
           },
         },
-        exports: { github, requests: options.requests ?? service, processor },
+        exports: { github, requests: options.requests ?? service, processor, outcomes },
       };
     },
   });

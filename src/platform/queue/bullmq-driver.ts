@@ -9,6 +9,7 @@ import type {
   JobState,
   QueueDriver,
   QueueStats,
+  WorkOptions,
 } from './job-queue';
 import { JOB_STATES, RetryLaterError } from './job-queue';
 
@@ -93,7 +94,7 @@ export class BullMqDriver implements QueueDriver {
     return scheduler?.next ? new Date(scheduler.next) : undefined;
   }
 
-  work<T>(queue: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void {
+  work<T>(queue: string, handler: JobHandler<T>, options: WorkOptions): void {
     this.workerConnection ??= this.factory.create('worker');
     const worker = new Worker<T>(
       queue,
@@ -113,7 +114,12 @@ export class BullMqDriver implements QueueDriver {
           throw new DelayedError(error.message);
         }
       },
-      { connection: this.workerConnection, prefix: this.prefix, concurrency: options.concurrency },
+      {
+        connection: this.workerConnection,
+        prefix: this.prefix,
+        concurrency: options.concurrency,
+        ...(options.rate ? { limiter: { max: options.rate.max, duration: options.rate.durationMs } } : {}),
+      },
     );
     worker.on('failed', (job, error) =>
       this.logger.warn(
