@@ -13,7 +13,6 @@ export interface RawMessageOptions {
 
 /** RFC 2047 encoded-word when the text is not plain ASCII. */
 function encodeWord(text: string): string {
-   
   return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }
 
