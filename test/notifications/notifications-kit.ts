@@ -22,6 +22,8 @@ export interface Probe {
 
 export interface NotificationsKit {
   readonly app: TestApp;
+  /** The settings another process of the same service needs (child workers). */
+  readonly env: Record<string, string>;
   readonly ses: LocalSes;
   readonly proxy: SesProxy;
   readonly probe: Required<Probe>;
@@ -31,14 +33,17 @@ export interface NotificationsKit {
 }
 
 /** aws-ses-v2-local (a real process) behind the SES proxy, and the app (api + worker) sending through it. */
-export async function startNotificationsKit(env: Record<string, string> = {}): Promise<NotificationsKit> {
+export async function startNotificationsKit(
+  env: Record<string, string> = {},
+  role: 'all' | 'api' = 'all',
+): Promise<NotificationsKit> {
   useFakeAwsCredentials();
   const ses = await startLocalSes();
   const proxy = await startSesProxy(ses.url);
   const probe: Probe = {};
   const port = await freePort();
   const app = await startTestApp({
-    role: 'all',
+    role,
     env: {
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -68,8 +73,31 @@ export async function startNotificationsKit(env: Record<string, string> = {}): P
     },
   });
   const full = probe as Required<Probe>;
+  const { config } = app;
   return {
     app,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DB_HOST: config.database.host!,
+      DB_PORT: String(config.database.port),
+      DB_USER: config.database.user,
+      DB_NAME: config.database.name,
+      REDIS_HOST: config.redis.host,
+      REDIS_PORT: String(config.redis.port),
+      REDIS_KEY_PREFIX: config.redis.keyPrefix,
+      PUBLIC_URL: config.mail.publicUrl!,
+      ENABLE_EMAIL_NOTIFICATIONS: 'true',
+      SES_FROM_EMAIL: config.mail.fromEmail!,
+      SES_REGION: config.mail.region,
+      AWS_ENDPOINT_URL_SES: proxy.url,
+      NOTIFICATION_TOKEN_SECRET: TOKEN_SECRET,
+      SES_RETRY_BACKOFF_MS: '50',
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID!,
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY!,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...env,
+    },
     ses,
     proxy,
     probe: full,
