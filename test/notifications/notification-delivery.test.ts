@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishEvent, TOPICS } from '../../src/core/topics';
 import { NotificationEmail } from '../../src/modules/notifications/notification-email.entity';
 import { NotificationRecipient } from '../../src/modules/notifications/notification-recipient.entity';
 import {
@@ -21,7 +22,7 @@ describe('notification e-mails through local SES', () => {
   let kit: NotificationsKit;
 
   beforeAll(async () => {
-    kit = await startNotificationsKit();
+    kit = await startNotificationsKit({ NOTIFICATION_EMAIL: 'ops@example.test' });
   }, 60_000);
   afterAll(async () => kit?.close());
 
@@ -216,6 +217,36 @@ describe('notification e-mails through local SES', () => {
     expect(ada.preferences.enabled).toBe(true);
     const read = await kit.app.graphql(READ, { input: { email: 'ada@example.test' } });
     expect(read.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN'); // not an operator
+  });
+
+  it('e-mails operators once per outage and once per recovery, however many health rounds report it', async () => {
+    const ops = 'ops@example.test';
+    const [started] = await kit.ses.waitFor(ops);
+    expect(started!.subject).toMatch(/^\[SUCCESS\] Service started on /);
+    const change = (instance: string, to: string, from: string) =>
+      publishEvent(kit.probe.pubSub, TOPICS.SYSTEM_HEALTH_CHANGED, {
+        instance,
+        status: to === 'down' ? 'degraded' : 'ok',
+        checkedAt: new Date().toISOString(),
+        changes: [{ component: 'cache', from, to, message: to === 'down' ? 'connect ECONNREFUSED' : null }],
+      });
+    // Two instances see the outage, one of them twice; then both see the recovery.
+    change('a:1', 'down', 'ok');
+    change('b:2', 'down', 'ok');
+    change('a:1', 'down', 'degraded');
+    const [, down] = await kit.ses.waitFor(ops, 2);
+    expect(down!.subject).toBe('[CRITICAL] cache is down');
+    expect(down!.body.text).toContain('connect ECONNREFUSED');
+    expect(down!.body.html).toContain('#cf222e');
+    change('a:1', 'ok', 'down');
+    change('b:2', 'ok', 'down');
+    const [, , recovered] = await kit.ses.waitFor(ops, 3);
+    expect(recovered!.subject).toBe('[SUCCESS] cache recovered');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await kit.ses.emails()).filter((e) => e.destination.to.includes(ops))).toHaveLength(3);
+    // A new outage is a new incident: one more e-mail.
+    change('b:2', 'down', 'ok');
+    await kit.ses.waitFor(ops, 4);
   });
 
   it('reports in health what SES answered (GetSendQuota) and the delivery figures', async () => {

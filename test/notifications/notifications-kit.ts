@@ -6,6 +6,7 @@ import {
   NOTIFICATIONS,
   type NotificationsExports,
 } from '../../src/modules/notifications/notifications.module';
+import type { AppPubSub } from '../../src/platform/pubsub/pubsub';
 import { useFakeAwsCredentials } from '../config/aws-test-setup';
 import { startTestApp, type TestApp } from '../support/app-harness';
 import { freePort } from '../support/free-port';
@@ -18,6 +19,7 @@ export interface Probe {
   notifications?: NotificationsExports;
   harvest?: HarvestExports;
   fork?: () => EntityManager;
+  pubSub?: AppPubSub;
 }
 
 export interface NotificationsKit {
@@ -66,6 +68,7 @@ export async function startNotificationsKit(
             probe.notifications = use(NOTIFICATIONS);
             probe.harvest = use(HARVEST);
             probe.fork = () => platform.em.fork() as EntityManager;
+            probe.pubSub = platform.pubSub;
             return { exports: undefined };
           },
         }),
