@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createKeyWithCli } from '../support/api-keys';
 import { publishEvent, TOPICS } from '../../src/core/topics';
 import { NotificationEmail } from '../../src/modules/notifications/notification-email.entity';
 import { NotificationRecipient } from '../../src/modules/notifications/notification-recipient.entity';
@@ -247,6 +248,30 @@ describe('notification e-mails through local SES', () => {
     // A new outage is a new incident: one more e-mail.
     change('b:2', 'down', 'ok');
     await kit.ses.waitFor(ops, 4);
+  });
+
+  it('lets operators read and change any address, and read the delivery figures', async () => {
+    const { key } = await createKeyWithCli(kit.app.config, 'operator');
+    const read = await kit.app.graphql(READ, { input: { email: 'ada@example.test' } }, bearer(key));
+    expect(read.body.data.notificationSettings).toMatchObject({ email: 'ada@example.test', verified: true });
+    const events = await kit.app.graphql(
+      UPDATE,
+      { input: { email: 'ada@example.test', events: ['HARVEST_FINISHED', 'COMPONENT_DOWN'] } },
+      bearer(key),
+    );
+    expect(events.body.data.updateNotificationSettings.settings.events).toEqual([
+      'HARVEST_FINISHED',
+      'COMPONENT_DOWN',
+    ]);
+    const figures = await kit.app.graphql(
+      '{ notificationDelivery(hours: 1) { hours sent failed bounced complained skipped waiting } }',
+      {},
+      bearer(key),
+    );
+    expect(figures.body.data.notificationDelivery.hours).toBe(1);
+    expect(figures.body.data.notificationDelivery.sent).toBeGreaterThanOrEqual(10);
+    const anonymous = await kit.app.graphql('{ notificationDelivery { sent } }');
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('reports in health what SES answered (GetSendQuota) and the delivery figures', async () => {

@@ -1,10 +1,13 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { DomainError } from '../../core/errors';
+import { deliveryFigures } from './mail-health';
 import { hasRole } from '../../core/viewer';
 import type { GraphQLContext } from '../../graphql/context';
 import type { NotificationRecipient } from './notification-recipient.entity';
 import type { NotificationSettingsService, SettingsAccess } from './notification-settings.service';
 import {
   NotificationAccessInput,
+  NotificationDeliveryFigures,
   NotificationSettings,
   SendTestNotificationPayload,
   UnsubscribeInput,
@@ -45,6 +48,26 @@ export class NotificationsResolver {
   ): Promise<NotificationSettings | null> {
     const recipient = await this.settings.find(em, access(viewer, input));
     return recipient && toSettings(recipient);
+  }
+
+  @Authorized('operator')
+  @Query(() => NotificationDeliveryFigures, {
+    description: 'Notification e-mails by outcome over the last `hours` (operators).',
+  })
+  async notificationDelivery(
+    @Ctx() { em }: GraphQLContext,
+    @Arg('hours', () => Int, { nullable: true, description: 'Hours back from now: 1-720, 24 by default.' })
+    hours: number | null,
+  ): Promise<NotificationDeliveryFigures> {
+    const period = hours ?? 24;
+    if (!Number.isInteger(period) || period < 1 || period > 720)
+      throw new DomainError('BAD_USER_INPUT', 'hours must be an integer from 1 to 720', {
+        argument: 'hours',
+      });
+    return Object.assign(new NotificationDeliveryFigures(), {
+      hours: period,
+      ...(await deliveryFigures(em, period)),
+    });
   }
 
   @Mutation(() => UpdateNotificationSettingsPayload, {

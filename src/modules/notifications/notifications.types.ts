@@ -164,3 +164,32 @@ export class UnsubscribePayload {
   })
   email!: string;
 }
+
+@ObjectType({
+  description:
+    'Notification e-mails by outcome over a period (operators; also in the `mail` health component).',
+})
+export class NotificationDeliveryFigures {
+  @Field(() => Int, { description: 'The period, in hours back from now.' })
+  hours!: number;
+
+  @Field(() => Int, { description: 'Accepted by SES.' })
+  sent!: number;
+
+  @Field(() => Int, {
+    description: 'Refused by SES, out of attempts, or interrupted mid-send (not sent again).',
+  })
+  failed!: number;
+
+  @Field(() => Int, { description: 'Sent, then reported as a hard bounce.' })
+  bounced!: number;
+
+  @Field(() => Int, { description: 'Sent, then reported as a complaint.' })
+  complained!: number;
+
+  @Field(() => Int, { description: 'Not sent: suppressed, unsubscribed or unverified address.' })
+  skipped!: number;
+
+  @Field(() => Int, { description: 'Queued, being sent, or held for a digest.' })
+  waiting!: number;
+}
