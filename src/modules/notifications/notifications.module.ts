@@ -106,8 +106,11 @@ export const notificationsModule = defineModule({
     return {
       resolvers: [new NotificationsResolver(settings)],
       healthChecks: [mailHealthCheck({ enabled: mail.enabled, mailer, fork })],
-      queues: [NOTIFICATIONS_QUEUE],
-      schedules: { nextDigestRun: { queue: NOTIFICATIONS_QUEUE, key: DIGEST_SCHEDULE_KEY } },
+      // The queue and its digest schedule exist only while e-mail is on.
+      queues: mail.enabled ? [NOTIFICATIONS_QUEUE] : [],
+      schedules: mail.enabled
+        ? { nextDigestRun: { queue: NOTIFICATIONS_QUEUE, key: DIGEST_SCHEDULE_KEY } }
+        : undefined,
       routes: [...notificationPages(settings, fork), sesWebhookRoute({ sns: mail.sns, fork, logger: log })],
       start: {
         async api() {
