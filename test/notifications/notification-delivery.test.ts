@@ -188,6 +188,36 @@ describe('notification e-mails through local SES', () => {
     expect(record).toMatchObject({ status: 'sent', attempts: 3, sesMessageId: mail!.messageId });
   });
 
+  it('e-mails rank changes of watched developers that reach the recipient threshold', async () => {
+    const near = 'near@example.test';
+    const far = 'far@example.test';
+    await verifiedRecipient(near, 'mover', { events: ['RANK_CHANGED'], rankChangeThreshold: 3 });
+    await verifiedRecipient(far, 'mover', { events: ['RANK_CHANGED'], rankChangeThreshold: 50 });
+    const sql = kit.probe.fork().getConnection();
+    const [user] = await sql.execute<{ id: number }[]>(
+      `insert into github_user (login, login_key, social, organizations, created_at, updated_at)
+         values ('Mover', 'mover', '[]', '[]', now(), now()) returning id`,
+    );
+    const runs = await sql.execute<{ id: number }[]>(
+      `insert into ranking_run (status, trigger, started_at, finished_at) values
+         ('completed', 'manual', now(), now()), ('completed', 'manual', now(), now()) returning id`,
+    );
+    const [before, after] = runs.map((r) => r.id) as [number, number];
+    await sql.execute(
+      `insert into ranking_snapshot (run_id, user_id, score, global_rank) values (?, ?, 10, 20), (?, ?, 50, 12)`,
+      [before, user!.id, after, user!.id],
+    );
+    const run = await kit.probe.rankings.runs.get(kit.probe.fork(), after);
+    await kit.probe.rankings.completed.emit(run!);
+    await kit.probe.rankings.completed.emit(run!); // told twice: one e-mail
+    const [, mail] = await kit.ses.waitFor(near, 2);
+    expect(mail!.subject).toBe('[SUCCESS] Mover moved up 8 places');
+    expect(mail!.body.text).toContain('#20 before, #12 now');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await recordsTo(near)).map((r) => r.kind)).toEqual(['VERIFICATION', 'RANK_CHANGED']);
+    expect((await recordsTo(far)).map((r) => r.kind)).toEqual(['VERIFICATION']);
+  });
+
   it('refuses bad input with BAD_USER_INPUT or FORBIDDEN and changes nothing', async () => {
     const before = await kit.probe.fork().count(NotificationRecipient, {});
     const cases: [Record<string, unknown>, string][] = [

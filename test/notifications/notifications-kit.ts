@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineModule, moduleKey } from '../../src/core/module';
 import { HARVEST, type HarvestExports } from '../../src/modules/harvest/harvest.module';
+import { RANKINGS, type RankingsExports } from '../../src/modules/rankings/rankings.module';
 import type { HarvestState } from '../../src/modules/harvest/harvest-requests';
 import {
   NOTIFICATIONS,
@@ -18,6 +19,7 @@ export const TOKEN_SECRET = 'test-notification-secret-0123456789abcdef';
 export interface Probe {
   notifications?: NotificationsExports;
   harvest?: HarvestExports;
+  rankings?: RankingsExports;
   fork?: () => EntityManager;
   pubSub?: AppPubSub;
 }
@@ -67,6 +69,7 @@ export async function startNotificationsKit(
           create(platform, { use }) {
             probe.notifications = use(NOTIFICATIONS);
             probe.harvest = use(HARVEST);
+            probe.rankings = use(RANKINGS);
             probe.fork = () => platform.em.fork() as EntityManager;
             probe.pubSub = platform.pubSub;
             return { exports: undefined };

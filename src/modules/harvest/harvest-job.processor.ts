@@ -12,7 +12,7 @@ import { type HarvestJobData, toHarvestState } from './harvest.service';
 import type { HarvestState } from './harvest-requests';
 import { type CountryLocator, writeHarvest } from './harvest-writer';
 import type { UserHarvester } from './user-harvester';
-import type { HarvestOutcomes } from './harvest-outcomes';
+import type { EventHooks } from '../../core/event-hooks';
 
 export interface HarvestJobProcessorOptions {
   /** The global EntityManager: each job works on a fork of it. */
@@ -23,7 +23,7 @@ export interface HarvestJobProcessorOptions {
   readonly locate?: CountryLocator;
   readonly now?: () => Date;
   /** Told of harvests that completed or finally failed, after the commit. */
-  readonly outcomes?: HarvestOutcomes;
+  readonly outcomes?: EventHooks<HarvestState>;
 }
 
 /** A GitHub 4xx other than rate limits will not change on a retry. */

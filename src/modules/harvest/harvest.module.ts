@@ -7,7 +7,8 @@ import { createTokenProvider } from '../../platform/github/token-provider';
 import { HarvestJobProcessor } from './harvest-job.processor';
 import { LOCATION } from '../location/location.module';
 import { HarvestJob } from './harvest-job.entity';
-import { HarvestOutcomes } from './harvest-outcomes';
+import { EventHooks } from '../../core/event-hooks';
+import type { HarvestState } from './harvest-requests';
 import type { HarvestRequests } from './harvest-requests';
 import { HarvestProgressResolver } from './harvest-progress.resolver';
 import { HarvestResolver } from './harvest.resolver';
@@ -29,7 +30,7 @@ export interface HarvestExports {
   readonly requests: HarvestRequests;
   readonly processor: HarvestJobProcessor;
   /** Harvests that ended (completed or failed), for later modules (notifications). */
-  readonly outcomes: HarvestOutcomes;
+  readonly outcomes: EventHooks<HarvestState>;
 }
 
 export const HARVEST = moduleKey<HarvestExports>('harvest');
@@ -64,7 +65,10 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         retry: options.githubRetry,
       });
       const service = new HarvestService({ queue, outbox: platform.outbox, config: config.harvest, logger });
-      const outcomes = new HarvestOutcomes(logger.child({ component: 'harvest' }));
+      const outcomes = new EventHooks<HarvestState>(
+        logger.child({ component: 'harvest' }),
+        'harvest outcome',
+      );
       const processor = new HarvestJobProcessor({
         outcomes,
         em: platform.em,

@@ -17,6 +17,8 @@ export interface NotificationEvent {
   readonly login?: string;
   readonly severity: Severity;
   readonly content: EmailContent;
+  /** RANK_CHANGED: how many places it moved (recipients with a higher threshold get nothing). */
+  readonly rankChange?: number;
 }
 
 interface RecipientRow {
@@ -50,8 +52,9 @@ export class NotificationDispatcher {
       const rows = await em.execute<RecipientRow[]>(
         `select id, email, preferences from notification_recipient
            where verified and unsubscribed_at is null and preferences @> ?::jsonb and id > ?
+             and (?::int is null or (preferences->>'rankChangeThreshold')::int <= ?::int)
            order by id limit ?`,
-        [JSON.stringify(filter), after, PAGE],
+        [JSON.stringify(filter), after, event.rankChange ?? null, event.rankChange ?? null, PAGE],
       );
       for (const row of rows) {
         const id = await this.mailbox.record(em, {

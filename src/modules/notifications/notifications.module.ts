@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineModule, moduleKey } from '../../core/module';
 import type { RunningJob } from '../../platform/queue/job-queue';
 import { HARVEST } from '../harvest/harvest.module';
+import { RANKINGS } from '../rankings/rankings.module';
+import { RankChangeNotices } from './rank-change-notices';
 import { loginKey } from '../users/login';
 import { EmailDeliveryProcessor } from './email-delivery.processor';
 import { mailHealthCheck } from './mail-health';
@@ -36,6 +38,7 @@ export interface NotificationsExports {
   readonly digest: NotificationDigest;
   readonly processor: EmailDeliveryProcessor;
   readonly operator: OperatorNotices;
+  readonly ranks: RankChangeNotices;
 }
 
 export const NOTIFICATIONS = moduleKey<NotificationsExports>('notifications');
@@ -77,6 +80,10 @@ export const notificationsModule = defineModule({
     const dispatcher = new NotificationDispatcher(mailbox, mail);
     const digest = new NotificationDigest(mailbox);
     const operator = new OperatorNotices({ fork, dispatcher, pubSub: platform.pubSub, logger: log });
+    const ranks = new RankChangeNotices(dispatcher, fork);
+    use(RANKINGS).completed.subscribe(async (run) => {
+      await ranks.runCompleted(run.id);
+    });
     use(HARVEST).outcomes.subscribe(async (state) => {
       const finished = state.status === 'completed';
       await fork().transactional((em) =>
@@ -133,7 +140,7 @@ export const notificationsModule = defineModule({
         await operator.close();
         mailer.close();
       },
-      exports: { dispatcher, digest, processor, operator },
+      exports: { dispatcher, digest, processor, operator, ranks },
     };
   },
 });
