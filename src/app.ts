@@ -23,6 +23,7 @@ import { harvestModule } from './modules/harvest/harvest.module';
 import { locationModule } from './modules/location/location.module';
 import { nodesModule } from './modules/nodes/nodes.module';
 import { notificationsModule } from './modules/notifications/notifications.module';
+export { reportStartupFailure } from './modules/notifications/startup-failure';
 import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
 import { rankingsModule } from './modules/rankings/rankings.module';
 import { reportsModule } from './modules/reports/reports.module';
