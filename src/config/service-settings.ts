@@ -203,6 +203,7 @@ export const mailSettings = {
   SES_MAX_SEND_RATE: int(1, 10_000).default(1),
   SES_SEND_ATTEMPTS: int(1, 50).default(10),
   SES_RETRY_BACKOFF_MS: int(0, 600_000).default(2_000),
+  SES_REQUEST_TIMEOUT_MS: int(100, 300_000).default(15_000),
   SNS_CERT_HOST_PATTERN: z
     .string()
     .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
@@ -238,6 +239,7 @@ export const mailConfig = (env: SettingValues<typeof mailSettings>, secretsRegio
     maxSendRate: env.SES_MAX_SEND_RATE,
     sendAttempts: env.SES_SEND_ATTEMPTS,
     retryBackoffMs: env.SES_RETRY_BACKOFF_MS,
+    requestTimeoutMs: env.SES_REQUEST_TIMEOUT_MS,
     sns: {
       certHostPattern: env.SNS_CERT_HOST_PATTERN,
       certCaPath: env.SNS_CERT_CA_PATH,

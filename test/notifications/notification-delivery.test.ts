@@ -23,7 +23,10 @@ describe('notification e-mails through local SES', () => {
   let kit: NotificationsKit;
 
   beforeAll(async () => {
-    kit = await startNotificationsKit({ NOTIFICATION_EMAIL: 'ops@example.test' });
+    kit = await startNotificationsKit({
+      NOTIFICATION_EMAIL: 'ops@example.test',
+      SES_REQUEST_TIMEOUT_MS: '1000',
+    });
   }, 60_000);
   afterAll(async () => kit?.close());
 
@@ -216,6 +219,24 @@ describe('notification e-mails through local SES', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await recordsTo(near)).map((r) => r.kind)).toEqual(['VERIFICATION', 'RANK_CHANGED']);
     expect((await recordsTo(far)).map((r) => r.kind)).toEqual(['VERIFICATION']);
+  });
+
+  it('answers requests while SES does not answer, and never resends an e-mail SES may have sent', async () => {
+    const email = 'silent@example.test';
+    kit.proxy.holdAnswers(true); // SES stores the message but its answer never comes back
+    try {
+      const signUp = await kit.app.graphql(UPDATE, { input: { email } });
+      expect(signUp.body.data.updateNotificationSettings.verificationSent).toBe(true);
+      await kit.ses.waitFor(email);
+      await expect.poll(async () => (await recordsTo(email))[0]?.status, { timeout: 10_000 }).toBe('failed');
+    } finally {
+      kit.proxy.holdAnswers(false);
+    }
+    const [record] = await recordsTo(email);
+    expect(record).toMatchObject({ attempts: 1, sesMessageId: null });
+    expect(record!.lastError).toMatch(/^no answer from SES; not sent again/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await kit.ses.emails()).filter((e) => e.destination.to.includes(email))).toHaveLength(1);
   });
 
   it('refuses bad input with BAD_USER_INPUT or FORBIDDEN and changes nothing', async () => {

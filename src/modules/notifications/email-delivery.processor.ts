@@ -9,7 +9,7 @@ import { NotificationRecipient } from './notification-recipient.entity';
 import { NotificationSuppression } from './notification-suppression.entity';
 import type { NotificationTokens } from './notification-tokens';
 import { buildRawMessage } from './raw-message';
-import { isRetryableSesError, type Mailer } from './ses-mailer';
+import { classifySesError, type Mailer } from './ses-mailer';
 
 /** Kinds that may go to an address before it is verified: the verification e-mail alone. */
 const BEFORE_VERIFICATION = new Set(['VERIFICATION']);
@@ -81,8 +81,12 @@ export class EmailDeliveryProcessor {
     try {
       messageId = await this.options.mailer.sendRaw(raw, row.to_address);
     } catch (error) {
-      const message = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
-      const retry = isRetryableSesError(error) && row.attempts < this.options.mail.sendAttempts;
+      const failure = classifySesError(error);
+      const message =
+        `${failure === 'unknown' ? 'no answer from SES; not sent again (SES may have sent it): ' : ''}${
+          (error as Error).name
+        }: ${(error as Error).message}`.slice(0, 500);
+      const retry = failure === 'retry' && row.attempts < this.options.mail.sendAttempts;
       await this.finish(em, row.id, retry ? 'queued' : 'failed', { error: message });
       log.warn(
         { error: message, attempts: row.attempts, retry },

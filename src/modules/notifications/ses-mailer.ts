@@ -26,18 +26,24 @@ const RETRYABLE = new Set([
   'TooManyRequestsException',
 ]);
 
+/** Failures that happen before a request reaches SES: nothing can have been sent. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export type SendFailure = 'retry' | 'refused' | 'unknown';
+
 /**
- * Whether a send that failed may be tried again: throttling (SES: "wait ... then retry"),
- * 5xx answers, and failures that got no answer at all (network). Anything else SES refused
- * (MessageRejected, an unverified sender, a missing configuration set) stays refused.
+ * What a failed send means. `retry`: SES answered throttling (it documents these as worth retrying
+ * later) or a 5xx, or the connection was never made. `refused`: SES refused the message
+ * (MessageRejected, an unverified sender, a missing configuration set); it stays refused.
+ * `unknown`: no answer after the request went out (a timeout, a reset): SES may have sent it, so
+ * it is never sent again.
  */
-export function isRetryableSesError(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  if (e?.name && RETRYABLE.has(e.name)) return true;
-  if (e?.$retryable) return true;
+export function classifySesError(error: unknown): SendFailure {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  if (e?.name && RETRYABLE.has(e.name)) return 'retry';
   const status = e?.$metadata?.httpStatusCode;
-  if (status === undefined) return true; // no answer: network, DNS, timeout
-  return status >= 500 || status === 429;
+  if (status !== undefined) return status >= 500 || status === 429 ? 'retry' : 'refused';
+  return e?.code && NOT_CONNECTED.has(e.code) ? 'retry' : 'unknown';
 }
 
 /**
@@ -53,6 +59,12 @@ export class SesMailer implements Mailer {
       region: config.region,
       endpoint: config.endpoint,
       maxAttempts: 1,
+      // A send never waits forever: a worker slot is freed after the timeout.
+      requestHandler: {
+        connectionTimeout: 5_000,
+        requestTimeout: config.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
     });
   }
 
