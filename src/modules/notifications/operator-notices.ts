@@ -52,27 +52,11 @@ export class OperatorNotices {
   }
 
   started(): Promise<void> {
-    return this.lifecycle({
-      name: 'SERVICE_STARTED',
-      key: `started:${INSTANCE}:${this.startedAt}`,
-      severity: 'success',
-      content: {
-        title: `Service started on ${INSTANCE}`,
-        lines: [`Process ${INSTANCE} started at ${this.startedAt}.`],
-      },
-    });
+    return this.lifecycle('SERVICE_STARTED', 'started', 'success');
   }
 
   shuttingDown(): Promise<void> {
-    return this.lifecycle({
-      name: 'SHUTTING_DOWN',
-      key: `stopping:${INSTANCE}:${this.startedAt}`,
-      severity: 'warning',
-      content: {
-        title: `Service shutting down on ${INSTANCE}`,
-        lines: [`Process ${INSTANCE} (started ${this.startedAt}) is shutting down.`],
-      },
-    });
+    return this.lifecycle('SHUTTING_DOWN', 'stopping', 'warning');
   }
 
   async close(): Promise<void> {
@@ -124,12 +108,27 @@ export class OperatorNotices {
     });
   }
 
-  private async lifecycle(event: NotificationEvent): Promise<void> {
+  /** One e-mail per process and event (the key names the process and its start). */
+  private async lifecycle(
+    name: 'SERVICE_STARTED' | 'SHUTTING_DOWN',
+    key: string,
+    severity: NotificationEvent['severity'],
+  ): Promise<void> {
+    const what = name === 'SERVICE_STARTED' ? 'started' : 'shutting down';
+    const event: NotificationEvent = {
+      name,
+      key: `${key}:${INSTANCE}:${this.startedAt}`,
+      severity,
+      content: {
+        title: `Service ${what} on ${INSTANCE}`,
+        lines: [`Process ${INSTANCE} (started ${this.startedAt}) is ${what}.`],
+      },
+    };
     try {
       await this.options.fork().transactional((em) => this.options.dispatcher.dispatch(em, event));
     } catch (error) {
       this.options.logger.warn(
-        { error: (error as Error).message, event: event.name },
+        { error: (error as Error).message, event: name },
         'operator e-mail not recorded',
       );
     }
