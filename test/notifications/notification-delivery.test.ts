@@ -239,6 +239,21 @@ describe('notification e-mails through local SES', () => {
     expect((await kit.ses.emails()).filter((e) => e.destination.to.includes(email))).toHaveLength(1);
   });
 
+  it('deletes finished records past the retention, keeping waiting ones', async () => {
+    const sql = kit.probe.fork().getConnection();
+    const insert = (key: string, status: string) =>
+      sql.execute(
+        `insert into notification_email (recipient_id, to_address, event_key, kind, status, content, created_at, updated_at)
+           values (1, 'old@example.test', ?, 'TEST', ?, '{"title": "t", "lines": []}', now(), now() - interval '100 days')`,
+        [key, status],
+      );
+    await insert('old-sent', 'sent');
+    await insert('old-held', 'held');
+    const removed = await kit.probe.notifications.mailbox.prune(kit.probe.fork(), 90);
+    expect(removed).toBe(1);
+    expect((await recordsTo('old@example.test')).map((r) => r.eventKey)).toEqual(['old-held']);
+  });
+
   it('refuses bad input with BAD_USER_INPUT or FORBIDDEN and changes nothing', async () => {
     const before = await kit.probe.fork().count(NotificationRecipient, {});
     const cases: [Record<string, unknown>, string][] = [

@@ -69,4 +69,25 @@ export class NotificationMailbox {
       opts: { attempts: this.delivery.attempts, backoffMs: this.delivery.backoffMs },
     });
   }
+
+  /**
+   * Deletes finished records (and closed incidents) older than `days`, at most 1,000 per call
+   * (the digest job calls it every 15 minutes). Waiting ones are kept whatever their age; the
+   * suppression list is kept for good.
+   */
+  async prune(em: EntityManager, days: number): Promise<number> {
+    const rows = await em.execute<{ id: string }[]>(
+      `delete from notification_email where id in (
+         select id from notification_email
+          where status in ('sent', 'failed', 'skipped', 'bounced', 'complained', 'batched')
+            and updated_at < now() - make_interval(days => ?)
+          limit 1000)
+       returning id`,
+      [days],
+    );
+    await em.execute(`delete from notification_incident where closed_at < now() - make_interval(days => ?)`, [
+      days,
+    ]);
+    return rows.length;
+  }
 }

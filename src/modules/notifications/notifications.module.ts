@@ -39,6 +39,7 @@ export interface NotificationsExports {
   readonly processor: EmailDeliveryProcessor;
   readonly operator: OperatorNotices;
   readonly ranks: RankChangeNotices;
+  readonly mailbox: NotificationMailbox;
 }
 
 export const NOTIFICATIONS = moduleKey<NotificationsExports>('notifications');
@@ -106,6 +107,7 @@ export const notificationsModule = defineModule({
       if (job.name === DIGEST_JOB) {
         const em = fork();
         await processor.expireInterrupted(em);
+        await mailbox.prune(em, mail.retentionDays);
         return digest.run(em);
       }
       return undefined;
@@ -140,7 +142,7 @@ export const notificationsModule = defineModule({
         await operator.close();
         mailer.close();
       },
-      exports: { dispatcher, digest, processor, operator, ranks },
+      exports: { dispatcher, digest, processor, operator, ranks, mailbox },
     };
   },
 });
