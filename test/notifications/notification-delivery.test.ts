@@ -3,6 +3,9 @@ import { bearer, createKeyWithCli } from '../support/api-keys';
 import { publishEvent, TOPICS } from '../../src/core/topics';
 import { NotificationEmail } from '../../src/modules/notifications/notification-email.entity';
 import { NotificationRecipient } from '../../src/modules/notifications/notification-recipient.entity';
+import { DEFAULT_PREFERENCES } from '../../src/modules/notifications/notification-preferences';
+import { corePercentLeft } from '../../src/modules/notifications/token-budget-notices';
+import type { TokenPoolSnapshot } from '../../src/platform/github/token-pool';
 import {
   linkIn,
   type NotificationsKit,
@@ -252,6 +255,44 @@ describe('notification e-mails through local SES', () => {
     const removed = await kit.probe.notifications.mailbox.prune(kit.probe.fork(), 90);
     expect(removed).toBe(1);
     expect((await recordsTo('old@example.test')).map((r) => r.eventKey)).toEqual(['old-held']);
+  });
+
+  it('e-mails a low GitHub token budget to recipients whose threshold is above what is left, once an hour', async () => {
+    const em = kit.probe.fork();
+    for (const [email, percent] of [
+      ['budget20@example.test', 20],
+      ['budget5@example.test', 5],
+    ] as const)
+      em.persist(
+        Object.assign(new NotificationRecipient(), {
+          email,
+          verified: true,
+          preferences: { ...DEFAULT_PREFERENCES, events: ['TOKEN_BUDGET_LOW'], tokenBudgetPercent: percent },
+        }),
+      );
+    await em.flush();
+    const core = (remaining: number) => ({
+      limit: 5000,
+      remaining,
+      used: 5000 - remaining,
+      resetAt: undefined,
+    });
+    const snapshot = {
+      mode: 'authenticated',
+      reason: undefined,
+      tokens: [
+        { id: 'a', valid: true, invalidSince: undefined, resources: { core: core(400) } },
+        { id: 'b', valid: true, invalidSince: undefined, resources: { core: core(600) } },
+        { id: 'c', valid: false, invalidSince: 'x', resources: { core: core(5000) } },
+      ],
+    } as unknown as TokenPoolSnapshot;
+    expect(corePercentLeft(snapshot)).toBe(10);
+    const now = new Date('2026-12-05T10:05:00Z');
+    expect(await kit.probe.notifications.budget.check(kit.probe.fork(), snapshot, now)).toBe(1);
+    expect(await kit.probe.notifications.budget.check(kit.probe.fork(), snapshot, now)).toBe(0);
+    const [mail] = await kit.ses.waitFor('budget20@example.test');
+    expect(mail!.subject).toBe('[WARNING] GitHub token budget low: 10% left');
+    expect(await recordsTo('budget5@example.test')).toEqual([]);
   });
 
   it('refuses bad input with BAD_USER_INPUT or FORBIDDEN and changes nothing', async () => {

@@ -19,6 +19,8 @@ export interface NotificationEvent {
   readonly content: EmailContent;
   /** RANK_CHANGED: how many places it moved (recipients with a higher threshold get nothing). */
   readonly rankChange?: number;
+  /** TOKEN_BUDGET_LOW: the percentage left (recipients whose threshold is not above it get nothing). */
+  readonly budgetPercentLeft?: number;
 }
 
 interface RecipientRow {
@@ -53,8 +55,16 @@ export class NotificationDispatcher {
         `select id, email, preferences from notification_recipient
            where verified and unsubscribed_at is null and preferences @> ?::jsonb and id > ?
              and (?::int is null or (preferences->>'rankChangeThreshold')::int <= ?::int)
+             and (?::int is null or (preferences->>'tokenBudgetPercent')::int > ?::int)
            order by id limit ?`,
-        [JSON.stringify(filter), after, event.rankChange ?? null, event.rankChange ?? null, PAGE],
+        [
+          JSON.stringify(filter),
+          after,
+          ...[event.rankChange, event.rankChange, event.budgetPercentLeft, event.budgetPercentLeft].map(
+            (v) => v ?? null,
+          ),
+          PAGE,
+        ],
       );
       for (const row of rows) {
         const id = await this.mailbox.record(em, {

@@ -5,6 +5,7 @@ import type { RunningJob } from '../../platform/queue/job-queue';
 import { HARVEST } from '../harvest/harvest.module';
 import { RANKINGS } from '../rankings/rankings.module';
 import { RankChangeNotices } from './rank-change-notices';
+import { TokenBudgetNotices } from './token-budget-notices';
 import { loginKey } from '../users/login';
 import { EmailDeliveryProcessor } from './email-delivery.processor';
 import { mailHealthCheck } from './mail-health';
@@ -40,6 +41,7 @@ export interface NotificationsExports {
   readonly operator: OperatorNotices;
   readonly ranks: RankChangeNotices;
   readonly mailbox: NotificationMailbox;
+  readonly budget: TokenBudgetNotices;
 }
 
 export const NOTIFICATIONS = moduleKey<NotificationsExports>('notifications');
@@ -82,6 +84,8 @@ export const notificationsModule = defineModule({
     const digest = new NotificationDigest(mailbox);
     const operator = new OperatorNotices({ fork, dispatcher, pubSub: platform.pubSub, logger: log });
     const ranks = new RankChangeNotices(dispatcher, fork);
+    const budget = new TokenBudgetNotices(dispatcher);
+    const { pool } = use(HARVEST).github;
     use(RANKINGS).completed.subscribe(async (run) => {
       await ranks.runCompleted(run.id);
     });
@@ -108,6 +112,7 @@ export const notificationsModule = defineModule({
         const em = fork();
         await processor.expireInterrupted(em);
         await mailbox.prune(em, mail.retentionDays);
+        await budget.check(em, pool.snapshot());
         return digest.run(em);
       }
       return undefined;
@@ -142,7 +147,7 @@ export const notificationsModule = defineModule({
         await operator.close();
         mailer.close();
       },
-      exports: { dispatcher, digest, processor, operator, ranks, mailbox },
+      exports: { dispatcher, digest, processor, operator, ranks, mailbox, budget },
     };
   },
 });
