@@ -205,13 +205,13 @@ export const mailSettings = {
   SES_SEND_ATTEMPTS: int(1, 50).default(10),
   SES_RETRY_BACKOFF_MS: int(0, 600_000).default(2_000),
   SES_REQUEST_TIMEOUT_MS: int(100, 300_000).default(15_000),
-  SNS_CERT_HOST_PATTERN: z
-    .string()
-    .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
-    .refine(isRegExp, { message: 'must be a regular expression' }),
+  SNS_CERT_HOST_PATTERN: z.string().refine(isRegExp, { message: 'must be a regular expression' }).optional(),
   SNS_CERT_CA_PATH: optionalText,
   SNS_TOPIC_ARNS: list.optional(),
 };
+
+/** SNS signing certificates and subscribe URLs come from sns.<region>.amazonaws.com (.cn in China). */
+export const SNS_HOSTS = '^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$';
 
 function isRegExp(source: string): boolean {
   try {
@@ -243,7 +243,7 @@ export const mailConfig = (env: SettingValues<typeof mailSettings>, secretsRegio
     retryBackoffMs: env.SES_RETRY_BACKOFF_MS,
     requestTimeoutMs: env.SES_REQUEST_TIMEOUT_MS,
     sns: {
-      certHostPattern: env.SNS_CERT_HOST_PATTERN,
+      certHostPattern: env.SNS_CERT_HOST_PATTERN ?? SNS_HOSTS,
       certCaPath: env.SNS_CERT_CA_PATH,
       topicArns: orEmpty(env.SNS_TOPIC_ARNS),
     },
