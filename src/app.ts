@@ -23,6 +23,8 @@ import type { HarvestRequests } from './modules/harvest/harvest-requests';
 import { harvestModule } from './modules/harvest/harvest.module';
 import { locationModule } from './modules/location/location.module';
 import { nodesModule } from './modules/nodes/nodes.module';
+import { notificationsModule } from './modules/notifications/notifications.module';
+export { reportStartupFailure } from './modules/notifications/startup-failure';
 import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
 import { rankingsModule } from './modules/rankings/rankings.module';
 import { reportsModule } from './modules/reports/reports.module';
@@ -75,6 +77,7 @@ export function appModules(options: ModuleOptions = {}): ModuleDefinition<unknow
     activityModule,
     rankingsModule({ runHooks: options.rankingRunHooks }),
     reportsModule,
+    notificationsModule,
     ...(options.extraModules ?? []),
     nodesModule, // after every module that resolves Node ids
     systemModule({ extraChecks: options.extraHealthChecks }), // last: gathers every module's checks
@@ -192,6 +195,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             createQueryLimits(schema, config.limits),
             createRateLimitGuard({ config, schema, logger, store: platform.rateLimits }),
           ),
+          moduleRoutes: modules.flatMap((module) => module.routes ?? []),
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

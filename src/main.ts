@@ -90,11 +90,16 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     return 64; // EX_USAGE
   }
 
-  const { createApp } = await import('./app.js');
-  const app = await createApp(config, { ...options.overrides, logger, secrets });
-  if (options.handleSignals) handleSignals(app, config.http.shutdownTimeoutMs);
-  await app.start(command as Role);
-  return app;
+  const { createApp, reportStartupFailure } = await import('./app.js');
+  try {
+    const app = await createApp(config, { ...options.overrides, logger, secrets });
+    if (options.handleSignals) handleSignals(app, config.http.shutdownTimeoutMs);
+    await app.start(command as Role);
+    return app;
+  } catch (error) {
+    await reportStartupFailure(config.mail, logger, error);
+    throw error;
+  }
 }
 
 /** SIGTERM/SIGINT: drain within the timeout, then exit 0; exit 1 if the drain overran or failed. */

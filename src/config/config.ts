@@ -98,5 +98,12 @@ export function crossFieldProblems(env: Env): string[] {
       'SES_FROM_EMAIL: required when ENABLE_EMAIL_NOTIFICATIONS is true (or set it in the SES secret)',
     );
   }
+  // Links in e-mails are absolute and signed: both are needed before any e-mail can be written.
+  if (env.ENABLE_EMAIL_NOTIFICATIONS && !env.PUBLIC_URL)
+    problems.push('PUBLIC_URL: required when ENABLE_EMAIL_NOTIFICATIONS is true (links in e-mails)');
+  if (env.ENABLE_EMAIL_NOTIFICATIONS && !env.NOTIFICATION_TOKEN_SECRET)
+    problems.push(
+      'NOTIFICATION_TOKEN_SECRET: required when ENABLE_EMAIL_NOTIFICATIONS is true (signed links)',
+    );
   return problems;
 }

@@ -55,4 +55,5 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set<EnvKey>([
   'REDIS_PASSWORD',
   'GITHUB_TOKENS',
   'METRICS_TOKEN',
+  'NOTIFICATION_TOKEN_SECRET',
 ]);

@@ -171,6 +171,8 @@ function ruleIssues(env: Env): Issue[] {
   if (ca) problems.push(`DB_SSL_CA_PATH: ${ca}`);
   const redisCa = caFileProblem(env.REDIS_TLS_CA_PATH);
   if (redisCa) problems.push(`REDIS_TLS_CA_PATH: ${redisCa}`);
+  const snsCa = caFileProblem(env.SNS_CERT_CA_PATH);
+  if (snsCa) problems.push(`SNS_CERT_CA_PATH: ${snsCa}`);
   return problems.map((p) => {
     const at = p.indexOf(': ');
     return at > 0 ? { key: p.slice(0, at), message: p.slice(at + 2) } : { key: '(root)', message: p };

@@ -229,7 +229,32 @@ export const mailSettings = {
   SES_REPLY_TO_EMAIL: email.optional(),
   SES_CONFIGURATION_SET: optionalText,
   AWS_ENDPOINT_URL_SES: httpUrl.optional(),
+  /** Base of the links in e-mails (verification, settings, unsubscribe): the service's public URL. */
+  PUBLIC_URL: httpUrl.optional(),
+  NOTIFICATION_TOKEN_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  NOTIFICATION_TOKEN_TTL_HOURS: int(1, 8_760).default(720),
+  NOTIFICATION_MAX_WATCHED: int(1, 1_000).default(50),
+  NOTIFICATION_RETENTION_DAYS: int(1, 3_650).default(90),
+  SES_MAX_SEND_RATE: int(1, 10_000).default(1),
+  SES_SEND_ATTEMPTS: int(1, 50).default(10),
+  SES_RETRY_BACKOFF_MS: int(0, 600_000).default(2_000),
+  SES_REQUEST_TIMEOUT_MS: int(100, 300_000).default(15_000),
+  SNS_CERT_HOST_PATTERN: z.string().refine(isRegExp, { message: 'must be a regular expression' }).optional(),
+  SNS_CERT_CA_PATH: optionalText,
+  SNS_TOPIC_ARNS: list.optional(),
 };
+
+/** SNS signing certificates and subscribe URLs come from sns.<region>.amazonaws.com (.cn in China). */
+export const SNS_HOSTS = '^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$';
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** `secretsRegion`: the region of Secrets Manager, which SES shares unless `SES_REGION` says otherwise. */
 export const mailConfig = (env: SettingValues<typeof mailSettings>, secretsRegion: string) =>
@@ -242,4 +267,18 @@ export const mailConfig = (env: SettingValues<typeof mailSettings>, secretsRegio
     fromName: env.SES_FROM_NAME,
     replyToEmail: env.SES_REPLY_TO_EMAIL,
     configurationSetName: env.SES_CONFIGURATION_SET,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    tokenSecret: env.NOTIFICATION_TOKEN_SECRET,
+    tokenTtlMs: env.NOTIFICATION_TOKEN_TTL_HOURS * 3_600_000,
+    maxWatched: env.NOTIFICATION_MAX_WATCHED,
+    retentionDays: env.NOTIFICATION_RETENTION_DAYS,
+    maxSendRate: env.SES_MAX_SEND_RATE,
+    sendAttempts: env.SES_SEND_ATTEMPTS,
+    retryBackoffMs: env.SES_RETRY_BACKOFF_MS,
+    requestTimeoutMs: env.SES_REQUEST_TIMEOUT_MS,
+    sns: {
+      certHostPattern: env.SNS_CERT_HOST_PATTERN ?? SNS_HOSTS,
+      certCaPath: env.SNS_CERT_CA_PATH,
+      topicArns: orEmpty(env.SNS_TOPIC_ARNS),
+    },
   }) as const;

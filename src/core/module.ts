@@ -30,6 +30,31 @@ export const ROLE_PARTS: Readonly<Record<ProcessRole, readonly ModulePart[]>> = 
   all: ['api', 'worker'],
 };
 
+/** What a module's HTTP route sees of a request (no transport types: http/ adapts Fastify's). */
+export interface RouteRequest {
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body as sent (webhooks verify signatures over it); empty when none. */
+  readonly body: string;
+}
+
+export interface RouteResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * A REST route a module serves (webhooks, links in e-mails). A thrown DomainError is answered with
+ * its code's HTTP status, like every route.
+ */
+export interface ModuleRoute {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  handle(request: RouteRequest): Promise<RouteResponse>;
+}
+
 /** Fetches objects of one Node type back by database id, for `node(id:)`. */
 export type NodeFetcher = (em: EntityManager, id: number) => Promise<object | null>;
 
@@ -51,6 +76,8 @@ export interface AppModule<TExports = undefined> {
   readonly loaders?: LoaderFactories;
   /** The Node types whose global ids this module resolves. */
   readonly nodes?: Partial<Record<NodeTypeName, NodeFetcher>>;
+  /** REST routes the api part serves (webhooks, links in e-mails). */
+  readonly routes?: readonly ModuleRoute[];
   /** What each part starts (job processors and schedules for `worker`); see ROLE_PARTS. */
   readonly start?: Partial<Record<ModulePart, () => Promise<void>>>;
   /** Releases what the module opened itself; platform clients are closed by the app. */

@@ -17,6 +17,8 @@ import { attachGraphqlWs } from './graphql-ws';
 import { registerHealthRoutes } from './health.routes';
 import { countingErrorFormatter, graphqlMetricsPlugin, registerMetricsRoutes } from './metrics.routes';
 import type { AppMetrics } from '../platform/metrics/metrics';
+import { registerModuleRoutes } from './module-routes';
+import type { ModuleRoute } from '../core/module';
 import { requestIdOf } from './request-id';
 import { registerHandlerTimeout, socketTimeouts } from './request-timeout';
 import { registerSecurityHeaders } from './security-headers';
@@ -37,6 +39,8 @@ export interface HttpServerOptions {
   readonly guards: GraphqlGuards;
   /** The shared cache; automatic persisted queries are kept there. */
   readonly cache: Cache;
+  /** The modules' REST routes (webhooks, links in e-mails). */
+  readonly moduleRoutes?: readonly ModuleRoute[];
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -119,6 +123,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     formatError,
     plugins: [graphqlMetricsPlugin(metrics)],
   });
+  await registerModuleRoutes(fastify, options.moduleRoutes ?? []);
   options.routes?.(fastify);
   const ws = attachGraphqlWs({
     server: fastify.server,

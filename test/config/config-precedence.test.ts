@@ -170,7 +170,12 @@ describe('ses secret {region, fromEmail, fromName, replyToEmail, configurationSe
 
   it('fills the mail settings, leaving the optional configuration set unset', async () => {
     fake.setSecret('prod/ses', secret);
-    const { config } = await load({ AWS_SES_SECRET_NAME: 'prod/ses', ENABLE_EMAIL_NOTIFICATIONS: 'true' });
+    const { config } = await load({
+      AWS_SES_SECRET_NAME: 'prod/ses',
+      ENABLE_EMAIL_NOTIFICATIONS: 'true',
+      PUBLIC_URL: 'https://insights.example.com',
+      NOTIFICATION_TOKEN_SECRET: 'a-secret-of-at-least-32-characters-0000',
+    });
     expect(config.mail).toMatchObject({
       enabled: true,
       region: 'eu-west-1',

@@ -101,6 +101,8 @@ describe('environment problems', () => {
       'REDIS_DB: must be 0 when REDIS_CLUSTER is true (a cluster has database 0 only)',
       'GITHUB_TOKENS: tokens 2, 3 of 3 must be 10-255 letters, digits or underscores',
       'SES_FROM_EMAIL: required when ENABLE_EMAIL_NOTIFICATIONS is true (or set it in the SES secret)',
+      'PUBLIC_URL: required when ENABLE_EMAIL_NOTIFICATIONS is true (links in e-mails)',
+      'NOTIFICATION_TOKEN_SECRET: required when ENABLE_EMAIL_NOTIFICATIONS is true (signed links)',
     ]);
   });
 

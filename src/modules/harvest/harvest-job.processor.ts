@@ -16,6 +16,7 @@ import { type CountryLocator, writeHarvest } from './harvest-writer';
 import type { UserHarvester } from './user-harvester';
 import { type HarvestGate, WAITING_FOR_TOKEN } from './harvest-gate';
 import { HARVEST_PRIORITY } from './harvest-priority';
+import type { EventHooks } from '../../core/event-hooks';
 
 export interface HarvestJobProcessorOptions {
   /** The global EntityManager: each job works on a fork of it. */
@@ -27,6 +28,8 @@ export interface HarvestJobProcessorOptions {
   /** Asked before a job is claimed: paused GitHub access, or a budget kept for higher priorities. */
   readonly gate?: HarvestGate;
   readonly now?: () => Date;
+  /** Told of harvests that completed or finally failed, after the commit. */
+  readonly outcomes?: EventHooks<HarvestState>;
 }
 
 /** A GitHub 4xx other than rate limits will not change on a retry. */
@@ -155,6 +158,7 @@ export class HarvestJobProcessor {
         { ...result, skippedRepositories: outcome.user.skipped, ms: Date.now() - started },
         'harvest stored',
       );
+      await this.options.outcomes?.emit(toHarvestState(record));
     } catch (error) {
       await reports.catch(() => undefined); // a report still in flight from a concurrent request
       if (isDatabaseUnavailable(error)) {
@@ -203,6 +207,7 @@ export class HarvestJobProcessor {
         { error: record.error, final },
         final ? 'harvest failed' : 'harvest attempt failed; will retry',
       );
+      if (final && record.status === 'failed') await this.options.outcomes?.emit(toHarvestState(record));
       // Permanent failures end here (the record says failed); others let the queue retry or fail.
       if (!permanent) throw error;
     }

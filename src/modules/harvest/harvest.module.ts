@@ -7,6 +7,8 @@ import { createTokenProvider } from '../../platform/github/token-provider';
 import { HarvestJobProcessor } from './harvest-job.processor';
 import { LOCATION } from '../location/location.module';
 import { HarvestJob } from './harvest-job.entity';
+import { EventHooks } from '../../core/event-hooks';
+import type { HarvestState } from './harvest-requests';
 import type { HarvestRequests } from './harvest-requests';
 import { HarvestProgressResolver } from './harvest-progress.resolver';
 import { HarvestResolver } from './harvest.resolver';
@@ -30,6 +32,8 @@ export interface HarvestExports {
   /** Harvest requests for the read API and country harvests. */
   readonly requests: HarvestRequests;
   readonly processor: HarvestJobProcessor;
+  /** Harvests that ended (completed or failed), for later modules (notifications). */
+  readonly outcomes: EventHooks<HarvestState>;
 }
 
 export const HARVEST = moduleKey<HarvestExports>('harvest');
@@ -82,7 +86,12 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         logger,
         starts: startLimit,
       });
+      const outcomes = new EventHooks<HarvestState>(
+        logger.child({ component: 'harvest' }),
+        'harvest outcome',
+      );
       const processor = new HarvestJobProcessor({
+        outcomes,
         gate: new HarvestGate({ pool, reservedPoints, pausedRecheckMs }),
         em: platform.em,
         harvester: new UserHarvester({ github }),
@@ -106,7 +115,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
             });
           },
         },
-        exports: { github, requests: options.requests ?? service, processor },
+        exports: { github, requests: options.requests ?? service, processor, outcomes },
       };
     },
   });

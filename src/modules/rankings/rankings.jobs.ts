@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/logging/logger';
 import type { JobOutbox } from '../../platform/outbox/job-outbox';
 import type { AppPubSub } from '../../platform/pubsub/pubsub';
 import { isoOrNull, publishEvent, TOPICS } from '../../core/topics';
+import type { EventHooks } from '../../core/event-hooks';
 import { RankingCountry } from './ranking-country.entity';
 import type { QueueDriver, RunningJob } from '../../platform/queue/job-queue';
 import type { RankingRunTrigger } from './ranking-run.entity';
@@ -35,6 +36,8 @@ export interface RankingJobsOptions {
   readonly fork: () => EntityManager;
   readonly cron: string;
   readonly logger: Logger;
+  /** Told of every completed run, in the worker that ran it, after its commit. */
+  readonly completed?: EventHooks<RankingRunResult>;
 }
 
 /**
@@ -105,6 +108,7 @@ export class RankingJobs {
 
   private async ended(run: RankingRunResult): Promise<void> {
     await this.options.cache.delete(CURRENT_RUNS_CACHE_KEY);
+    if (run.status === 'completed') await this.options.completed?.emit(run);
     const countryCodes =
       run.status === 'completed'
         ? (

@@ -7,7 +7,8 @@ import { LocationCountryDirectory } from './country-directory';
 import { COUNTRY_HARVEST_QUEUE, CountryHarvestJobs } from './country-harvest.jobs';
 import { CountryHarvestService } from './country-harvest.service';
 import { RankingEntriesService } from './ranking-entries.service';
-import { type RankingRunHooks, RankingRunService } from './ranking-run.service';
+import { type RankingRunHooks, type RankingRunResult, RankingRunService } from './ranking-run.service';
+import { EventHooks } from '../../core/event-hooks';
 import { RankingCountry } from './ranking-country.entity';
 import { RankingRun } from './ranking-run.entity';
 import { RankingSnapshot } from './ranking-snapshot.entity';
@@ -33,6 +34,8 @@ export interface RankingsModuleOptions {
 export interface RankingsExports {
   readonly runs: RankingRunService;
   readonly jobs: RankingJobs;
+  /** Completed ranking runs (notifications compare ranks). */
+  readonly completed: EventHooks<RankingRunResult>;
   readonly countryHarvests: CountryHarvestJobs;
   /** The reports' score and ranks. */
   readonly reportSource: ReportRankingSource;
@@ -65,7 +68,9 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
         new UserRankingQueries(cache, queries, config.rankings),
         directory,
       );
+      const completed = new EventHooks<RankingRunResult>(log, 'ranking run');
       const jobs = new RankingJobs({
+        completed,
         queue,
         outbox: platform.outbox,
         runs,
@@ -111,7 +116,7 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
             countryHarvests.startWorker();
           },
         },
-        exports: { runs, jobs, countryHarvests, reportSource: userRankings },
+        exports: { runs, jobs, completed, countryHarvests, reportSource: userRankings },
       };
     },
   });

@@ -103,18 +103,6 @@ export function secretsCheck(
   };
 }
 
-/** Mail is reported as configured or disabled until the notifications feature checks SES itself. */
-export function mailCheck(mail: Config['mail']): HealthCheck {
-  return {
-    name: 'mail',
-    required: false,
-    async check() {
-      if (!mail.enabled) return { status: 'disabled', message: 'ENABLE_EMAIL_NOTIFICATIONS is false' };
-      return { status: 'ok', details: { region: mail.region, sender: mail.fromEmail ?? null } };
-    },
-  };
-}
-
 /** Degraded while rate limits are kept per process because Valkey is unreachable (budgets multiply). */
 export function rateLimitCheck(store: Pick<RateLimitStore, 'status'>, enabled: boolean): HealthCheck {
   return {

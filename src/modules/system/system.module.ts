@@ -1,14 +1,7 @@
 import type { HealthCheck } from '../../core/health';
 import { defineModule, moduleKey } from '../../core/module';
 import { SERVICE_VERSION } from '../../platform/paths';
-import {
-  cacheCheck,
-  databaseCheck,
-  mailCheck,
-  queueCheck,
-  rateLimitCheck,
-  secretsCheck,
-} from './health-checks';
+import { cacheCheck, databaseCheck, queueCheck, rateLimitCheck, secretsCheck } from './health-checks';
 import { HealthService } from './health.service';
 import { HealthChangedResolver } from './health-changed.resolver';
 import { HealthWatch } from './health-watch';
@@ -51,7 +44,6 @@ export function systemModule(options: SystemModuleOptions = {}) {
           }),
           secretsCheck(platform.secrets, config.secrets.names),
           ...created.flatMap((module) => module.healthChecks ?? []),
-          mailCheck(config.mail),
           rateLimitCheck(platform.rateLimits, config.rateLimit.enabled),
           ...(options.extraChecks ?? []),
         ],

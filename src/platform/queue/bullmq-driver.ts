@@ -9,6 +9,7 @@ import type {
   JobState,
   QueueDriver,
   QueueStats,
+  WorkOptions,
 } from './job-queue';
 import { JOB_STATES, RetryLaterError } from './job-queue';
 
@@ -99,7 +100,7 @@ export class BullMqDriver implements QueueDriver {
     return scheduler?.next ? new Date(scheduler.next) : undefined;
   }
 
-  work<T>(queue: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void {
+  work<T>(queue: string, handler: JobHandler<T>, options: WorkOptions): void {
     this.workerConnection ??= this.factory.create('worker');
     const worker = new Worker<T>(
       queue,
@@ -130,6 +131,7 @@ export class BullMqDriver implements QueueDriver {
         stalledInterval: this.stalled.intervalMs,
         // A job whose worker died once is run again; one that kills its workers twice fails.
         maxStalledCount: 1,
+        ...(options.rate ? { limiter: { max: options.rate.max, duration: options.rate.durationMs } } : {}),
       },
     );
     worker.on('failed', (job, error) =>

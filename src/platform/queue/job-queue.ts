@@ -63,6 +63,15 @@ export interface CleanOptions {
   readonly graceMs: number;
 }
 
+export interface WorkOptions {
+  readonly concurrency: number;
+  /**
+   * At most `max` jobs started per `durationMs` (BullMQ: across every worker of the queue; memory:
+   * this process). Jobs wait their turn; none fails for it.
+   */
+  readonly rate?: { readonly max: number; readonly durationMs: number };
+}
+
 export type JobHandler<T> = (job: RunningJob<T>) => Promise<unknown>;
 
 /** What an operator sees of one queue (health). */
@@ -89,7 +98,7 @@ export interface QueueDriver {
    */
   schedule<T>(queue: string, key: string, cron: string, name: string, data: T): Promise<void>;
   /** Starts processing a queue in this process (worker role). */
-  work<T>(queue: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void;
+  work<T>(queue: string, handler: JobHandler<T>, options: WorkOptions): void;
   /**
    * Removes jobs in the given states (`completed`, `failed`, `wait`, `delayed`, `paused`,
    * `active`) older than `graceMs`; returns how many were removed (start-up clean-up).

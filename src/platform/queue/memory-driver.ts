@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../logging/logger';
 import type { QueueDriver, QueueStats } from './job-queue';
-import type { CleanOptions, JobHandler, JobInfo, JobOptions, JobState } from './job-queue';
+import type { CleanOptions, JobHandler, JobInfo, JobOptions, JobState, WorkOptions } from './job-queue';
 import { JOB_STATES, RetryLaterError } from './job-queue';
 
 interface MemoryJob {
@@ -25,6 +25,9 @@ interface MemoryQueue {
   handler?: JobHandler<unknown>;
   concurrency: number;
   active: number;
+  /** Rate limit: the time between two job starts, and when the next may start. */
+  gapMs?: number;
+  nextStartMs?: number;
 }
 
 /**
@@ -133,10 +136,11 @@ export class MemoryQueueDriver implements QueueDriver {
     return at === undefined ? undefined : new Date(at);
   }
 
-  work<T>(queueName: string, handler: JobHandler<T>, options: { readonly concurrency: number }): void {
+  work<T>(queueName: string, handler: JobHandler<T>, options: WorkOptions): void {
     const queue = this.queue(queueName);
     queue.handler = handler as JobHandler<unknown>;
     queue.concurrency = options.concurrency;
+    queue.gapMs = options.rate ? options.rate.durationMs / options.rate.max : 0;
     this.drain(queueName);
   }
 
@@ -202,6 +206,12 @@ export class MemoryQueueDriver implements QueueDriver {
 
   private async run(queueName: string, handler: JobHandler<unknown>, job: MemoryJob): Promise<void> {
     job.state = 'active';
+    const queue = this.queue(queueName);
+    if (queue.gapMs) {
+      const start = Math.max(Date.now(), queue.nextStartMs ?? 0);
+      queue.nextStartMs = start + queue.gapMs;
+      if (start > Date.now()) await new Promise((resolve) => setTimeout(resolve, start - Date.now()));
+    }
     try {
       await handler({
         id: job.id,
