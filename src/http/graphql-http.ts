@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logging/logger';
 import type { ClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
 import { graphqlPrecheck, noSubscriptionsOverHttp } from './graphql-precheck';
+import type { ResponseCacheHooks } from './response-cache';
 
 export interface GraphqlHttpOptions {
   readonly schema: GraphQLSchema;
@@ -27,6 +28,8 @@ export interface GraphqlHttpOptions {
   readonly context: ContextFactory;
   readonly guards: GraphqlGuards;
   readonly formatError: ClientErrorFormatter;
+  /** Answers cacheable queries before Apollo and stores Apollo's answers (absent: switched off). */
+  readonly responseCache?: ResponseCacheHooks;
 }
 
 /** Logs every unexpected error once, with the request id; clients get the masked form. */
@@ -114,7 +117,11 @@ export async function registerGraphqlHttp(
   fastify.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
-    preHandler: graphqlPrecheck({ maxTokens: options.maxTokens, formatError: options.formatError }),
+    preHandler: [
+      graphqlPrecheck({ maxTokens: options.maxTokens, formatError: options.formatError }),
+      ...(options.responseCache ? [options.responseCache.preHandler] : []),
+    ],
+    ...(options.responseCache ? { onSend: options.responseCache.onSend } : {}),
     handler,
   });
   return apollo;
