@@ -44,6 +44,7 @@ interface Row {
   readonly rateLimits: boolean;
   readonly load: LoadResult;
   readonly probe: ProbeCounters;
+  readonly sqlPerRequest: number;
   readonly bytes: number;
 }
 
@@ -89,18 +90,27 @@ function variants(): Variant[] {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Sequential requests before the load: SQL statements per request, independent of throughput. */
+const PROBE_REQUESTS = 5;
+
 async function measure(
   server: ServerUnderTest,
   scenario: Scenario,
   warmFirst: boolean,
   rate?: number,
-): Promise<{ load: LoadResult; probe: ProbeCounters; bytes: number }> {
-  const { bytes } = await answerOf(server.url, scenario.next());
-  if (warmFirst) await runLoad({ url: server.url, connections, seconds: 1, next: scenario.next });
+): Promise<{ load: LoadResult; probe: ProbeCounters; sqlPerRequest: number; bytes: number }> {
+  if (warmFirst) {
+    await runLoad({ url: server.url, connections, seconds: 1, next: scenario.next });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // requests still in flight finish
+  }
+  await server.probe('reset');
+  let bytes = 0;
+  for (let i = 0; i < PROBE_REQUESTS; i++) bytes = (await answerOf(server.url, scenario.next())).bytes;
+  const sqlPerRequest = (await server.probe('read')).sql / PROBE_REQUESTS;
   await server.probe('reset');
   const load = await runLoad({ url: server.url, connections, seconds, rate, next: scenario.next });
   const probe = await server.probe('read');
-  return { load, probe, bytes };
+  return { load, probe, sqlPerRequest, bytes };
 }
 
 async function main(): Promise<void> {
@@ -205,7 +215,7 @@ function printTable(rows: readonly Row[], ceilings: readonly Ceiling[], list: re
   );
   out.push('');
   out.push(
-    '| variant | scenario | cache | rate limits | req/s | p50 ms | p99 ms | SQL/req | resp-cache hits | ' +
+    '| variant | scenario | cache | rate limits | req/s | p50 ms | p99 ms | SQL/req (5 sequential) | resp-cache hits | ' +
       `Valkey GET hits | peak RSS MB | bytes | ceiling req/s | x ceiling |${baseline ? ` x ${baseline} |` : ''} errors |`,
   );
   out.push(`|${' --- |'.repeat(baseline ? 16 : 15)}`);
@@ -222,7 +232,7 @@ function printTable(rows: readonly Row[], ceilings: readonly Ceiling[], list: re
     const ceiling = ceilingOf(r);
     out.push(
       `| ${r.variant} | ${r.scenario} | ${r.cache} | ${r.rateLimits ? 'on' : 'off'} | ${Math.round(r.load.rps)} | ` +
-        `${r.load.p50} | ${r.load.p99} | ${(r.probe.sql / Math.max(1, r.load.requests)).toFixed(2)} | ` +
+        `${r.load.p50} | ${r.load.p99} | ${r.sqlPerRequest.toFixed(1)} | ` +
         `${pct(r.load.responseCacheHits, r.load.requests)} | ${pct(r.probe.cacheHits, lookups)} | ` +
         `${Math.round(r.probe.peakRss / 1048576)} | ${r.bytes} | ${Math.round(ceiling)} | ${(r.load.rps / ceiling).toFixed(3)} |` +
         `${baseline ? ` ${same ? (r.load.rps / same.load.rps).toFixed(2) : '-'} |` : ''} ${r.load.errors + r.load.non2xx} |`,

@@ -1,5 +1,8 @@
 import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -84,6 +87,9 @@ export async function registerGraphqlHttp(
     plugins: [
       errorLoggingPlugin(options.logger),
       noSubscriptionsOverHttp(),
+      // Apollo installs its cache-control plugin unless told not to; nothing here uses @cacheControl
+      // (the response cache decides by its own policy), and it costs a walk of every result.
+      ApolloServerPluginCacheControlDisabled(),
       // Without introspection the Sandbox landing page is useless; serve no HTML at all then.
       ...(options.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
       ...options.guards.apolloPlugins,

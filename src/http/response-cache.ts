@@ -120,7 +120,12 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
         return; // a bad credential: the pipeline refuses it as it always does
       }
       const role = viewer.kind === 'apiKey' ? viewer.role : 'anonymous';
-      const variablesJson = JSON.stringify(variables);
+      let variablesJson: string;
+      try {
+        variablesJson = JSON.stringify(variables);
+      } catch {
+        return; // nested past the stack: the pipeline refuses it
+      }
       const key = createHash('sha256')
         .update(`${role}\n${operationName ?? ''}\n${variablesJson}\n${planned.document}`)
         .digest('base64url');
