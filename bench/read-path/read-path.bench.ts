@@ -90,6 +90,17 @@ function variants(): Variant[] {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Waits until requests still in flight from a load have finished (no SQL for 300 ms; at most 15 s). */
+async function quiet(server: ServerUnderTest): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const { sql } = await server.probe('read');
+    if (sql === last) return;
+    last = sql;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
 /** Sequential requests before the load: SQL statements per request, independent of throughput. */
 const PROBE_REQUESTS = 5;
 
@@ -101,7 +112,7 @@ async function measure(
 ): Promise<{ load: LoadResult; probe: ProbeCounters; sqlPerRequest: number; bytes: number }> {
   if (warmFirst) {
     await runLoad({ url: server.url, connections, seconds: 1, next: scenario.next });
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // requests still in flight finish
+    await quiet(server);
   }
   await server.probe('reset');
   let bytes = 0;

@@ -75,28 +75,29 @@ function passesCsrfPrevention(request: FastifyRequest): boolean {
 export type ResponseCacheHooks = ReturnType<typeof responseCacheHooks>;
 
 export function responseCacheHooks(options: ResponseCacheHttpOptions) {
-  const plans = new Map<string, OperationPlan>();
+  /** Plans by operation name and document (or persisted-query hash), with the document's text. */
+  const plans = new Map<string, { readonly plan: OperationPlan; readonly document: string }>();
   const pending = new WeakMap<FastifyRequest, Pending>();
-  const remember = (id: string, plan: OperationPlan) => {
-    plans.set(id, plan);
-    if (plans.size > PLAN_MEMO_SIZE) plans.delete(plans.keys().next().value as string);
-    return plan;
-  };
   const planOf = async (fields: GraphqlRequestFields, operationName: string | undefined) => {
-    const hash = isRecord(fields.extensions)
-      ? (fields.extensions.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash
-      : undefined;
+    // Over GET, `extensions` arrives as JSON text.
+    const extensions = parseJson(fields.extensions);
+    const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
+    const hash = isRecord(persisted) ? persisted.sha256Hash : undefined;
     let query = typeof fields.query === 'string' ? fields.query : undefined;
     const id = `${operationName ?? ''}\n${query ?? `apq:${String(hash)}`}`;
     const known = plans.get(id);
-    if (known) return { plan: known, document: query ?? `apq:${String(hash)}` };
+    if (known) return known;
     if (query === undefined && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)) {
       query = await options.persistedQuery(hash);
-      if (query === undefined) return undefined; // the pipeline answers PERSISTED_QUERY_NOT_FOUND
     }
-    if (query === undefined) return undefined;
-    const plan = remember(id, planOperation(options.policy, query, operationName, options.maxTokens));
-    return { plan, document: query };
+    if (query === undefined) return undefined; // the pipeline answers (PERSISTED_QUERY_NOT_FOUND, ...)
+    const planned = {
+      plan: planOperation(options.policy, query, operationName, options.maxTokens),
+      document: query,
+    };
+    plans.set(id, planned);
+    if (plans.size > PLAN_MEMO_SIZE) plans.delete(plans.keys().next().value as string);
+    return planned;
   };
 
   const cacheControl = (viewer: Viewer) =>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ctx, Query, Resolver } from 'type-graphql';
 import { defineModule, moduleKey } from '../../src/core/module';
@@ -151,5 +152,27 @@ describe('response cache', () => {
       const { second: again } = await readTwice(a, query);
       expect(cacheState(again)).toBeNull();
     }
+  });
+
+  it('answers GET persisted queries with an ETag, and 304 when the client has that answer', async () => {
+    const query = `query Cached { users(first: 2) { totalCount nodes { login } } }`;
+    const hash = createHash('sha256').update(query).digest('hex');
+    const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+    const get = (params: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(`${a.url}/graphql?${new URLSearchParams(params)}`, {
+        headers: { 'apollo-require-preflight': 'true', ...headers },
+      });
+    const registered = await get({ query, extensions });
+    expect(registered.status).toBe(200);
+    const byHash = await get({ extensions });
+    expect(byHash.status).toBe(200);
+    const etag = byHash.headers.get('etag');
+    expect(etag).toMatch(/^".+"$/);
+    expect(byHash.headers.get('cache-control')).toBe('public, max-age=1');
+    expect(await byHash.json()).toEqual(await registered.json());
+    const revalidated = await get({ extensions }, { 'if-none-match': etag! });
+    expect(revalidated.status).toBe(304);
+    const asReader = await get({ extensions }, bearer((await createKeyWithCli(a.config, 'reader')).key));
+    expect(asReader.headers.get('cache-control')).toBe('private, no-cache');
   });
 });
