@@ -40,6 +40,8 @@ interface Pending {
 }
 
 const PLAN_MEMO_SIZE = 500;
+/** How long identical requests wait for the first one's answer before computing their own. */
+const SINGLE_FLIGHT_WAIT_MS = 2_000;
 const SIMPLE_CONTENT_TYPES = new Set([
   'text/plain',
   'application/x-www-form-urlencoded',
@@ -78,6 +80,8 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
   /** Plans by operation name and document (or persisted-query hash), with the document's text. */
   const plans = new Map<string, { readonly plan: OperationPlan; readonly document: string }>();
   const pending = new WeakMap<FastifyRequest, Pending>();
+  /** Misses being computed in this process, by key: identical requests wait for the first's answer. */
+  const computing = new Map<string, Promise<void>>();
   const planOf = async (fields: GraphqlRequestFields, operationName: string | undefined) => {
     // Over GET, `extensions` arrives as JSON text.
     const extensions = parseJson(fields.extensions);
@@ -131,8 +135,23 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
         .update(`${role}\n${operationName ?? ''}\n${variablesJson}\n${planned.document}`)
         .digest('base64url');
       const computedAt = Date.now();
-      const found = await options.cache.get(key);
+      let found = await options.cache.get(key);
+      const first = found ? undefined : computing.get(key);
+      if (first) {
+        // A stampede on a key just invalidated (or never cached) computes it once.
+        await Promise.race([first, new Promise((resolve) => setTimeout(resolve, SINGLE_FLIGHT_WAIT_MS))]);
+        found = await options.cache.get(key);
+      }
       if (!found) {
+        if (!computing.has(key)) {
+          let settle = () => {};
+          computing.set(key, new Promise<void>((resolve) => (settle = resolve)));
+          // After the answer is sent (and stored by onSend) or the client is gone.
+          reply.raw.once('close', () => {
+            computing.delete(key);
+            settle();
+          });
+        }
         const { plan } = planned;
         const cost = options.admit ? options.price(plan.document, variables, operationName) : 1;
         pending.set(request, { key, tags: plan.tags(variables), cost, computedAt });
