@@ -14,6 +14,8 @@ import {
 import { combineGuards } from './graphql/guards';
 import { createQueryLimits } from './graphql/query-limits';
 import { createRateLimitGuard } from './graphql/rate-limit-guard';
+import type { ResponseCachePolicy } from './graphql/cacheable-operation';
+import { invalidateOnDataChanges, LISTS_TAG, userTag } from './http/response-cache-invalidation';
 import { buildAppSchema } from './graphql/schema';
 import { createContextFactory } from './http/context';
 import { createHttpServer, type HttpServer } from './http/server';
@@ -31,6 +33,7 @@ import { reportsModule } from './modules/reports/reports.module';
 import { repositoriesModule } from './modules/repositories/repositories.module';
 import { SYSTEM, systemModule } from './modules/system/system.module';
 import { usersModule } from './modules/users/users.module';
+import { loginKey } from './modules/users/login';
 import type { RetryPolicy } from './platform/github/github-request-hook';
 import { createLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
@@ -89,12 +92,31 @@ export function appEntities() {
   return [...PLATFORM_ENTITIES, ...entitiesOf(appModules())];
 }
 
+/**
+ * The root query fields the response cache may answer (docs/performance.md), with the tags the
+ * invalidation events clear. `user { harvest }` is left out: queueing a harvest publishes no event.
+ */
+const RESPONSE_CACHE_POLICY: ResponseCachePolicy = {
+  rootFields: {
+    user: {
+      tags: (args) => [typeof args.login === 'string' ? userTag(loginKey(args.login)) : LISTS_TAG],
+      // The harvest and a refused harvest start depend on the moment and the caller, not on stored data.
+      unless: ['harvest', 'harvestRefusal'],
+    },
+    users: { tags: () => [LISTS_TAG] },
+    rankings: { tags: () => [LISTS_TAG] },
+    countries: { tags: () => [LISTS_TAG] },
+  },
+};
+
 /** What tests and bootstrap may replace or add; everything else is built from `config`. */
 export interface AppOverrides extends ModuleOptions {
   readonly logger?: Logger;
   /** The store configuration was read through (bootstrap passes it so rotation re-reads work). */
   readonly secrets?: SecretStore;
   readonly extraRoutes?: (fastify: FastifyInstance) => void;
+  /** Root query fields the response cache may answer besides the app's (tests add their modules'). */
+  readonly extraCacheableFields?: ResponseCachePolicy['rootFields'];
   /** Hooks into the outbox relay (tests stop or kill it between adding jobs and marking them). */
   readonly outboxRelayHooks?: OutboxRelayHooks;
 }
@@ -159,6 +181,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...modules.flatMap((module) => module.metrics ?? []),
   ])
     metrics.observe(metric);
+  let stopInvalidation: (() => void) | undefined;
   let closing: Promise<void> | undefined;
 
   return {
@@ -173,6 +196,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const parts = ROLE_PARTS[role];
       let url: string | undefined;
       if (parts.includes('api')) {
+        const rateLimits = createRateLimitGuard({ config, schema, logger, store: platform.rateLimits });
+        const { responseCache } = platform;
+        if (responseCache) {
+          stopInvalidation = invalidateOnDataChanges({
+            pubSub: platform.pubSub,
+            cache: responseCache,
+            loginKey,
+            logger,
+          });
+        }
         http = await createHttpServer({
           config: config.http,
           websocket: config.websocket,
@@ -191,11 +224,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             createLoaders: (em) => createLoaders(em, loaderFactories),
             trustedProxyHops: config.http.trustProxyHops,
           }),
-          guards: combineGuards(
-            createQueryLimits(schema, config.limits),
-            createRateLimitGuard({ config, schema, logger, store: platform.rateLimits }),
-          ),
+          guards: combineGuards(createQueryLimits(schema, config.limits), rateLimits),
           moduleRoutes: modules.flatMap((module) => module.routes ?? []),
+          responseCache: responseCache && {
+            cache: responseCache,
+            policy: {
+              rootFields: { ...RESPONSE_CACHE_POLICY.rootFields, ...overrides.extraCacheableFields },
+            },
+            admit: rateLimits.admitCached,
+          },
           routes: overrides.extraRoutes,
         });
         url = await http.listen();
@@ -210,7 +247,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // HTTP first (stop taking work), then the modules, then the platform's clients.
       closing ??= closeStages(
         [
-          async () => http?.close(),
+          async () => {
+            stopInvalidation?.();
+            await http?.close();
+          },
           () => Promise.all(modules.map((module) => module.close?.())),
           () => platform.close(),
         ],

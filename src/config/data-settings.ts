@@ -84,10 +84,21 @@ export const redisConfig = (env: SettingValues<typeof redisSettings>) =>
 
 export const cacheSettings = {
   CACHE_MEMORY_MAX_ENTRIES: int(100, 10_000_000).default(10_000),
+  RESPONSE_CACHE_ENABLED: bool.default(true),
+  RESPONSE_CACHE_TTL_MS: int(1_000, 86_400_000).default(300_000),
+  RESPONSE_CACHE_LOCAL_MAX_MB: int(1, 4_096).default(32),
 };
 
 export const cacheConfig = (env: SettingValues<typeof cacheSettings>) =>
-  ({ memoryMaxEntries: env.CACHE_MEMORY_MAX_ENTRIES }) as const;
+  ({
+    memoryMaxEntries: env.CACHE_MEMORY_MAX_ENTRIES,
+    /** Whole answers of cacheable queries (docs/performance.md); invalidated by data-change events. */
+    response: {
+      enabled: env.RESPONSE_CACHE_ENABLED,
+      ttlMs: env.RESPONSE_CACHE_TTL_MS,
+      localMaxBytes: env.RESPONSE_CACHE_LOCAL_MAX_MB * 1024 * 1024,
+    },
+  }) as const;
 
 export const queueSettings = {
   QUEUE_CONCURRENCY: int(1, 100).default(4),

@@ -161,6 +161,7 @@ export const rateLimitSettings = {
   RATE_LIMIT_MAX_OPERATOR: int(1, 100_000_000).default(20_000),
   RATE_LIMIT_MAX_ADMIN: int(1, 100_000_000).default(50_000),
   RATE_LIMIT_MEMORY_MAX_IDENTITIES: int(100, 10_000_000).default(50_000),
+  RATE_LIMIT_LOCAL_SHARE_PERCENT: int(0, 10).default(1),
 };
 
 export const rateLimitConfig = (env: SettingValues<typeof rateLimitSettings>) =>
@@ -177,6 +178,8 @@ export const rateLimitConfig = (env: SettingValues<typeof rateLimitSettings>) =>
     },
     /** Bound of the in-process limiter (embedded mode, or while Valkey is unreachable). */
     memoryMaxIdentities: env.RATE_LIMIT_MEMORY_MAX_IDENTITIES,
+    /** Share of a budget an instance takes from Valkey at a time and spends locally (0: every attempt asks Valkey). */
+    localShare: env.RATE_LIMIT_LOCAL_SHARE_PERCENT / 100,
   }) as const;
 
 export const githubSettings = {

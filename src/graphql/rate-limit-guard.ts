@@ -32,6 +32,14 @@ export function rateLimitSubject(
   return { identity: `ip:${addressGroup(viewer.ip)}`, limit: budgets.anonymous };
 }
 
+/** Charges a cached answer's cost: its RateLimit-* headers, or undefined when refused. */
+export type AdmitCached = (viewer: Viewer, cost: number) => Promise<Record<string, string> | undefined>;
+
+/** The guard parts, plus the charge the response cache makes for answers it serves itself. */
+export interface RateLimitGuard extends Partial<GraphqlGuards> {
+  readonly admitCached?: AdmitCached;
+}
+
 /** The outcome of asking for an operation's cost: a decision, or the error refusing it. */
 type Admission =
   | { readonly decision: RateLimitDecision; readonly error?: undefined }
@@ -44,7 +52,7 @@ type Admission =
  * spent. Every HTTP GraphQL response carries RateLimit-* headers; requests that fail before an
  * operation is known (parse or validation errors) spend 1, so invalid traffic is limited too.
  */
-export function createRateLimitGuard(options: RateLimitGuardOptions): Partial<GraphqlGuards> {
+export function createRateLimitGuard(options: RateLimitGuardOptions): RateLimitGuard {
   const { config, schema, logger } = options;
   const { windowMs, budgets } = config.rateLimit;
   if (!config.rateLimit.enabled) {
@@ -82,6 +90,10 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): Partial<Gr
 
   return {
     apolloPlugins: [httpPlugin(admit, price, windowMs)],
+    async admitCached(viewer, cost) {
+      const { decision, error } = await admit(viewer, cost);
+      return error ? undefined : rateLimitHeaders(decision, windowMs);
+    },
     async beforeSocketOperation(context, document, variables) {
       const { error } = await admit(context.viewer, price(document, variables));
       if (error) throw error;

@@ -1,5 +1,8 @@
 import { ApolloServer, type ApolloServerPlugin, HeaderMap, type PersistedQueryOptions } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -12,6 +15,7 @@ import type { Logger } from '../platform/logging/logger';
 import type { ClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
 import { graphqlPrecheck, noSubscriptionsOverHttp } from './graphql-precheck';
+import type { ResponseCacheHooks } from './response-cache';
 
 export interface GraphqlHttpOptions {
   readonly schema: GraphQLSchema;
@@ -29,6 +33,8 @@ export interface GraphqlHttpOptions {
   readonly formatError: ClientErrorFormatter;
   /** More Apollo plugins (operation metrics). */
   readonly plugins?: readonly ApolloServerPlugin<GraphQLContext>[];
+  /** Answers cacheable queries before Apollo and stores Apollo's answers (absent: switched off). */
+  readonly responseCache?: ResponseCacheHooks;
 }
 
 /** Logs every unexpected error once, with the request id; clients get the masked form. */
@@ -110,6 +116,9 @@ export async function registerGraphqlHttp(
       errorLoggingPlugin(options.logger),
       noSubscriptionsOverHttp(),
       unavailableStatus(),
+      // Apollo installs its cache-control plugin unless told not to; nothing here uses @cacheControl
+      // (the response cache decides by its own policy), and it costs a walk of every result.
+      ApolloServerPluginCacheControlDisabled(),
       // Without introspection the Sandbox landing page is useless; serve no HTML at all then.
       ...(options.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
       ...options.guards.apolloPlugins,
@@ -149,7 +158,11 @@ export async function registerGraphqlHttp(
   fastify.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
-    preHandler: graphqlPrecheck({ maxTokens: options.maxTokens, formatError: options.formatError }),
+    preHandler: [
+      graphqlPrecheck({ maxTokens: options.maxTokens, formatError: options.formatError }),
+      ...(options.responseCache ? [options.responseCache.preHandler] : []),
+    ],
+    ...(options.responseCache ? { onSend: options.responseCache.onSend } : {}),
     handler,
   });
   return apollo;

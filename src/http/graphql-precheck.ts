@@ -20,6 +20,8 @@ function requestUrl(request: FastifyRequest): URL | undefined {
   }
 }
 
+const PASSED_MEMO_SIZE = 500;
+
 /**
  * Checks on `/graphql` before Apollo sees the request:
  * - a missing or malformed Host (an HTTP/1.0 request may omit it) would make the Fastify
@@ -33,6 +35,8 @@ export function graphqlPrecheck(options: GraphqlPrecheckOptions) {
     const body = JSON.stringify({ errors: [options.formatError(toGraphQLError(error).toJSON(), error)] });
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   };
+  // Documents that passed recently: a hot query is not lexed again on every request.
+  const passed = new Set<string>();
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!requestUrl(request)) {
       return refuse(reply, 400, new DomainError('BAD_REQUEST', 'The Host header is missing or malformed'));
@@ -40,9 +44,11 @@ export function graphqlPrecheck(options: GraphqlPrecheckOptions) {
     const source = request.method === 'GET' ? request.query : request.body;
     const query =
       typeof source === 'object' && source !== null ? (source as { query?: unknown }).query : undefined;
-    if (typeof query !== 'string') return;
+    if (typeof query !== 'string' || passed.has(query)) return;
     try {
       parseWithinTokenLimit(query, options.maxTokens);
+      passed.add(query);
+      if (passed.size > PASSED_MEMO_SIZE) passed.delete(passed.values().next().value as string);
     } catch (error) {
       if (!(error instanceof DomainError)) return; // a syntax error: Apollo reports it
       return refuse(reply, 400, error);

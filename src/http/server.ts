@@ -4,6 +4,10 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config';
 import type { GraphqlGuards } from '../graphql/guards';
 import { persistedQueryStore } from '../graphql/persisted-queries';
+import type { ResponseCachePolicy } from '../graphql/cacheable-operation';
+import { estimateCost } from '../graphql/query-limits';
+import type { AdmitCached } from '../graphql/rate-limit-guard';
+import type { ResponseCache } from '../platform/response-cache/response-cache';
 import type { HealthReporter } from '../core/health';
 import type { Cache } from '../platform/cache/cache';
 import type { Logger } from '../platform/logging/logger';
@@ -21,6 +25,7 @@ import { registerModuleRoutes } from './module-routes';
 import type { ModuleRoute } from '../core/module';
 import { requestIdOf } from './request-id';
 import { registerHandlerTimeout, socketTimeouts } from './request-timeout';
+import { responseCacheHooks } from './response-cache';
 import { registerSecurityHeaders } from './security-headers';
 
 export interface HttpServerOptions {
@@ -41,6 +46,13 @@ export interface HttpServerOptions {
   readonly cache: Cache;
   /** The modules' REST routes (webhooks, links in e-mails). */
   readonly moduleRoutes?: readonly ModuleRoute[];
+  /** The response cache and what may use it; absent when it is switched off. */
+  readonly responseCache?: {
+    readonly cache: ResponseCache;
+    readonly policy: ResponseCachePolicy;
+    /** The rate limit's charge for a cached answer; absent when rate limits are off. */
+    readonly admit?: AdmitCached;
+  };
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -108,13 +120,26 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   );
   registerHealthRoutes(fastify, options.health, options.context);
   registerMetricsRoutes(fastify, metrics, options.metricsAccess);
+  const persistedQueries = persistedQueryStore(
+    options.cache,
+    security.persistedQueries ? security.persistedQueries.ttlMs : 0,
+  );
+  const responseCache =
+    options.responseCache &&
+    responseCacheHooks({
+      ...options.responseCache,
+      maxTokens: options.limits.maxTokens,
+      viewer: (request) => options.context.viewerForHttp(request),
+      price: (document, variables, operationName) =>
+        estimateCost(options.schema, document, variables, operationName),
+      persistedQuery: async (hash) =>
+        security.persistedQueries ? persistedQueries.get(`apq:${hash}`) : undefined,
+    });
   const apollo = await registerGraphqlHttp(fastify, {
     schema: options.schema,
     introspection: config.introspection,
     fieldSuggestions: security.fieldSuggestions,
-    persistedQueries: security.persistedQueries && {
-      cache: persistedQueryStore(options.cache, security.persistedQueries.ttlMs),
-    },
+    persistedQueries: security.persistedQueries && { cache: persistedQueries },
     maxTokens: options.limits.maxTokens,
     nodeEnv: options.nodeEnv,
     logger,
@@ -122,6 +147,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     guards: options.guards,
     formatError,
     plugins: [graphqlMetricsPlugin(metrics)],
+    responseCache,
   });
   await registerModuleRoutes(fastify, options.moduleRoutes ?? []);
   options.routes?.(fastify);

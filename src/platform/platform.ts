@@ -20,6 +20,7 @@ import { MemoryQueueDriver } from './queue/memory-driver';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit/rate-limit-store';
 import { secretRedisLogins } from './redis/redis-auth-rotation';
 import { closeRedis, createRedisFactory } from './redis/redis-factory';
+import { ResponseCache } from './response-cache/response-cache';
 import type { SecretStore } from './secrets/secret-store';
 
 /** Tables the platform itself owns (the outbox); features' entities come from their modules. */
@@ -41,6 +42,8 @@ export interface Platform {
   readonly outbox: JobOutbox;
   readonly pubSub: AppPubSub;
   readonly rateLimits: RateLimitStore;
+  /** Whole answers of cacheable queries (separate from `cache`); undefined when switched off. */
+  readonly responseCache: ResponseCache | undefined;
   /** The store configuration was read through (absent when no secret name is set). */
   readonly secrets: SecretStore | undefined;
   /** The app's metrics registry (modules contribute figures through their `metrics` part instead). */
@@ -84,6 +87,8 @@ export async function openPlatform(options: {
   let pubSub: AppPubSub;
   let queue: QueueDriver;
   let rateLimits: RateLimitStore;
+  let responseCache: ResponseCache | undefined;
+  const responseSettings = { ...config.cache.response, maxEntryBytes: 1024 * 1024, skewMs: 100 };
   if (config.redis.mode === 'external') {
     const redisSecret = config.secrets.names.redis;
     const redis = createRedisFactory(
@@ -98,11 +103,18 @@ export async function openPlatform(options: {
     pubSub = createRedisPubSub(redis, logger);
     queue = instrumentQueue(new BullMqDriver(redis, logger, config.queue.stalled), options.metrics, logger);
     closers.push(() => closeRedis(cacheClient));
+    if (config.cache.response.enabled) {
+      const responseClient = redis.create('command');
+      const prefix = `${redis.keyPrefix}:response-cache:`;
+      responseCache = new ResponseCache(responseSettings, { redis: responseClient, prefix }, logger);
+      closers.push(() => closeRedis(responseClient));
+    }
   } else {
     rateLimits = createRateLimitStore({ config: config.rateLimit, redis: undefined, logger });
     cache = new MemoryCache(config.cache.memoryMaxEntries);
     pubSub = createMemoryPubSub(logger);
     queue = instrumentQueue(new MemoryQueueDriver(logger), options.metrics, logger);
+    if (config.cache.response.enabled) responseCache = new ResponseCache(responseSettings, undefined, logger);
   }
   const relay = new OutboxRelay({
     em: database.orm.em as EntityManager,
@@ -122,6 +134,7 @@ export async function openPlatform(options: {
     queue,
     pubSub,
     rateLimits,
+    responseCache,
     secrets: options.secrets,
     metrics: options.metrics,
     alerts: new IncidentAlerts({ logger: logger.child({ component: 'operator-alerts' }) }),

@@ -89,6 +89,9 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     REDIS_PORT: String(SHARED_REDIS.port),
     REDIS_KEY_PREFIX: uniqueName('t'),
     GITHUB_TOKENS: 'ghp_testtoken000000000000000000000000000',
+    // Tests write rows directly, without the events production writers publish: the response
+    // cache would keep answers those writes made stale. Its own tests switch it on.
+    RESPONSE_CACHE_ENABLED: 'false',
     ...options.env,
   };
   const { config, secrets } = await resolveConfiguration(env, { store: options.secretStore });

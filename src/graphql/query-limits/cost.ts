@@ -56,7 +56,44 @@ export const MAX_EVALUATED_SELECTIONS = 10_000;
  * MAX_EVALUATED_SELECTIONS. Never throws for bad input: invalid variables or arguments add nothing
  * here (validation and execution report them with their own codes).
  */
+/** Prices kept per document (Apollo hands the same parsed document for the same query text). */
+const MEMO_PER_DOCUMENT = 64;
+const memo = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+
+/**
+ * The cost of an operation, computed once per document, operation and variables: the cost limit
+ * and the rate limit both price every request, and a hot query is the same document each time.
+ */
 export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName?: string,
+): number {
+  let documents = memo.get(schema);
+  if (!documents) memo.set(schema, (documents = new WeakMap()));
+  let prices = documents.get(document);
+  if (!prices) documents.set(document, (prices = new Map()));
+  const key = memoKey(variables, operationName);
+  if (key === undefined) return computeCost(schema, document, variables, operationName);
+  const known = prices.get(key);
+  if (known !== undefined) return known;
+  const cost = computeCost(schema, document, variables, operationName);
+  if (prices.size >= MEMO_PER_DOCUMENT) prices.delete(prices.keys().next().value as string);
+  prices.set(key, cost);
+  return cost;
+}
+
+/** Undefined for variables JSON cannot write (nested past the stack): priced without the memo. */
+function memoKey(variables: Record<string, unknown>, operationName: string | undefined): string | undefined {
+  try {
+    return `${operationName ?? ''}\n${JSON.stringify(variables)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function computeCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,

@@ -23,6 +23,11 @@ export interface AppPubSub {
   publish(routingKey: string, ...args: unknown[]): void;
   /** The events of `routingKey` (or `routingKey:dynamicId`); the shape type-graphql subscribes with. */
   subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown>;
+  /**
+   * The events of `routingKey:<any id>` (every entity of a keyed topic), for listeners that track
+   * all of them (the response cache's invalidation). Payloads only; RESYNC as for `subscribe`.
+   */
+  subscribeEveryKey(routingKey: string): AsyncIterable<unknown>;
   /** Subscriptions open in this process (health and tests). */
   readonly openStreams: number;
   close(): Promise<void>;
@@ -30,6 +35,8 @@ export interface AppPubSub {
 
 class EnginePubSub implements AppPubSub {
   private readonly streams = new Set<EventStream>();
+  /** In memory (one process), streams of every key of a topic are fed by `publish` itself. */
+  private readonly everyKey = new Map<string, Set<EventStream>>();
 
   constructor(
     private readonly engine: PubSubEngine,
@@ -49,14 +56,36 @@ class EnginePubSub implements AppPubSub {
       args.length >= 2 ? [`${routingKey}:${String(args[0])}`, args[1]] : [routingKey, args[0]];
     const value = this.throughJson ? (JSON.parse(JSON.stringify(payload ?? null)) as unknown) : payload;
     this.engine.publish(this.prefix + topic, value).catch((error: Error) => this.onError(topic, error));
+    if (this.throughJson && args.length >= 2) {
+      for (const stream of this.everyKey.get(routingKey) ?? []) stream.push(value);
+    }
+  }
+
+  subscribeEveryKey(routingKey: string): AsyncIterable<unknown> {
+    if (this.throughJson) {
+      const streams = this.everyKey.get(routingKey) ?? new Set<EventStream>();
+      this.everyKey.set(routingKey, streams);
+      const stream = new EventStream(() => {
+        this.streams.delete(stream);
+        streams.delete(stream);
+      });
+      streams.add(stream);
+      this.streams.add(stream);
+      return stream;
+    }
+    // Over Valkey: a pattern subscription (PSUBSCRIBE <prefix><topic>:*).
+    return this.open(`${routingKey}:*`, { pattern: true });
   }
 
   subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown> {
-    const topic = dynamicId === undefined ? routingKey : `${routingKey}:${String(dynamicId)}`;
+    return this.open(dynamicId === undefined ? routingKey : `${routingKey}:${String(dynamicId)}`, {});
+  }
+
+  private open(topic: string, options: { pattern?: boolean }): AsyncIterable<unknown> {
     const subscription = this.engine.subscribe(
       this.prefix + topic,
       (payload: unknown) => stream.push(payload),
-      {},
+      options,
     );
     const stream = new EventStream(() => {
       this.streams.delete(stream);

@@ -1,0 +1,196 @@
+import type { Logger } from '../logging/logger';
+import type { RedisClient } from '../redis/redis-factory';
+
+/**
+ * Whole answers of cacheable read operations, as the bytes sent (docs/performance.md): an
+ * in-process tier in front of a shared Valkey tier. It knows no GraphQL or HTTP: callers give a key
+ * (what the answer depends on), tags (what data it shows) and the time they started computing it.
+ *
+ * Freshness: `invalidate(tag)` (called on every instance by the data-change events) records when
+ * the data behind a tag changed. An entry counts only if it was computed after every change of its
+ * tags (and of ALL_TAG), by more than `skewMs`, so an answer computed from older data, on any
+ * instance, is never served once the event has arrived; entries computed before this process
+ * started are not trusted either (it has not seen the events before). The shared tier is
+ * separate from the shared data cache (platform/cache) and never fails a request: when Valkey is
+ * unreachable it is skipped.
+ */
+export interface CachedResponse {
+  /** The answer's bytes (JSON), sent as they are. */
+  readonly body: string;
+  /** Strong validator of the body. */
+  readonly etag: string;
+  /** The operation's rate-limit cost, charged on every hit. */
+  readonly cost: number;
+  /** When the request that computed it started (ms since the epoch, the computing instance's clock). */
+  readonly computedAt: number;
+  readonly tags: readonly string[];
+}
+
+export type ResponseCacheTier = 'local' | 'shared';
+
+export interface ResponseCacheSettings {
+  readonly ttlMs: number;
+  readonly localMaxBytes: number;
+  /** Larger answers are not cached. */
+  readonly maxEntryBytes: number;
+  /** Tolerated clock difference between instances (and pub/sub delivery spread). */
+  readonly skewMs: number;
+}
+
+export interface ResponseCacheStats {
+  readonly localHits: number;
+  readonly sharedHits: number;
+  readonly misses: number;
+  readonly stale: number;
+  readonly localEntries: number;
+  readonly localBytes: number;
+}
+
+/** The tag every entry has: a ranking run (or a lost event) invalidates everything. */
+export const ALL_TAG = '*';
+
+interface LocalEntry extends CachedResponse {
+  readonly size: number;
+  readonly expiresAt: number;
+}
+
+export class ResponseCache {
+  private readonly local = new Map<string, LocalEntry>();
+  private localBytes = 0;
+  /** When the data behind each tag last changed (entries older than the TTL are gone anyway). */
+  private readonly changedAt = new Map<string, number>();
+  private counters = { localHits: 0, sharedHits: 0, misses: 0, stale: 0 };
+
+  constructor(
+    private readonly settings: ResponseCacheSettings,
+    private readonly shared: { readonly redis: RedisClient; readonly prefix: string } | undefined,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.changedAt.set(ALL_TAG, this.now());
+  }
+
+  /** A fresh answer for `key`, from the in-process tier or else the shared one. */
+  async get(key: string): Promise<{ response: CachedResponse; tier: ResponseCacheTier } | undefined> {
+    const now = this.now();
+    const entry = this.local.get(key);
+    if (entry) {
+      if (entry.expiresAt > now && this.isFresh(entry)) {
+        // Recency order for eviction: re-inserted last.
+        this.local.delete(key);
+        this.local.set(key, entry);
+        this.counters.localHits++;
+        return { response: entry, tier: 'local' };
+      }
+      this.drop(key, entry);
+    }
+    const response = await this.readShared(key);
+    if (response && this.isFresh(response)) {
+      this.remember(key, response, now);
+      this.counters.sharedHits++;
+      return { response, tier: 'shared' };
+    }
+    if (response) this.counters.stale++;
+    this.counters.misses++;
+    return undefined;
+  }
+
+  /** Stores an answer computed from data read after `computedAt`; ignored if that data has changed since. */
+  async set(key: string, response: CachedResponse): Promise<void> {
+    if (response.body.length > this.settings.maxEntryBytes || !this.isFresh(response)) return;
+    this.remember(key, response, this.now());
+    if (!this.shared || this.shared.redis.status !== 'ready') return;
+    try {
+      await this.shared.redis.set(this.shared.prefix + key, encode(response), 'PX', this.settings.ttlMs);
+    } catch (error) {
+      this.logger.warn({ error: (error as Error).message }, 'response cache: shared write failed');
+    }
+  }
+
+  /** The data behind `tag` (ALL_TAG: everything) changed now: earlier answers showing it are stale. */
+  invalidate(tag: string): void {
+    const now = this.now();
+    this.changedAt.set(tag, now);
+    if (tag === ALL_TAG) {
+      this.local.clear();
+      this.localBytes = 0;
+      this.changedAt.clear();
+      this.changedAt.set(ALL_TAG, now);
+      return;
+    }
+    for (const [key, entry] of this.local) if (entry.tags.includes(tag)) this.drop(key, entry);
+    if (this.changedAt.size > 10_000) this.prune(now);
+  }
+
+  stats(): ResponseCacheStats {
+    return { ...this.counters, localEntries: this.local.size, localBytes: this.localBytes };
+  }
+
+  private isFresh(response: CachedResponse): boolean {
+    const limit = response.computedAt - this.settings.skewMs;
+    if ((this.changedAt.get(ALL_TAG) ?? 0) >= limit) return false;
+    return response.tags.every((tag) => (this.changedAt.get(tag) ?? 0) < limit);
+  }
+
+  private remember(key: string, response: CachedResponse, now: number): void {
+    const previous = this.local.get(key);
+    if (previous) this.drop(key, previous);
+    const size = response.body.length + key.length;
+    const expiresAt = Math.min(now + this.settings.ttlMs, response.computedAt + this.settings.ttlMs);
+    this.local.set(key, { ...response, size, expiresAt });
+    this.localBytes += size;
+    while (this.localBytes > this.settings.localMaxBytes && this.local.size > 0) {
+      const [oldestKey, oldest] = this.local.entries().next().value as [string, LocalEntry];
+      this.drop(oldestKey, oldest);
+    }
+  }
+
+  private drop(key: string, entry: LocalEntry): void {
+    if (this.local.get(key) !== entry) return;
+    this.local.delete(key);
+    this.localBytes -= entry.size;
+  }
+
+  /** Forgets changes older than any entry can be (entries live at most the TTL). */
+  private prune(now: number): void {
+    for (const [tag, at] of this.changedAt) {
+      if (tag !== ALL_TAG && at < now - this.settings.ttlMs - this.settings.skewMs)
+        this.changedAt.delete(tag);
+    }
+  }
+
+  private async readShared(key: string): Promise<CachedResponse | undefined> {
+    if (!this.shared || this.shared.redis.status !== 'ready') return undefined;
+    try {
+      const raw = await this.shared.redis.get(this.shared.prefix + key);
+      return raw === null ? undefined : decode(raw);
+    } catch (error) {
+      this.logger.warn({ error: (error as Error).message }, 'response cache: shared read failed');
+      return undefined;
+    }
+  }
+}
+
+/** `computedAt \n cost \n etag \n tags (tab-separated) \n body`: the body is never parsed. */
+function encode(response: CachedResponse): string {
+  return `${response.computedAt}\n${response.cost}\n${response.etag}\n${response.tags.join('\t')}\n${response.body}`;
+}
+
+function decode(raw: string): CachedResponse | undefined {
+  const fields: string[] = [];
+  let start = 0;
+  for (let i = 0; i < 4; i++) {
+    const end = raw.indexOf('\n', start);
+    if (end < 0) return undefined;
+    fields.push(raw.slice(start, end));
+    start = end + 1;
+  }
+  const [computedAt, cost, etag, tags] = fields as [string, string, string, string];
+  return {
+    computedAt: Number(computedAt),
+    cost: Number(cost),
+    etag,
+    tags: tags === '' ? [] : tags.split('\t'),
+    body: raw.slice(start),
+  };
+}
