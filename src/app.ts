@@ -28,6 +28,7 @@ import { reportsModule } from './modules/reports/reports.module';
 import { repositoriesModule } from './modules/repositories/repositories.module';
 import { SYSTEM, systemModule } from './modules/system/system.module';
 import { usersModule } from './modules/users/users.module';
+import { webhooksModule } from './modules/webhooks/webhooks.module';
 import type { RetryPolicy } from './platform/github/github-request-hook';
 import { createLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
@@ -67,6 +68,7 @@ export function appModules(options: ModuleOptions = {}): ModuleDefinition<unknow
     activityModule,
     rankingsModule({ runHooks: options.rankingRunHooks }),
     reportsModule,
+    webhooksModule,
     ...(options.extraModules ?? []),
     nodesModule, // after every module that resolves Node ids
     systemModule({ extraChecks: options.extraHealthChecks }), // last: gathers every module's checks
@@ -167,6 +169,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             createQueryLimits(schema, config.limits),
             createRateLimitGuard({ config, schema, logger, store: platform.rateLimits }),
           ),
+          endpoints: modules.flatMap((module) => module.endpoints ?? []),
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

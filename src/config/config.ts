@@ -17,6 +17,7 @@ import {
   secretsConfig,
   securityConfig,
   serverConfig,
+  webhookConfig,
   websocketConfig,
 } from './service-settings';
 
@@ -38,6 +39,7 @@ export const configSchema = envSchema.transform((env) => ({
   rankings: rankingsConfig(env),
   rateLimit: rateLimitConfig(env),
   github: githubConfig(env),
+  webhooks: webhookConfig(env),
   secrets: secretsConfig(env),
   mail: mailConfig(env, env.AWS_REGION),
 }));
@@ -62,6 +64,7 @@ export type RankingsConfig = Config['rankings'];
 export type RateLimitConfig = Config['rateLimit'];
 export type SecretsConfig = Config['secrets'];
 export type MailConfig = Config['mail'];
+export type WebhookConfig = Config['webhooks'];
 
 /** Cross-field rules the per-field schema cannot express. Returns one message per problem. */
 export function crossFieldProblems(env: Env): string[] {

@@ -16,6 +16,7 @@ import {
   secretsSettings,
   securitySettings,
   serverSettings,
+  webhookSettings,
   websocketSettings,
 } from './service-settings';
 
@@ -28,6 +29,7 @@ import {
 export const envSchema = z.object({
   ...serverSettings,
   ...websocketSettings,
+  ...webhookSettings,
   ...securitySettings,
   ...limitsSettings,
   ...databaseSettings,

@@ -153,6 +153,22 @@ export const githubSettings = {
 export const githubConfig = (env: SettingValues<typeof githubSettings>) =>
   ({ tokens: orEmpty(env.GITHUB_TOKENS), apiUrl: env.GITHUB_API_URL }) as const;
 
+/** GitHub webhooks (docs/webhooks.md). */
+export const webhookSettings = {
+  GITHUB_WEBHOOK_SECRET: optionalText,
+  WEBHOOK_BODY_LIMIT_BYTES: int(1_024, 26_214_400).default(1_048_576),
+  WEBHOOK_DELIVERY_RETENTION_MS: int(3_600_000, 7_776_000_000).default(604_800_000),
+};
+
+export const webhookConfig = (env: SettingValues<typeof webhookSettings>) =>
+  ({
+    /** The webhook's secret; unset: `POST /webhooks/github` answers 404 (webhooks are off). */
+    secret: env.GITHUB_WEBHOOK_SECRET,
+    bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
+    /** How long a delivery id is remembered (a redelivery within it changes nothing). */
+    deliveryRetentionMs: env.WEBHOOK_DELIVERY_RETENTION_MS,
+  }) as const;
+
 export const secretsSettings = {
   AWS_REGION: awsRegion.default('us-east-1'),
   AWS_DB_SECRET_NAME: optionalText,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Platform } from '../platform/platform';
 import type { NodeTypeName } from './global-id';
 import type { HealthCheck } from './health';
+import type { HttpEndpoint } from './http-endpoint';
 import type { LoaderFactories } from './loaders';
 
 /**
@@ -45,6 +46,8 @@ export interface AppModule<TExports = undefined> {
   readonly loaders?: LoaderFactories;
   /** The Node types whose global ids this module resolves. */
   readonly nodes?: Partial<Record<NodeTypeName, NodeFetcher>>;
+  /** Plain HTTP endpoints the api part serves (webhooks); see core/http-endpoint.ts. */
+  readonly endpoints?: readonly HttpEndpoint[];
   /** What each part starts (job processors and schedules for `worker`); see ROLE_PARTS. */
   readonly start?: Partial<Record<ModulePart, () => Promise<void>>>;
   /** Releases what the module opened itself; platform clients are closed by the app. */

@@ -5,12 +5,14 @@ import type { Config } from '../config/config';
 import type { GraphqlGuards } from '../graphql/guards';
 import { persistedQueryStore } from '../graphql/persisted-queries';
 import type { HealthReporter } from '../core/health';
+import type { HttpEndpoint } from '../core/http-endpoint';
 import type { Cache } from '../platform/cache/cache';
 import type { Logger } from '../platform/logging/logger';
 import { clientErrorHandler } from './client-error-handler';
 import { createClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
 import { registerCors } from './cors';
+import { registerEndpoints } from './endpoints';
 import { registerErrorHandlers } from './error-handler';
 import { registerGraphqlHttp } from './graphql-http';
 import { attachGraphqlWs } from './graphql-ws';
@@ -32,6 +34,8 @@ export interface HttpServerOptions {
   readonly guards: GraphqlGuards;
   /** The shared cache; automatic persisted queries are kept there. */
   readonly cache: Cache;
+  /** The modules' plain HTTP endpoints (webhooks). */
+  readonly endpoints?: readonly HttpEndpoint[];
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -89,6 +93,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   registerErrorHandlers(fastify, logger, { bodyLimitBytes: security.bodyLimitBytes });
   const formatError = createClientErrorFormatter({ fieldSuggestions: security.fieldSuggestions });
   registerHealthRoutes(fastify, options.health, options.context);
+  registerEndpoints(fastify, options.endpoints ?? []);
   const apollo = await registerGraphqlHttp(fastify, {
     schema: options.schema,
     introspection: config.introspection,

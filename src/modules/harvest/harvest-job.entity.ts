@@ -4,7 +4,7 @@ import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 export const HARVEST_STATUSES = ['queued', 'running', 'completed', 'failed', 'not_found'] as const;
 export type HarvestStatus = (typeof HARVEST_STATUSES)[number];
 
-export const HARVEST_TRIGGERS = ['auto', 'manual', 'country', 'import'] as const;
+export const HARVEST_TRIGGERS = ['auto', 'manual', 'country', 'import', 'webhook'] as const;
 export type HarvestTrigger = (typeof HARVEST_TRIGGERS)[number];
 
 /**
