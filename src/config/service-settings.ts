@@ -21,6 +21,7 @@ import {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const SUBSCRIPTION_FANOUTS = ['shared', 'per-subscriber'] as const;
 
 export const serverSettings = {
   NODE_ENV: z.enum(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
@@ -56,6 +57,9 @@ export const websocketSettings = {
   WS_CONNECTION_INIT_TIMEOUT_MS: int(100, 60_000).default(3_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 1_000).default(20),
   WS_AUTH_RECHECK_INTERVAL_MS: int(0, 3_600_000).default(5_000),
+  WS_SUBSCRIPTION_FANOUT: z
+    .enum(SUBSCRIPTION_FANOUTS, { message: `must be one of ${SUBSCRIPTION_FANOUTS.join(', ')}` })
+    .default('shared'),
 };
 
 export const websocketConfig = (env: SettingValues<typeof websocketSettings>) =>
@@ -67,6 +71,8 @@ export const websocketConfig = (env: SettingValues<typeof websocketSettings>) =>
     maxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     /** How often the key of a connection with running subscriptions is checked again (`0`: never). */
     authRecheckIntervalMs: env.WS_AUTH_RECHECK_INTERVAL_MS,
+    /** `shared`: one execution per (document, variables, role) per event; `per-subscriber`: graphql-ws's own. */
+    fanout: env.WS_SUBSCRIPTION_FANOUT,
   }) as const;
 
 export const securitySettings = {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
+  type ExecutionResult,
+  type FormattedExecutionResult,
   getOperationAST,
   getVariableValues,
   GraphQLError,
@@ -24,6 +26,7 @@ import type { ContextFactory } from './context-factory';
 import { requestIdOf } from './request-id';
 import { openConnection, type SocketConnection, startKeyRecheck } from './socket-connections';
 import { subscribeFresh, type SubscriptionHooks } from './socket-subscriptions';
+import { type FanoutSubscriber, fanoutKey, SubscriptionFanout } from './subscription-fanout';
 
 export interface GraphqlWsOptions {
   readonly server: Server;
@@ -47,7 +50,14 @@ export interface WebSocketLimits {
   readonly connectionInitTimeoutMs: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly authRecheckIntervalMs: number;
+  /** `shared`: one execution per (document, variables, role) per event (subscription-fanout.ts). */
+  readonly fanout: 'shared' | 'per-subscriber';
 }
+
+/** Sockets written per turn of the event loop by the shared fan-out. */
+const FANOUT_SLICE_SIZE = 200;
+/** A socket with more than this unsent is too slow for the shared fan-out and is closed. */
+const FANOUT_MAX_BUFFERED_BYTES = 1_048_576;
 
 export interface GraphqlWs {
   /** Stops new connections, waits (bounded by the caller) for running queries and mutations, then closes sockets. */
@@ -105,6 +115,30 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   const connections = new Map<string, { connection: SocketConnection; check(): Promise<void> }>();
   /** Per subscription, by its first context: fresh contexts per event and the end on a revoked key. */
   const hooksOf = new WeakMap<object, SubscriptionHooks>();
+  /** Per subscription in the shared fan-out, by its first context: its group and its socket. */
+  const sharedOf = new WeakMap<object, { key: string; viewer: Viewer; subscriber: FanoutSubscriber }>();
+  const formatResult = (result: ExecutionResult, requestId: string): FormattedExecutionResult => {
+    if (!result.errors) return result;
+    const errors = result.errors.map((e) => {
+      const formatted = formatError(e instanceof GraphQLError ? e.toJSON() : e, e);
+      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+        logger.error({ requestId, err: unwrapResolverError(e) }, 'unexpected error in GraphQL operation');
+      }
+      return formatted;
+    });
+    return { ...result, errors };
+  };
+  const fanout =
+    options.limits.fanout === 'shared'
+      ? new SubscriptionFanout({
+          context: (viewer, requestId, signal) =>
+            options.context.forSocketOperation(viewer, requestId, signal),
+          format: formatResult,
+          sliceSize: FANOUT_SLICE_SIZE,
+          maxBufferedBytes: FANOUT_MAX_BUFFERED_BYTES,
+          logger,
+        })
+      : undefined;
   const stopRecheck = startKeyRecheck({
     intervalMs: options.limits.authRecheckIntervalMs,
     connections: () => connections.values(),
@@ -115,7 +149,11 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     {
       schema,
       connectionInitWaitTimeout: options.limits.connectionInitTimeoutMs,
-      subscribe: (args) => subscribeFresh(args, hooksOf.get(args.contextValue as object)),
+      subscribe: (args) => {
+        const shared = sharedOf.get(args.contextValue as object);
+        if (shared && fanout) return fanout.join(shared.key, args, shared.viewer, shared.subscriber);
+        return subscribeFresh(args, hooksOf.get(args.contextValue as object));
+      },
       // Close reasons never carry an internal error's message (graphql-ws's default outside
       // NODE_ENV=production would); clients get codes, the log gets the details.
       isProd: true,
@@ -223,7 +261,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           if (error instanceof DomainError) return [toGraphQLError(error)];
           throw error;
         }
-        if (subscription) {
+        if (subscription && fanout) {
+          sharedOf.set(contextValue, {
+            key: fanoutKey(payload.query, payload.operationName, variableValues, ctx.extra.viewer!),
+            viewer: ctx.extra.viewer!,
+            subscriber: { socket: ctx.extra.socket, id, ended: connection.ended },
+          });
+        } else if (subscription) {
           hooksOf.set(contextValue, {
             fresh: () => options.context.forSocketOperation(ctx.extra.viewer!, requestId, controller.signal),
             ended: connection.ended,
@@ -254,18 +298,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         });
       },
       onNext(ctx, id, _payload, _args, result) {
-        if (!result.errors) return result;
-        const errors = result.errors.map((e) => {
-          const formatted = formatError(e instanceof GraphQLError ? e.toJSON() : e, e);
-          if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-            logger.error(
-              { requestId: `${ctx.extra.requestId}:${id}`, err: unwrapResolverError(e) },
-              'unexpected error in GraphQL operation',
-            );
-          }
-          return formatted;
-        });
-        return { ...result, errors };
+        return formatResult(result, `${ctx.extra.requestId}:${id}`);
       },
     },
     wss,
