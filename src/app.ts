@@ -162,6 +162,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           context: createContextFactory({
             fork: () => platform.em.fork(),
             resolveViewer: use(AUTH).resolveViewer,
+            rejectedKeys: use(AUTH).rejectedKeys,
             createLoaders: (em) => createLoaders(em, loaderFactories),
             trustedProxyHops: config.http.trustProxyHops,
           }),

@@ -112,7 +112,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   };
   const keyOf = (extra: SocketExtra, id: string) => `${extra.connectionId}:${id}`;
   /** Open connections, for the key re-check. */
-  const connections = new Map<string, { connection: SocketConnection; check(): Promise<void> }>();
+  const connections = new Map<string, { connection: SocketConnection; keyId: string | undefined }>();
   /** Per subscription, by its first context: fresh contexts per event and the end on a revoked key. */
   const hooksOf = new WeakMap<object, SubscriptionHooks>();
   /** Per subscription in the shared fan-out, by its first context: its group and its socket. */
@@ -142,6 +142,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   const stopRecheck = startKeyRecheck({
     intervalMs: options.limits.authRecheckIntervalMs,
     connections: () => connections.values(),
+    rejected: (keyIds) => options.context.rejectedKeys(keyIds),
     logger,
   });
 
@@ -164,15 +165,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           ctx.extra.requestId = requestIdOf(ctx.extra.request);
           ctx.extra.connectionId = randomUUID();
           const connection = (ctx.extra.connection = openConnection());
+          const viewer = ctx.extra.viewer;
           connections.set(ctx.extra.connectionId, {
             connection,
-            check: async () => {
-              if (ctx.extra.viewer?.kind !== 'apiKey') return;
-              ctx.extra.viewer = await options.context.viewerForSocket(
-                ctx.extra.request,
-                ctx.connectionParams,
-              );
-            },
+            keyId: viewer.kind === 'apiKey' ? viewer.keyId : undefined,
           });
           return true;
         } catch (error) {

@@ -28,38 +28,38 @@ export function openConnection(): SocketConnection {
 }
 
 /**
- * Re-checks, every `intervalMs`, the key of each connection that runs subscriptions (`check`
- * resolves the viewer again from the connection's upgrade request and connectionParams). A key
- * refused with a DomainError (revoked, expired) ends that connection's subscriptions with it.
+ * Re-checks, every `intervalMs`, the API keys of every connection that runs subscriptions, in ONE
+ * query for all of them (`rejected` answers which key ids are no longer valid and why). A key
+ * revoked, expired or deleted ends that connection's subscriptions with its error.
  */
 export function startKeyRecheck(options: {
   readonly intervalMs: number;
-  readonly connections: () => Iterable<{ connection: SocketConnection; check(): Promise<void> }>;
+  /** Open connections and the API key id each was opened with (undefined: anonymous). */
+  readonly connections: () => Iterable<{ connection: SocketConnection; keyId: string | undefined }>;
+  readonly rejected: (keyIds: readonly string[]) => Promise<ReadonlyMap<string, DomainError>>;
   readonly logger: Logger;
 }): () => void {
   if (options.intervalMs <= 0) return () => undefined;
   let running = false;
+  const recheck = async () => {
+    const open = [...options.connections()].filter(
+      ({ connection, keyId }) => keyId !== undefined && connection.subscriptions.size > 0,
+    );
+    if (open.length === 0) return;
+    const rejected = await options.rejected(open.map(({ keyId }) => keyId!));
+    for (const { connection, keyId } of open) {
+      const error = rejected.get(keyId!);
+      if (!error) continue;
+      options.logger.info({ reason: error.message }, 'websocket key no longer valid: subscriptions ended');
+      connection.end(error);
+    }
+  };
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    const rounds = [...options.connections()]
-      .filter(({ connection }) => connection.subscriptions.size > 0)
-      .map(async ({ connection, check }) => {
-        try {
-          await check();
-        } catch (error) {
-          if (error instanceof DomainError) {
-            options.logger.info(
-              { reason: error.message },
-              'websocket key no longer valid: subscriptions ended',
-            );
-            connection.end(error);
-          } else {
-            options.logger.warn({ error: (error as Error).message }, 'websocket key re-check failed');
-          }
-        }
-      });
-    void Promise.all(rounds).finally(() => (running = false));
+    recheck()
+      .catch((error: Error) => options.logger.warn({ error: error.message }, 'websocket key re-check failed'))
+      .finally(() => (running = false));
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
