@@ -36,6 +36,7 @@ process.on('message', (message: string) => {
       loopP99Ms: delay.percentile(99) / 1e6,
       loopMeanMs: delay.mean / 1e6,
       cpuPercent: ((used.user + used.system) / 1000 / wall) * 100,
+      cpuMs: (used.user + used.system) / 1000,
     });
   }
 });
