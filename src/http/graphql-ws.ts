@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
+  type DocumentNode,
   type ExecutionResult,
   type FormattedExecutionResult,
   getOperationAST,
@@ -58,6 +59,8 @@ export interface WebSocketLimits {
 const FANOUT_SLICE_SIZE = 200;
 /** A socket with more than this unsent is too slow for the shared fan-out and is closed. */
 const FANOUT_MAX_BUFFERED_BYTES = 1_048_576;
+/** Distinct query texts whose parsed, validated document is kept for reuse. */
+const VALID_DOCUMENTS_KEPT = 500;
 
 export interface GraphqlWs {
   /** Stops new connections, waits (bounded by the caller) for running queries and mutations, then closes sockets. */
@@ -117,6 +120,14 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   const hooksOf = new WeakMap<object, SubscriptionHooks>();
   /** Per subscription in the shared fan-out, by its first context: its group and its socket. */
   const sharedOf = new WeakMap<object, { key: string; viewer: Viewer; subscriber: FanoutSubscriber }>();
+  /** Query texts that parsed and validated, by text (shared fan-out only; bounded, oldest out). */
+  const validDocuments = options.limits.fanout === 'shared' ? new Map<string, DocumentNode>() : undefined;
+  const remember = (query: string, document: DocumentNode) => {
+    if (!validDocuments) return;
+    if (validDocuments.size >= VALID_DOCUMENTS_KEPT)
+      validDocuments.delete(validDocuments.keys().next().value!);
+    validDocuments.set(query, document);
+  };
   const formatResult = (result: ExecutionResult, requestId: string): FormattedExecutionResult => {
     if (!result.errors) return result;
     const errors = result.errors.map((e) => {
@@ -193,15 +204,20 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
             throw error;
           }
         }
-        let document;
-        try {
-          document = parseWithinTokenLimit(payload.query, options.maxTokens);
-        } catch (error) {
-          if (error instanceof DomainError) return [toGraphQLError(error)];
-          return [refusal(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        // With the shared fan-out, a query text already parsed and validated is reused (one AST for
+        // all its subscribers): validation depends on the document alone, costs on the variables.
+        let document = validDocuments?.get(payload.query);
+        if (!document) {
+          try {
+            document = parseWithinTokenLimit(payload.query, options.maxTokens);
+          } catch (error) {
+            if (error instanceof DomainError) return [toGraphQLError(error)];
+            return [refusal(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+          }
+          const errors = validate(schema, document, rules);
+          if (errors.length > 0) return errors.map((e) => refusal(e, 'GRAPHQL_VALIDATION_FAILED'));
+          remember(payload.query, document);
         }
-        const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map((e) => refusal(e, 'GRAPHQL_VALIDATION_FAILED'));
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) {
           return [
@@ -258,11 +274,21 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           throw error;
         }
         if (subscription && fanout) {
-          sharedOf.set(contextValue, {
+          // The group executes with contexts of its own: what graphql-ws keeps for this subscriber
+          // is a token, so the operation's EntityManager and loaders are not held while it runs.
+          const token = {};
+          sharedOf.set(token, {
             key: fanoutKey(payload.query, payload.operationName, variableValues, ctx.extra.viewer!),
             viewer: ctx.extra.viewer!,
             subscriber: { socket: ctx.extra.socket, id, ended: connection.ended },
           });
+          return {
+            schema,
+            document,
+            variableValues,
+            operationName: payload.operationName,
+            contextValue: token,
+          };
         } else if (subscription) {
           hooksOf.set(contextValue, {
             fresh: () => options.context.forSocketOperation(ctx.extra.viewer!, requestId, controller.signal),
