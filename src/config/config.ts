@@ -64,7 +64,6 @@ export type RankingsConfig = Config['rankings'];
 export type RateLimitConfig = Config['rateLimit'];
 export type SecretsConfig = Config['secrets'];
 export type MailConfig = Config['mail'];
-export type WebhookConfig = Config['webhooks'];
 
 /** Cross-field rules the per-field schema cannot express. Returns one message per problem. */
 export function crossFieldProblems(env: Env): string[] {
