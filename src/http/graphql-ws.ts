@@ -280,7 +280,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           sharedOf.set(token, {
             key: fanoutKey(payload.query, payload.operationName, variableValues, ctx.extra.viewer!),
             viewer: ctx.extra.viewer!,
-            subscriber: { socket: ctx.extra.socket, id, ended: connection.ended },
+            subscriber: { socket: ctx.extra.socket, id, whenEnded: connection.whenEnded },
           });
           return {
             schema,

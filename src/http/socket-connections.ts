@@ -9,20 +9,33 @@ export interface SocketConnection {
   readonly subscriptions: Set<string>;
   /** Resolves with the error its subscriptions end with, once its key is revoked or expired. */
   readonly ended: Promise<GraphQLError>;
+  /** Calls `listener` once the key is refused (at once if it already was); returns how to stop listening. */
+  whenEnded(listener: (error: GraphQLError) => void): () => void;
   end(error: DomainError): void;
 }
 
 export function openConnection(): SocketConnection {
   let settle!: (error: GraphQLError) => void;
   const ended = new Promise<GraphQLError>((resolve) => (settle = resolve));
-  let over = false;
+  let over: GraphQLError | undefined;
+  const listeners = new Set<(error: GraphQLError) => void>();
   return {
     subscriptions: new Set(),
     ended,
+    whenEnded(listener) {
+      if (over) {
+        listener(over);
+        return () => undefined;
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     end(error) {
       if (over) return;
-      over = true;
-      settle(toGraphQLError(error));
+      over = toGraphQLError(error);
+      settle(over);
+      for (const listener of [...listeners]) listener(over);
+      listeners.clear();
     },
   };
 }

@@ -23,8 +23,8 @@ export interface FanoutSubscriber {
   readonly socket: SubscriberSocket;
   /** The graphql-ws operation id. */
   readonly id: string;
-  /** Resolves (never rejects) with the error that ends it: its connection's key was revoked or expired. */
-  readonly ended: Promise<GraphQLError>;
+  /** Calls back with the error that ends it (its connection's key was revoked or expired); returns how to stop listening. */
+  whenEnded(listener: (error: GraphQLError) => void): () => void;
 }
 
 export interface FanoutOptions {
@@ -201,13 +201,16 @@ class Member implements AsyncIterableIterator<never> {
   private pending?: { resolve(result: IteratorResult<never>): void; reject(error: unknown): void };
   private failure?: GraphQLError;
   private readonly prefix: string;
+  private readonly unlisten: (() => void) | undefined;
 
   constructor(
     private readonly subscriber: FanoutSubscriber,
     private readonly group: Group,
   ) {
     this.prefix = `{"id":${JSON.stringify(subscriber.id)},"type":"next","payload":`;
-    void subscriber.ended.then((error) => {
+    // A listener, not a reaction on a promise: it is removed when the subscriber ends, so a
+    // long-lived connection that subscribes and completes again and again holds nothing of the old ones.
+    this.unlisten = subscriber.whenEnded((error) => {
       if (this.done) return;
       this.failure = error;
       this.stop();
@@ -233,6 +236,7 @@ class Member implements AsyncIterableIterator<never> {
   private stop(): void {
     if (this.done) return;
     this.done = true;
+    this.unlisten?.();
     this.group.leave(this);
     const pending = this.pending;
     this.pending = undefined;
