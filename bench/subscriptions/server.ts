@@ -32,7 +32,8 @@ process.on('message', (message: string) => {
     const wall = performance.now() - since;
     process.send!({
       kind: 'stats',
-      loopMaxMs: delay.max / 1e6,
+      // No sample at all: the loop was blocked for the whole window.
+      loopMaxMs: delay.count > 0 ? delay.max / 1e6 : wall,
       loopP99Ms: delay.percentile(99) / 1e6,
       loopMeanMs: delay.mean / 1e6,
       cpuPercent: ((used.user + used.system) / 1000 / wall) * 100,

@@ -40,6 +40,47 @@ export interface FanoutOptions {
 }
 
 const OPEN = 1;
+/** Synchronous work the fan-out does per turn of the event loop before it lets I/O and timers run. */
+const TURN_BUDGET_MS = 10;
+
+/**
+ * Paces the groups' executions: a burst of events for many groups (a Redis reply carrying hundreds
+ * of messages resolves them all in one turn) would otherwise execute back to back in microtasks
+ * and hold the event loop. Tasks start at once while the current turn has used less than
+ * `budgetMs`; the rest wait, in order, for later turns (setImmediate).
+ */
+export class TurnPacer {
+  private readonly queue: (() => void)[] = [];
+  private inTurn = false;
+  private turnStart = 0;
+
+  constructor(private readonly budgetMs = TURN_BUDGET_MS) {}
+
+  run(task: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const start = () => void task().then(resolve, reject);
+      if (this.queue.length === 0 && this.hasBudget()) start();
+      else this.queue.push(start);
+    });
+  }
+
+  private hasBudget(): boolean {
+    if (!this.inTurn) this.beginTurn();
+    return performance.now() - this.turnStart < this.budgetMs;
+  }
+
+  private beginTurn(): void {
+    this.inTurn = true;
+    this.turnStart = performance.now();
+    setImmediate(() => {
+      this.inTurn = false;
+      if (this.queue.length === 0) return;
+      this.beginTurn();
+      while (this.queue.length > 0 && performance.now() - this.turnStart < this.budgetMs)
+        this.queue.shift()!();
+    });
+  }
+}
 
 /** The group of one (document, variables, role): who receives its results. */
 export function fanoutKey(
@@ -65,6 +106,7 @@ export function fanoutKey(
  */
 export class SubscriptionFanout {
   private readonly groups = new Map<string, GroupEntry>();
+  private readonly pacer = new TurnPacer();
   private sequence = 0;
 
   constructor(private readonly options: FanoutOptions) {}
@@ -116,6 +158,7 @@ export class SubscriptionFanout {
         requestId,
         controller,
         this.options,
+        this.pacer,
         forget,
       );
     } catch (error) {
@@ -141,6 +184,7 @@ class Group {
     private readonly requestId: string,
     private readonly controller: AbortController,
     private readonly options: FanoutOptions,
+    private readonly pacer: TurnPacer,
     private readonly onClose: () => void,
   ) {
     this.iterator = source[Symbol.asyncIterator]();
@@ -171,7 +215,7 @@ class Group {
       for (;;) {
         const step = await this.iterator.next();
         if (step.done || this.closed) break;
-        await this.deliver(step.value);
+        await this.pacer.run(() => this.deliver(step.value));
       }
     } catch (error) {
       this.options.logger.error({ requestId: this.requestId, err: error }, 'subscription stream failed');
