@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineModule, moduleKey } from '../../src/core/module';
+import { TurnPacer } from '../../src/http/subscription-fanout';
 import { startTestApp, type TestApp } from '../support/app-harness';
 import { waitFor } from '../support/free-port';
 import { SHARED_REDIS } from '../support/services';
@@ -86,5 +87,31 @@ describe('subscription fan-out', () => {
 
   it('per-subscriber: one execution per subscriber per event (the yardstick)', async () => {
     expect(await executionsPerEvent('per-subscriber')).toBe(6);
+  });
+});
+
+describe('TurnPacer', () => {
+  it('lets timers and I/O run between bursts of work instead of running a burst in one turn', async () => {
+    const pacer = new TurnPacer(10);
+    const order: string[] = [];
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    setTimeout(() => order.push('timer'), 0);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        pacer.run(async () => {
+          busy(3);
+          order.push(`task${i}`);
+        }),
+      ),
+    );
+    // 20 tasks of 3 ms with a 10 ms budget: the timer runs after the first few, long before the last.
+    expect(order.indexOf('timer')).toBeGreaterThan(0);
+    expect(order.indexOf('timer')).toBeLessThan(10);
+    expect(order.filter((o) => o.startsWith('task'))).toEqual(
+      Array.from({ length: 20 }, (_, i) => `task${i}`),
+    );
   });
 });
