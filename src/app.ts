@@ -34,6 +34,7 @@ import { repositoriesModule } from './modules/repositories/repositories.module';
 import { SYSTEM, systemModule } from './modules/system/system.module';
 import { usersModule } from './modules/users/users.module';
 import { loginKey } from './modules/users/login';
+import { webhooksModule } from './modules/webhooks/webhooks.module';
 import type { RetryPolicy } from './platform/github/github-request-hook';
 import { createLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
@@ -81,6 +82,7 @@ export function appModules(options: ModuleOptions = {}): ModuleDefinition<unknow
     rankingsModule({ runHooks: options.rankingRunHooks }),
     reportsModule,
     notificationsModule,
+    webhooksModule,
     ...(options.extraModules ?? []),
     nodesModule, // after every module that resolves Node ids
     systemModule({ extraChecks: options.extraHealthChecks }), // last: gathers every module's checks
@@ -221,6 +223,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           context: createContextFactory({
             fork: () => platform.em.fork(),
             resolveViewer: use(AUTH).resolveViewer,
+            rejectedKeys: use(AUTH).rejectedKeys,
             createLoaders: (em) => createLoaders(em, loaderFactories),
             trustedProxyHops: config.http.trustProxyHops,
           }),
@@ -233,6 +236,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             },
             admit: rateLimits.admitCached,
           },
+          endpoints: modules.flatMap((module) => module.endpoints ?? []),
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

@@ -18,6 +18,7 @@ import {
   secretsConfig,
   securityConfig,
   serverConfig,
+  webhookConfig,
   websocketConfig,
 } from './service-settings';
 
@@ -39,6 +40,7 @@ export const configSchema = envSchema.transform((env) => ({
   rankings: rankingsConfig(env),
   rateLimit: rateLimitConfig(env),
   github: githubConfig(env),
+  webhooks: webhookConfig(env),
   secrets: secretsConfig(env),
   mail: mailConfig(env, env.AWS_REGION),
   metrics: metricsConfig(env, env.NODE_ENV === 'production'),

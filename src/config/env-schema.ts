@@ -17,6 +17,7 @@ import {
   secretsSettings,
   securitySettings,
   serverSettings,
+  webhookSettings,
   websocketSettings,
 } from './service-settings';
 
@@ -29,6 +30,7 @@ import {
 export const envSchema = z.object({
   ...serverSettings,
   ...websocketSettings,
+  ...webhookSettings,
   ...securitySettings,
   ...limitsSettings,
   ...databaseSettings,

@@ -21,6 +21,7 @@ import {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const SUBSCRIPTION_FANOUTS = ['shared', 'per-subscriber'] as const;
 
 export const serverSettings = {
   NODE_ENV: z.enum(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
@@ -90,6 +91,9 @@ export const websocketSettings = {
   WS_CONNECTION_INIT_TIMEOUT_MS: int(100, 60_000).default(3_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 1_000).default(20),
   WS_AUTH_RECHECK_INTERVAL_MS: int(0, 3_600_000).default(5_000),
+  WS_SUBSCRIPTION_FANOUT: z
+    .enum(SUBSCRIPTION_FANOUTS, { message: `must be one of ${SUBSCRIPTION_FANOUTS.join(', ')}` })
+    .default('shared'),
 };
 
 export const websocketConfig = (env: SettingValues<typeof websocketSettings>) =>
@@ -101,6 +105,8 @@ export const websocketConfig = (env: SettingValues<typeof websocketSettings>) =>
     maxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     /** How often the key of a connection with running subscriptions is checked again (`0`: never). */
     authRecheckIntervalMs: env.WS_AUTH_RECHECK_INTERVAL_MS,
+    /** `shared`: one execution per (document, variables, role) per event; `per-subscriber`: graphql-ws's own. */
+    fanout: env.WS_SUBSCRIPTION_FANOUT,
   }) as const;
 
 export const securitySettings = {
@@ -189,6 +195,22 @@ export const githubSettings = {
 
 export const githubConfig = (env: SettingValues<typeof githubSettings>) =>
   ({ tokens: orEmpty(env.GITHUB_TOKENS), apiUrl: env.GITHUB_API_URL }) as const;
+
+/** GitHub webhooks (docs/webhooks.md). */
+export const webhookSettings = {
+  GITHUB_WEBHOOK_SECRET: optionalText,
+  WEBHOOK_BODY_LIMIT_BYTES: int(1_024, 26_214_400).default(1_048_576),
+  WEBHOOK_DELIVERY_RETENTION_MS: int(3_600_000, 7_776_000_000).default(604_800_000),
+};
+
+export const webhookConfig = (env: SettingValues<typeof webhookSettings>) =>
+  ({
+    /** The webhook's secret; unset: `POST /webhooks/github` answers 404 (webhooks are off). */
+    secret: env.GITHUB_WEBHOOK_SECRET,
+    bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
+    /** How long a delivery id is remembered (a redelivery within it changes nothing). */
+    deliveryRetentionMs: env.WEBHOOK_DELIVERY_RETENTION_MS,
+  }) as const;
 
 export const secretsSettings = {
   AWS_REGION: awsRegion.default('us-east-1'),

@@ -4,6 +4,7 @@ import type { NodeTypeName } from './global-id';
 import type { HealthCheck } from './health';
 import type { ObservedMetric } from './metrics';
 import type { OperatorNotifier } from './operator-alerts';
+import type { HttpEndpoint } from './http-endpoint';
 import type { LoaderFactories } from './loaders';
 
 /**
@@ -78,6 +79,8 @@ export interface AppModule<TExports = undefined> {
   readonly nodes?: Partial<Record<NodeTypeName, NodeFetcher>>;
   /** REST routes the api part serves (webhooks, links in e-mails). */
   readonly routes?: readonly ModuleRoute[];
+  /** Plain HTTP endpoints the api part serves (webhooks); see core/http-endpoint.ts. */
+  readonly endpoints?: readonly HttpEndpoint[];
   /** What each part starts (job processors and schedules for `worker`); see ROLE_PARTS. */
   readonly start?: Partial<Record<ModulePart, () => Promise<void>>>;
   /** Releases what the module opened itself; platform clients are closed by the app. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { GraphQLContext } from '../graphql/context';
+import type { DomainError } from '../core/errors';
 import type { Viewer } from '../core/viewer';
 
 /** Builds the per-request GraphQL context; the composition root supplies the implementation. */
@@ -13,5 +14,7 @@ export interface ContextFactory {
     request: IncomingMessage,
     connectionParams: Readonly<Record<string, unknown>> | undefined,
   ): Promise<Viewer>;
+  /** Of these API key ids, the ones no longer valid and why (one query for every open connection). */
+  rejectedKeys(keyIds: readonly string[]): Promise<ReadonlyMap<string, DomainError>>;
   forSocketOperation(viewer: Viewer, requestId: string, signal: AbortSignal): GraphQLContext;
 }

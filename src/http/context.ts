@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DomainError } from '../core/errors';
 import type { Loaders } from '../core/loaders';
 import type { Viewer } from '../core/viewer';
 import type { GraphQLContext } from '../graphql/context';
@@ -11,6 +12,8 @@ export interface ContextSources {
   readonly fork: () => EntityManager;
   /** The caller behind a credential (`Authorization` value); throws UNAUTHENTICATED for a bad one. */
   readonly resolveViewer: (em: EntityManager, credential: string | undefined, ip: string) => Promise<Viewer>;
+  /** Of these key ids, the ones no longer valid (revoked, expired, deleted) and why: one query. */
+  readonly rejectedKeys: (em: EntityManager, keyIds: readonly string[]) => Promise<Map<string, DomainError>>;
   /** The request's loaders (the modules' typed loaders, built on first use). */
   readonly createLoaders: (em: EntityManager) => Loaders;
   readonly trustedProxyHops: number;
@@ -59,6 +62,9 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
         credentialFromConnectionParams(connectionParams),
         clientIp(request, sources.trustedProxyHops),
       );
+    },
+    rejectedKeys(keyIds) {
+      return sources.rejectedKeys(fork(), keyIds);
     },
     forSocketOperation(viewer, requestId, signal) {
       return build(fork(), viewer, requestId, signal);

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
   getOperationAST,
   getVariableValues,
   GraphQLError,
@@ -24,6 +27,7 @@ import type { ContextFactory } from './context-factory';
 import { requestIdOf } from './request-id';
 import { openConnection, type SocketConnection, startKeyRecheck } from './socket-connections';
 import { subscribeFresh, type SubscriptionHooks } from './socket-subscriptions';
+import { type FanoutSubscriber, fanoutKey, SubscriptionFanout } from './subscription-fanout';
 
 export interface GraphqlWsOptions {
   readonly server: Server;
@@ -47,7 +51,16 @@ export interface WebSocketLimits {
   readonly connectionInitTimeoutMs: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly authRecheckIntervalMs: number;
+  /** `shared`: one execution per (document, variables, role) per event (subscription-fanout.ts). */
+  readonly fanout: 'shared' | 'per-subscriber';
 }
+
+/** Sockets written per turn of the event loop by the shared fan-out. */
+const FANOUT_SLICE_SIZE = 200;
+/** A socket with more than this unsent is too slow for the shared fan-out and is closed. */
+const FANOUT_MAX_BUFFERED_BYTES = 1_048_576;
+/** Distinct query texts whose parsed, validated document is kept for reuse. */
+const VALID_DOCUMENTS_KEPT = 500;
 
 export interface GraphqlWs {
   /** Open connections (past connection_init) and the subscriptions running on them (metrics). */
@@ -104,12 +117,45 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
   };
   const keyOf = (extra: SocketExtra, id: string) => `${extra.connectionId}:${id}`;
   /** Open connections, for the key re-check. */
-  const connections = new Map<string, { connection: SocketConnection; check(): Promise<void> }>();
+  const connections = new Map<string, { connection: SocketConnection; keyId: string | undefined }>();
   /** Per subscription, by its first context: fresh contexts per event and the end on a revoked key. */
   const hooksOf = new WeakMap<object, SubscriptionHooks>();
+  /** Per subscription in the shared fan-out, by its first context: its group and its socket. */
+  const sharedOf = new WeakMap<object, { key: string; viewer: Viewer; subscriber: FanoutSubscriber }>();
+  /** Query texts that parsed and validated, by text (shared fan-out only; bounded, oldest out). */
+  const validDocuments = options.limits.fanout === 'shared' ? new Map<string, DocumentNode>() : undefined;
+  const remember = (query: string, document: DocumentNode) => {
+    if (!validDocuments) return;
+    if (validDocuments.size >= VALID_DOCUMENTS_KEPT)
+      validDocuments.delete(validDocuments.keys().next().value!);
+    validDocuments.set(query, document);
+  };
+  const formatResult = (result: ExecutionResult, requestId: string): FormattedExecutionResult => {
+    if (!result.errors) return result;
+    const errors = result.errors.map((e) => {
+      const formatted = formatError(e instanceof GraphQLError ? e.toJSON() : e, e);
+      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+        logger.error({ requestId, err: unwrapResolverError(e) }, 'unexpected error in GraphQL operation');
+      }
+      return formatted;
+    });
+    return { ...result, errors };
+  };
+  const fanout =
+    options.limits.fanout === 'shared'
+      ? new SubscriptionFanout({
+          context: (viewer, requestId, signal) =>
+            options.context.forSocketOperation(viewer, requestId, signal),
+          format: formatResult,
+          sliceSize: FANOUT_SLICE_SIZE,
+          maxBufferedBytes: FANOUT_MAX_BUFFERED_BYTES,
+          logger,
+        })
+      : undefined;
   const stopRecheck = startKeyRecheck({
     intervalMs: options.limits.authRecheckIntervalMs,
     connections: () => connections.values(),
+    rejected: (keyIds) => options.context.rejectedKeys(keyIds),
     logger,
   });
 
@@ -117,7 +163,11 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
     {
       schema,
       connectionInitWaitTimeout: options.limits.connectionInitTimeoutMs,
-      subscribe: (args) => subscribeFresh(args, hooksOf.get(args.contextValue as object)),
+      subscribe: (args) => {
+        const shared = sharedOf.get(args.contextValue as object);
+        if (shared && fanout) return fanout.join(shared.key, args, shared.viewer, shared.subscriber);
+        return subscribeFresh(args, hooksOf.get(args.contextValue as object));
+      },
       // Close reasons never carry an internal error's message (graphql-ws's default outside
       // NODE_ENV=production would); clients get codes, the log gets the details.
       isProd: true,
@@ -128,15 +178,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           ctx.extra.requestId = requestIdOf(ctx.extra.request);
           ctx.extra.connectionId = randomUUID();
           const connection = (ctx.extra.connection = openConnection());
+          const viewer = ctx.extra.viewer;
           connections.set(ctx.extra.connectionId, {
             connection,
-            check: async () => {
-              if (ctx.extra.viewer?.kind !== 'apiKey') return;
-              ctx.extra.viewer = await options.context.viewerForSocket(
-                ctx.extra.request,
-                ctx.connectionParams,
-              );
-            },
+            keyId: viewer.kind === 'apiKey' ? viewer.keyId : undefined,
           });
           return true;
         } catch (error) {
@@ -161,15 +206,20 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
             throw error;
           }
         }
-        let document;
-        try {
-          document = parseWithinTokenLimit(payload.query, options.maxTokens);
-        } catch (error) {
-          if (error instanceof DomainError) return [toGraphQLError(error)];
-          return [refusal(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        // With the shared fan-out, a query text already parsed and validated is reused (one AST for
+        // all its subscribers): validation depends on the document alone, costs on the variables.
+        let document = validDocuments?.get(payload.query);
+        if (!document) {
+          try {
+            document = parseWithinTokenLimit(payload.query, options.maxTokens);
+          } catch (error) {
+            if (error instanceof DomainError) return [toGraphQLError(error)];
+            return [refusal(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+          }
+          const errors = validate(schema, document, rules);
+          if (errors.length > 0) return errors.map((e) => refusal(e, 'GRAPHQL_VALIDATION_FAILED'));
+          remember(payload.query, document);
         }
-        const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map((e) => refusal(e, 'GRAPHQL_VALIDATION_FAILED'));
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) {
           return [
@@ -225,7 +275,23 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           if (error instanceof DomainError) return [toGraphQLError(error)];
           throw error;
         }
-        if (subscription) {
+        if (subscription && fanout) {
+          // The group executes with contexts of its own: what graphql-ws keeps for this subscriber
+          // is a token, so the operation's EntityManager and loaders are not held while it runs.
+          const token = {};
+          sharedOf.set(token, {
+            key: fanoutKey(payload.query, payload.operationName, variableValues, ctx.extra.viewer!),
+            viewer: ctx.extra.viewer!,
+            subscriber: { socket: ctx.extra.socket, id, whenEnded: connection.whenEnded },
+          });
+          return {
+            schema,
+            document,
+            variableValues,
+            operationName: payload.operationName,
+            contextValue: token,
+          };
+        } else if (subscription) {
           hooksOf.set(contextValue, {
             fresh: () => options.context.forSocketOperation(ctx.extra.viewer!, requestId, controller.signal),
             ended: connection.ended,
@@ -256,18 +322,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         });
       },
       onNext(ctx, id, _payload, _args, result) {
-        if (!result.errors) return result;
-        const errors = result.errors.map((e) => {
-          const formatted = formatError(e instanceof GraphQLError ? e.toJSON() : e, e);
-          if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-            logger.error(
-              { requestId: `${ctx.extra.requestId}:${id}`, err: unwrapResolverError(e) },
-              'unexpected error in GraphQL operation',
-            );
-          }
-          return formatted;
-        });
-        return { ...result, errors };
+        return formatResult(result, `${ctx.extra.requestId}:${id}`);
       },
     },
     wss,

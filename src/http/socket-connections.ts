@@ -9,57 +9,70 @@ export interface SocketConnection {
   readonly subscriptions: Set<string>;
   /** Resolves with the error its subscriptions end with, once its key is revoked or expired. */
   readonly ended: Promise<GraphQLError>;
+  /** Calls `listener` once the key is refused (at once if it already was); returns how to stop listening. */
+  whenEnded(listener: (error: GraphQLError) => void): () => void;
   end(error: DomainError): void;
 }
 
 export function openConnection(): SocketConnection {
   let settle!: (error: GraphQLError) => void;
   const ended = new Promise<GraphQLError>((resolve) => (settle = resolve));
-  let over = false;
+  let over: GraphQLError | undefined;
+  const listeners = new Set<(error: GraphQLError) => void>();
   return {
     subscriptions: new Set(),
     ended,
+    whenEnded(listener) {
+      if (over) {
+        listener(over);
+        return () => undefined;
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     end(error) {
       if (over) return;
-      over = true;
-      settle(toGraphQLError(error));
+      over = toGraphQLError(error);
+      settle(over);
+      for (const listener of [...listeners]) listener(over);
+      listeners.clear();
     },
   };
 }
 
 /**
- * Re-checks, every `intervalMs`, the key of each connection that runs subscriptions (`check`
- * resolves the viewer again from the connection's upgrade request and connectionParams). A key
- * refused with a DomainError (revoked, expired) ends that connection's subscriptions with it.
+ * Re-checks, every `intervalMs`, the API keys of every connection that runs subscriptions, in ONE
+ * query for all of them (`rejected` answers which key ids are no longer valid and why). A key
+ * revoked, expired or deleted ends that connection's subscriptions with its error.
  */
 export function startKeyRecheck(options: {
   readonly intervalMs: number;
-  readonly connections: () => Iterable<{ connection: SocketConnection; check(): Promise<void> }>;
+  /** Open connections and the API key id each was opened with (undefined: anonymous). */
+  readonly connections: () => Iterable<{ connection: SocketConnection; keyId: string | undefined }>;
+  readonly rejected: (keyIds: readonly string[]) => Promise<ReadonlyMap<string, DomainError>>;
   readonly logger: Logger;
 }): () => void {
   if (options.intervalMs <= 0) return () => undefined;
   let running = false;
+  const recheck = async () => {
+    const open = [...options.connections()].filter(
+      ({ connection, keyId }) => keyId !== undefined && connection.subscriptions.size > 0,
+    );
+    if (open.length === 0) return;
+    const rejected = await options.rejected(open.map(({ keyId }) => keyId!));
+    for (const { connection, keyId } of open) {
+      const error = rejected.get(keyId!);
+      if (!error) continue;
+      options.logger.info({ reason: error.message }, 'websocket key no longer valid: subscriptions ended');
+      connection.end(error);
+    }
+  };
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    const rounds = [...options.connections()]
-      .filter(({ connection }) => connection.subscriptions.size > 0)
-      .map(async ({ connection, check }) => {
-        try {
-          await check();
-        } catch (error) {
-          if (error instanceof DomainError) {
-            options.logger.info(
-              { reason: error.message },
-              'websocket key no longer valid: subscriptions ended',
-            );
-            connection.end(error);
-          } else {
-            options.logger.warn({ error: (error as Error).message }, 'websocket key re-check failed');
-          }
-        }
-      });
-    void Promise.all(rounds).finally(() => (running = false));
+    recheck()
+      .catch((error: Error) => options.logger.warn({ error: error.message }, 'websocket key re-check failed'))
+      .finally(() => (running = false));
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);

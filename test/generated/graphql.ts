@@ -62,7 +62,9 @@ export type HarvestTrigger =
   /** Part of an import from the old service. */
   | 'IMPORT'
   /** Asked for with refreshUser. */
-  | 'MANUAL';
+  | 'MANUAL'
+  /** A GitHub webhook said something changed that its payload does not carry. */
+  | 'WEBHOOK';
 
 /** State of the service or of one of its components. */
 export type HealthStatus =

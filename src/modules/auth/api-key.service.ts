@@ -120,9 +120,31 @@ export class ApiKeyService {
     }
     return apiKey;
   }
+
+  /**
+   * Of the given key ids, those no longer usable (unknown, revoked, expired) and why, in ONE
+   * query: the WebSocket edge re-checks every open connection's key with it.
+   */
+  async rejected(em: EntityManager, keyIds: readonly string[]): Promise<Map<string, ApiKeyRejected>> {
+    const ids = [...new Set(keyIds)];
+    const rejected = new Map<string, ApiKeyRejected>();
+    if (ids.length === 0) return rejected;
+    const found = await em.find(ApiKey, { id: { $in: ids } }, { fields: ['id', 'revokedAt', 'expiresAt'] });
+    const byId = new Map(found.map((k) => [k.id, k]));
+    const now = this.now();
+    for (const id of ids) {
+      const apiKey = byId.get(id);
+      const status = apiKey ? keyStatus(apiKey, now) : 'unknown';
+      if (status !== 'active') rejected.set(id, new ApiKeyRejected(status));
+    }
+    return rejected;
+  }
 }
 
-export function keyStatus(apiKey: ApiKey, now: Date): 'active' | 'revoked' | 'expired' {
+export function keyStatus(
+  apiKey: Pick<ApiKey, 'revokedAt' | 'expiresAt'>,
+  now: Date,
+): 'active' | 'revoked' | 'expired' {
   if (apiKey.revokedAt) return 'revoked';
   if (apiKey.expiresAt && apiKey.expiresAt <= now) return 'expired';
   return 'active';

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DomainError } from '../../core/errors';
 import { defineModule, moduleKey } from '../../core/module';
 import type { Viewer } from '../../core/viewer';
 import { ApiKey } from './api-key.entity';
@@ -9,6 +10,8 @@ import { resolveViewer } from './viewer-resolver';
 export interface AuthExports {
   /** The caller behind an `Authorization` value (the HTTP and WebSocket edges get this function). */
   readonly resolveViewer: (em: EntityManager, credential: string | undefined, ip: string) => Promise<Viewer>;
+  /** Of these key ids, the ones no longer valid and why (one query; WebSocket key re-checks). */
+  readonly rejectedKeys: (em: EntityManager, keyIds: readonly string[]) => Promise<Map<string, DomainError>>;
 }
 
 /** API keys: the entity, `viewer`/`apiKeys`/`createApiKey`/`revokeApiKey`, and who a key is. */
@@ -22,7 +25,10 @@ export const authModule = defineModule({
     const keys = new ApiKeyService();
     return {
       resolvers: [new ApiKeyResolver(keys)],
-      exports: { resolveViewer: (em, credential, ip) => resolveViewer(keys, em, credential, ip) },
+      exports: {
+        resolveViewer: (em, credential, ip) => resolveViewer(keys, em, credential, ip),
+        rejectedKeys: (em, keyIds) => keys.rejected(em, keyIds),
+      },
     };
   },
 });

@@ -11,7 +11,7 @@ export const HARVEST_STATUSES = [
 ] as const;
 export type HarvestStatus = (typeof HARVEST_STATUSES)[number];
 
-export const HARVEST_TRIGGERS = ['auto', 'manual', 'country', 'import'] as const;
+export const HARVEST_TRIGGERS = ['auto', 'manual', 'country', 'import', 'webhook'] as const;
 export type HarvestTrigger = (typeof HARVEST_TRIGGERS)[number];
 
 /**

@@ -25,6 +25,7 @@ export function harvestPriority(trigger: HarvestTrigger, caller: HarvestCaller |
         ? HARVEST_PRIORITY.keyHolderRefresh
         : HARVEST_PRIORITY.anonymousRefresh;
     case 'auto':
+    case 'webhook': // a GitHub webhook asked for a refresh: like an automatic one
       return HARVEST_PRIORITY.auto;
     case 'import':
       return HARVEST_PRIORITY.import;

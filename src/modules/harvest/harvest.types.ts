@@ -24,6 +24,7 @@ export const HarvestTriggerEnum = lowercaseEnum('HarvestTrigger', 'Why a harvest
   MANUAL: 'Asked for with refreshUser.',
   COUNTRY: 'Part of a country harvest.',
   IMPORT: 'Part of an import from the old service.',
+  WEBHOOK: 'A GitHub webhook said something changed that its payload does not carry.',
 });
 export type HarvestTriggerEnum = EnumValue<typeof HarvestTriggerEnum>;
 

@@ -3,7 +3,7 @@ import { defineModule, moduleKey } from '../../core/module';
 import { HARVEST } from '../harvest/harvest.module';
 import { LOCATION } from '../location/location.module';
 import type { ReportRankingSource } from '../reports/report-ranking-source';
-import { LocationCountryDirectory } from './country-directory';
+import { type CountryDirectory, LocationCountryDirectory } from './country-directory';
 import { COUNTRY_HARVEST_QUEUE, CountryHarvestJobs } from './country-harvest.jobs';
 import { CountryHarvestService } from './country-harvest.service';
 import { RankingEntriesService } from './ranking-entries.service';
@@ -23,6 +23,8 @@ declare module '../../core/loaders' {
   interface Loaders {
     /** The current runs once per request, then per-run batches of rankings and histories. */
     rankings: RankingLoaders;
+    /** Countries by code or name (the location module's data), for arguments checked outside a resolver instance (subscription topics). */
+    countries: CountryDirectory;
   }
 }
 
@@ -109,7 +111,7 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
         queues: [RANKINGS_QUEUE, COUNTRY_HARVEST_QUEUE],
         // Operators see when the ranking run is due next (health, queue component).
         schedules: { nextRankingRun: { queue: RANKINGS_QUEUE, key: RANKINGS_SCHEDULE_KEY } },
-        loaders: { rankings: (em) => queries.createLoaders(em) },
+        loaders: { rankings: (em) => queries.createLoaders(em), countries: () => directory },
         start: {
           async worker() {
             await jobs.startWorker();

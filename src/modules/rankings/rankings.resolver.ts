@@ -7,7 +7,6 @@ import type { RankingJobs } from './rankings.jobs';
 import { RANKINGS_UPDATED } from './rankings.jobs';
 import type { RankingsQueryService } from './rankings-query.service';
 import { isResync, type RankingsUpdatedPayload, type ResyncMarker } from '../../core/topics';
-import { requireCountryCode } from './country-code-argument';
 import { fromRankingsPayload, rankingsEventFor } from './rankings-events';
 import { CountryHarvestNode, RankedCountryNode, RankingConnection, RankingRunNode } from './rankings.types';
 import type { RankingEntriesService, RankingConnectionShape } from './ranking-entries.service';
@@ -111,11 +110,18 @@ export class RankingsResolver {
   }
 
   @Subscription(() => RankingRunNode, {
-    topics: ({ args }) => {
-      if (args.country != null) requireCountryCode(String(args.country));
+    topics: ({ args, context }) => {
+      const { countries } = (context as GraphQLContext).loaders;
+      if (args.country != null) requireCountry(countries, String(args.country));
       return RANKINGS_UPDATED;
     },
-    filter: ({ payload, args }) => rankingsEventFor(payload, args.country),
+    filter: ({ payload, args, context }) =>
+      rankingsEventFor(
+        payload,
+        args.country == null
+          ? null
+          : (context as GraphQLContext).loaders.countries.resolve(String(args.country)),
+      ),
     description:
       'A ranking run ended (completed, failed or skipped); completed runs bring new ranks. With `country`, only completed runs that ranked developers there. After a lost pub/sub link the latest run is sent again: re-read the rankings.',
   })
@@ -124,7 +130,8 @@ export class RankingsResolver {
     @Ctx() { em }: GraphQLContext,
     @Arg('country', () => String, {
       nullable: true,
-      description: 'ISO 3166-1 alpha-2 code (DE); omit for every run.',
+      description:
+        "ISO 3166-1 alpha-2 code (DE) or the country's English name (Germany); omit for every run.",
     })
     _country?: string | null,
   ): Promise<RankingRunNode> {

@@ -42,6 +42,9 @@ const contextFactory: ContextFactory = {
   forSocketOperation(viewer, requestId, signal) {
     return { viewer, requestId, signal } as unknown as GraphQLContext;
   },
+  async rejectedKeys() {
+    return new Map();
+  },
 };
 
 /**
