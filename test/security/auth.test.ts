@@ -26,7 +26,17 @@ import { SHARED_PG } from '../support/services';
 const ROLES = ['reader', 'operator', 'admin'] as const;
 type Role = (typeof ROLES)[number];
 /** Mutations anyone may call (the old API was public); every other mutation must be @Authorized. */
-const PUBLIC_MUTATIONS = new Set<string>(['refreshUser']);
+/**
+ * Mutations anonymous callers may send. The notification ones decide by a signed per-recipient token
+ * in their input (docs/notifications.md), or an operator key, and refuse with FORBIDDEN otherwise
+ * (test/notifications).
+ */
+const PUBLIC_MUTATIONS = new Set<string>([
+  'refreshUser',
+  'updateNotificationSettings',
+  'sendTestNotification',
+  'unsubscribe',
+]);
 /**
  * A document reaching each @Authorized field of an object type (root fields are found on their own).
  * A new protected field fails the coverage test until it is listed here.
