@@ -236,7 +236,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             },
             admit: rateLimits.admitCached,
           },
-          endpoints: modules.flatMap((module) => module.endpoints ?? []),
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

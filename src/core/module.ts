@@ -4,7 +4,6 @@ import type { NodeTypeName } from './global-id';
 import type { HealthCheck } from './health';
 import type { ObservedMetric } from './metrics';
 import type { OperatorNotifier } from './operator-alerts';
-import type { HttpEndpoint } from './http-endpoint';
 import type { LoaderFactories } from './loaders';
 
 /**
@@ -36,14 +35,16 @@ export interface RouteRequest {
   readonly query: Readonly<Record<string, string | undefined>>;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The body as sent (webhooks verify signatures over it); empty when none. */
+  /** The body exactly as sent (webhooks verify signatures over it); empty when none. */
   readonly body: string;
+  readonly requestId: string;
 }
 
 export interface RouteResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** Text as it is (an HTML page, a plain answer), or an object answered as JSON. */
+  readonly body: string | Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -53,6 +54,10 @@ export interface RouteResponse {
 export interface ModuleRoute {
   readonly method: 'GET' | 'POST';
   readonly url: string;
+  /** Largest body accepted (default 256 KiB); a larger one is answered 413 PAYLOAD_TOO_LARGE. */
+  readonly bodyLimitBytes?: number;
+  /** Content types accepted (others: 415); absent: any, read as text (SNS posts `text/plain`). */
+  readonly contentTypes?: readonly string[];
   handle(request: RouteRequest): Promise<RouteResponse>;
 }
 
@@ -77,10 +82,8 @@ export interface AppModule<TExports = undefined> {
   readonly loaders?: LoaderFactories;
   /** The Node types whose global ids this module resolves. */
   readonly nodes?: Partial<Record<NodeTypeName, NodeFetcher>>;
-  /** REST routes the api part serves (webhooks, links in e-mails). */
+  /** REST routes the api part serves (webhooks, links in e-mails); http/module-routes.ts registers them. */
   readonly routes?: readonly ModuleRoute[];
-  /** Plain HTTP endpoints the api part serves (webhooks); see core/http-endpoint.ts. */
-  readonly endpoints?: readonly HttpEndpoint[];
   /** What each part starts (job processors and schedules for `worker`); see ROLE_PARTS. */
   readonly start?: Partial<Record<ModulePart, () => Promise<void>>>;
   /** Releases what the module opened itself; platform clients are closed by the app. */

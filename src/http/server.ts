@@ -9,14 +9,12 @@ import { estimateCost } from '../graphql/query-limits';
 import type { AdmitCached } from '../graphql/rate-limit-guard';
 import type { ResponseCache } from '../platform/response-cache/response-cache';
 import type { HealthReporter } from '../core/health';
-import type { HttpEndpoint } from '../core/http-endpoint';
 import type { Cache } from '../platform/cache/cache';
 import type { Logger } from '../platform/logging/logger';
 import { clientErrorHandler } from './client-error-handler';
 import { createClientErrorFormatter } from './client-errors';
 import type { ContextFactory } from './context-factory';
 import { registerCors } from './cors';
-import { registerEndpoints } from './endpoints';
 import { registerErrorHandlers } from './error-handler';
 import { registerGraphqlHttp } from './graphql-http';
 import { attachGraphqlWs } from './graphql-ws';
@@ -55,8 +53,6 @@ export interface HttpServerOptions {
     /** The rate limit's charge for a cached answer; absent when rate limits are off. */
     readonly admit?: AdmitCached;
   };
-  /** The modules' plain HTTP endpoints (webhooks). */
-  readonly endpoints?: readonly HttpEndpoint[];
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -139,7 +135,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       persistedQuery: async (hash) =>
         security.persistedQueries ? persistedQueries.get(`apq:${hash}`) : undefined,
     });
-  registerEndpoints(fastify, options.endpoints ?? []);
   const apollo = await registerGraphqlHttp(fastify, {
     schema: options.schema,
     introspection: config.introspection,

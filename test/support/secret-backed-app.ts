@@ -31,6 +31,8 @@ export async function startSecretBackedApp(env: RawEnv, role: Role = 'api'): Pro
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     GITHUB_TOKENS: 'ghp_testtoken000000000000000000000000000',
+    // The fault tests' load must reach the database, not answers the response cache keeps.
+    RESPONSE_CACHE_ENABLED: 'false',
     ...env,
   });
   const logs = new LogCapture();

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../core/errors';
-import type { EndpointRequest, EndpointResponse, HttpEndpoint } from '../../core/http-endpoint';
+import type { ModuleRoute, RouteRequest, RouteResponse } from '../../core/module';
 import type { SignatureCheck } from './webhook-signature';
 import { isHandledEvent } from './webhook-events';
 import type { WebhookService } from './webhook.service';
@@ -23,13 +23,13 @@ export interface WebhookEndpointOptions {
  * or stored (401 otherwise), events we do not act on are acknowledged (202, nothing stored), and
  * the others are applied once per `X-GitHub-Delivery` (200; a redelivery answers `duplicate`).
  */
-export function webhookEndpoint(options: WebhookEndpointOptions): HttpEndpoint {
+export function webhookEndpoint(options: WebhookEndpointOptions): ModuleRoute {
   return {
     method: 'POST',
-    path: WEBHOOK_PATH,
+    url: WEBHOOK_PATH,
     bodyLimitBytes: options.bodyLimitBytes,
     contentTypes: ['application/json'],
-    async handle(request: EndpointRequest): Promise<EndpointResponse> {
+    async handle(request: RouteRequest): Promise<RouteResponse> {
       if (!options.check) {
         throw new DomainError(
           'NOT_FOUND',

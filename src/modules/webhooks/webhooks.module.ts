@@ -25,7 +25,7 @@ export const webhooksModule = defineModule({
     });
     const check = config.webhooks.secret ? await loadSignatureCheck(config.webhooks.secret) : null;
     return {
-      endpoints: [
+      routes: [
         webhookEndpoint({
           check,
           service,
