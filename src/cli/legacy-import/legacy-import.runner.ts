@@ -248,10 +248,11 @@ export function mapBatch<T>(
 ) {
   const records: T[] = [];
   const legacyIds: number[] = [];
-  const slotByKey = new Map<string, number>();
+  const slotByKey = new Map<string | number, number>();
   const issues: ImportIssue[] = [];
+  const rowIssues = new RowIssues(mapper.table, 0);
   for (const row of rows) {
-    const rowIssues = new RowIssues(mapper.table, row.id);
+    rowIssues.reset(row.id);
     const record = mapper.map(row as never, rowIssues, context);
     if (record !== null) {
       const key = mapper.key(record);
@@ -275,7 +276,7 @@ export function mapBatch<T>(
     }
     if (record === null) counters.skipped += 1;
     else if (rowIssues.issues.length > 0) counters.repaired += 1;
-    issues.push(...rowIssues.issues);
+    if (rowIssues.issues.length > 0) issues.push(...rowIssues.issues);
   }
   counters.read += rows.length;
   counters.mapped += records.length;
