@@ -17,7 +17,11 @@ import { createLocationResolver } from '../modules/location';
 import type { Logger } from '../platform/logging/logger';
 
 export const IMPORT_MYSQL_USAGE = `usage: import:mysql -- --source mysql://user:password@host:3306/database
-         [--dry-run] [--verify | --verify-only] [--restart] [--batch-size N] [--report FILE] [--progress-interval S]`;
+         [--dry-run] [--verify | --verify-only] [--restart] [--batch-size N] [--parallel N] [--report FILE]
+         [--progress-interval S]`;
+
+/** Service tables that load at once after the users: repositories, activity, rankings. */
+const MAX_PARALLEL = 3;
 
 export interface ImportCommandIo {
   readonly out: (line: string) => void;
@@ -51,6 +55,7 @@ export async function runImportMysqlCommand(
         'verify-only': { type: 'boolean' },
         restart: { type: 'boolean' },
         'batch-size': { type: 'string' },
+        parallel: { type: 'string' },
         report: { type: 'string' },
         'progress-interval': { type: 'string' },
       },
@@ -61,15 +66,19 @@ export async function runImportMysqlCommand(
   }
   const batchSize = Number(values['batch-size'] ?? 5000);
   const interval = Number(values['progress-interval'] ?? 5);
+  const parallel = Number(values.parallel ?? MAX_PARALLEL);
   if (
     !values.source ||
     !Number.isInteger(batchSize) ||
     batchSize < 1 ||
     batchSize > 50_000 ||
+    !Number.isInteger(parallel) ||
+    parallel < 1 ||
+    parallel > MAX_PARALLEL ||
     !(interval >= 0)
   ) {
     io.err(
-      `--source is required; --batch-size is 1..50000; --progress-interval is seconds >= 0\n${IMPORT_MYSQL_USAGE}`,
+      `--source is required; --batch-size is 1..50000; --parallel is 1..${MAX_PARALLEL}; --progress-interval is seconds >= 0\n${IMPORT_MYSQL_USAGE}`,
     );
     return 64;
   }
@@ -120,11 +129,29 @@ export async function runImportMysqlCommand(
         locations: () => createLocationResolver(),
         userLocations: () => new WorkerLocations(),
         progress,
+        openLane: async () => {
+          const laneSource = await LegacySource.connect(sourceUrl);
+          try {
+            const laneTarget = dryRun ? null : await connectTarget(config.database);
+            return {
+              source: laneSource,
+              target: laneTarget,
+              async close() {
+                await laneSource.close();
+                await laneTarget?.end().catch(() => undefined);
+              },
+            };
+          } catch (error) {
+            await laneSource.close();
+            throw error;
+          }
+        },
       },
       {
         dryRun,
         restart: values.restart === true,
         batchSize,
+        parallel,
         reportPath,
         verify: values.verify ? (context) => verifyImport(src, tgt!, context, batchSize) : undefined,
       },
