@@ -135,7 +135,7 @@ export function* encodeCopy<T>(columns: readonly BatchColumn<T>[], records: read
     for (let i = start; i < Math.min(records.length, start + CHUNK); i++) {
       const record = records[i]!;
       for (let c = 0; c < values.length; c++) {
-        const value = values[c]!(record);
+        const value = values[c]!(record, i);
         text += (escaped[c] ? copyValue(value) : plainValue(value)) + (c === values.length - 1 ? '\n' : '\t');
       }
     }
