@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import type { Writable } from 'node:stream';
 import type { Config } from '../config/config';
 import { createProgress } from './legacy-import/import-progress';
@@ -19,6 +20,9 @@ import type { Logger } from '../platform/logging/logger';
 export const IMPORT_MYSQL_USAGE = `usage: import:mysql -- --source mysql://user:password@host:3306/database
          [--dry-run] [--verify | --verify-only] [--restart] [--batch-size N] [--parallel N] [--report FILE]
          [--progress-interval S]`;
+
+/** How far V8 lets the heap grow past what the last full collection kept (100: to twice). */
+const HEAP_GROWING_PERCENT = 100;
 
 /** Service tables that load at once after the users: repositories, activity, rankings. */
 const MAX_PARALLEL = 3;
@@ -97,6 +101,10 @@ export async function runImportMysqlCommand(
     values.report ?? `legacy-import-report-${new Date().toISOString().replace(/[:.]/g, '-')}.txt`,
   );
   logger.info({ source: sourceName, target: targetName, dryRun }, 'legacy import starting');
+  // The batches are garbage soon after they are written, but at full speed V8 lets the heap grow
+  // to about four times what is live before it collects: capped at twice (a few percent more GC
+  // time for about 100 MB less peak memory). Set before the location worker starts.
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 
   let source: LegacySource | undefined;
   let target: Awaited<ReturnType<typeof connectTarget>> | undefined;

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { from as copyFrom } from 'pg-copy-streams';
+import { encodeCopy } from './copy-text';
 import type { BatchColumn, Sql } from './target-database';
 
 /**
@@ -84,25 +85,6 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** One value in COPY's text format: `\N` for null, backslash escapes for the characters it reserves. */
-function copyValue(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'number') return String(value);
-  const text = String(value);
-  return RESERVED.test(text) ? text.replace(RESERVED_ALL, escapeChar) : text;
-}
-
-/** A value the import formatted itself (a number, a date, a timestamp): nothing to escape. */
-function plainValue(value: unknown): string {
-  return value === null || value === undefined ? '\\N' : String(value);
-}
-
-const RESERVED = /[\\\t\n\r]/;
-const RESERVED_ALL = /[\\\t\n\r]/g;
-
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const escapeChar = (c: string) => ESCAPES[c]!;
-
 /** `COPY table (columns) FROM STDIN` of `records` (text format, built in chunks of rows). */
 export async function copyRecords<T>(
   sql: Sql,
@@ -117,28 +99,9 @@ export async function copyRecords<T>(
   const done = once(stream, 'finish');
   const failed = once(stream, 'error').then(([error]) => Promise.reject(error as Error));
   failed.catch(() => undefined);
-  for (const text of encodeCopy(columns, records)) {
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), failed]);
+  for (const chunk of encodeCopy(columns, records)) {
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
   }
   stream.end();
   await Promise.race([done, failed]);
-}
-
-/** `records` as COPY text, a chunk of rows at a time. */
-export function* encodeCopy<T>(columns: readonly BatchColumn<T>[], records: readonly T[]): Generator<string> {
-  const values = columns.map(([, , value]) => value);
-  // Text may hold reserved characters; numbers, dates and timestamps are written by the mappers.
-  const escaped = columns.map(([, type]) => type === 'text' || type === 'jsonb');
-  const CHUNK = 1000;
-  for (let start = 0; start < records.length; start += CHUNK) {
-    let text = '';
-    for (let i = start; i < Math.min(records.length, start + CHUNK); i++) {
-      const record = records[i]!;
-      for (let c = 0; c < values.length; c++) {
-        const value = values[c]!(record, i);
-        text += (escaped[c] ? copyValue(value) : plainValue(value)) + (c === values.length - 1 ? '\n' : '\t');
-      }
-    }
-    yield text;
-  }
 }
