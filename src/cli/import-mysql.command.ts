@@ -109,6 +109,7 @@ export async function runImportMysqlCommand(
   let source: LegacySource | undefined;
   let target: Awaited<ReturnType<typeof connectTarget>> | undefined;
   let background: Awaited<ReturnType<typeof connectTarget>> | undefined;
+  let counter: LegacySource | undefined;
   try {
     source = await LegacySource.connect(sourceUrl);
     if (!dryRun) target = await connectTarget(config.database);
@@ -127,6 +128,7 @@ export async function runImportMysqlCommand(
     const tgt = target;
     // Indexes are built and references checked over a second connection while the next table loads.
     if (target) background = await connectTarget(config.database);
+    counter = await LegacySource.connect(sourceUrl);
     const { summary } = await runLegacyImport(
       {
         source,
@@ -137,6 +139,7 @@ export async function runImportMysqlCommand(
         locations: () => createLocationResolver(),
         userLocations: () => new WorkerLocations(),
         progress,
+        counter,
         openLane: async () => {
           const laneSource = await LegacySource.connect(sourceUrl);
           try {
@@ -181,6 +184,7 @@ export async function runImportMysqlCommand(
     await source?.close();
     await target?.end().catch(() => undefined);
     await background?.end().catch(() => undefined);
+    await counter?.close();
   }
 }
 

@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 
 /** Progress of the tables being imported (several load at once). */
 export interface ImportProgress {
-  start(label: string, total: number): TableProgress;
+  /** `total` may come later (counting a large table takes a while): until then the line shows `?`. */
+  start(label: string, total: number | Promise<number>): TableProgress;
 }
 
 export interface TableProgress {
@@ -20,7 +21,8 @@ export interface ProgressOptions {
 
 interface Table {
   readonly label: string;
-  readonly total: number;
+  /** NaN until known. */
+  total: number;
   readonly startedAt: number;
   done: number;
   shownAt: number;
@@ -40,14 +42,17 @@ export function createProgress(out: Writable, options: ProgressOptions): ImportP
   const figures = (t: Table, final: boolean): string => {
     const seconds = Math.max((now() - t.startedAt) / 1000, 1e-3);
     const rate = t.done / seconds;
+    const speed = `${fmt(Math.round(rate))} rows/s`;
+    if (Number.isNaN(t.total))
+      return `${fmt(t.done)}/? rows ${speed} ${final ? `done in ${clock(seconds)}` : ''}`.trim();
     const share = t.total > 0 ? Math.min(t.done / t.total, 1) : 1;
     const eta = rate > 0 ? Math.max(t.total - t.done, 0) / rate : 0;
     const tail = final ? `done in ${clock(seconds)}` : `ETA ${clock(eta)}`;
-    return `${fmt(t.done)}/${fmt(t.total)} rows ${(share * 100).toFixed(1)}% ${fmt(Math.round(rate))} rows/s ${tail}`;
+    return `${fmt(t.done)}/${fmt(t.total)} rows ${(share * 100).toFixed(1)}% ${speed} ${tail}`;
   };
   const bar = (t: Table, final: boolean): string => {
     const width = 24;
-    const filled = Math.round((t.total > 0 ? Math.min(t.done / t.total, 1) : 1) * width);
+    const filled = Math.round((t.total > 0 ? Math.min(t.done / t.total, 1) : t.total === 0 ? 1 : 0) * width);
     return `${t.label.padEnd(16)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${figures(t, final)}`;
   };
   /** The terminal line: one bar alone, or each loading table's share and rate. */
@@ -58,15 +63,20 @@ export function createProgress(out: Writable, options: ProgressOptions): ImportP
       tables.length === 1
         ? bar(tables[0]!, false)
         : tables
-            .map((t) => `${t.label} ${t.total > 0 ? ((100 * t.done) / t.total).toFixed(0) : 100}%`)
+            .map(
+              (t) =>
+                `${t.label} ${t.total > 0 ? `${((100 * t.done) / t.total).toFixed(0)}%` : t.total === 0 ? '100%' : fmt(t.done)}`,
+            )
             .join(' | ');
     out.write(`\r\x1b[K${text}`);
   };
 
   return {
     start(label, total) {
-      const table: Table = { label, total, startedAt: now(), done: 0, shownAt: -Infinity };
+      const table: Table = { label, total: NaN, startedAt: now(), done: 0, shownAt: -Infinity };
       active.add(table);
+      if (typeof total === 'number') table.total = total;
+      else total.then((n) => (table.total = n)).catch(() => undefined); // the count failing is not the import failing
       return {
         advance(rows) {
           table.done += rows;

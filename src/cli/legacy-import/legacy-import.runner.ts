@@ -59,6 +59,11 @@ export interface ImportDependencies {
    * service tables load at once (`parallel`). Without it they load one after another.
    */
   readonly openLane?: () => Promise<Lane>;
+  /**
+   * A connection that counts the rows of every table (for progress) while the import runs: a
+   * count of millions of rows takes seconds that a table would otherwise wait before it starts.
+   */
+  readonly counter?: LegacySource;
 }
 
 /** The largest batch (rows read, mapped and written at once) whatever the scale. */
@@ -124,6 +129,7 @@ async function importAll(
     locations: userLocations,
   };
   const dryLog = store ? null : new DryRunIssueLog();
+  const totals = deps.counter ? await countTables(deps.counter, store) : null;
 
   const results = new Map<LegacyTable, TableCounters>();
   const after = new AfterTable(target ? (deps.background ?? null) : null);
@@ -142,6 +148,7 @@ async function importAll(
       context,
       bulk,
       stop,
+      totals?.get(table),
     );
     await afterTable(table, lane.target, context);
     if (table === 'Users') {
@@ -199,6 +206,24 @@ async function importAll(
 }
 
 /**
+ * Starts counting the rows each table has left (after its checkpoint), one table after another
+ * on `counter`, in import order; the counts arrive while the tables load.
+ */
+async function countTables(
+  counter: LegacySource,
+  store: ImportStore | null,
+): Promise<Map<LegacyTable, Promise<number>>> {
+  const totals = new Map<LegacyTable, Promise<number>>();
+  for (const table of LEGACY_TABLES) {
+    const after = store ? (await store.checkpoint(table)).lastId : 0;
+    const count = counter.count(table, after); // queued on the connection: one after another
+    count.catch(() => undefined); // progress then shows no total; never an unhandled rejection
+    totals.set(table, count);
+  }
+  return totals;
+}
+
+/**
  * The legacy tables grouped by the service table they write, in import order: a group loads in
  * order over one lane (UserRankings before RankingSnapshots, which take its countries).
  */
@@ -221,6 +246,7 @@ async function importTable<T>(
   context: MapContext,
   bulk: boolean,
   stop: LaneStop,
+  total?: Promise<number>,
 ): Promise<TableCounters> {
   const { mapper } = plan;
   const checkpoint = store
@@ -231,7 +257,7 @@ async function importTable<T>(
   if (bulk && lane.target) await dropSecondaryIndexes(lane.target, plan.target);
   const progress = deps.progress.start(
     mapper.table,
-    await lane.source.count(mapper.table, checkpoint.lastId),
+    total ?? (await lane.source.count(mapper.table, checkpoint.lastId)),
   );
   // Three stages overlap: MySQL reads the next page, this process maps a batch, PostgreSQL writes
   // the one before. Writes stay in order, so the checkpoint only ever covers written batches.
