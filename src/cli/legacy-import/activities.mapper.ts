@@ -1,6 +1,6 @@
 import { childRows, type TableMapper } from './legacy-mapper';
 import { ACTIVITY_COLUMNS } from './legacy-target.writer';
-import { legacyDay, legacyInt } from './legacy-values';
+import { dayNumber, legacyDay, legacyInt, pairKey } from './legacy-values';
 
 export interface ActivityRecord {
   readonly userId: number;
@@ -35,6 +35,6 @@ export const activitiesMapper: TableMapper<ActivityRecord> = {
       issuesOpened: legacyInt(row.issues_opened, 0),
     };
   }),
-  key: (a) => `${a.userId}|${a.date}`,
+  key: (a) => pairKey(a.userId, dayNumber(a.date), 2 ** 23) ?? `${a.userId}|${a.date}`,
   values: (record) => ACTIVITY_COLUMNS.map(([, , value]) => value(record)),
 };

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { from as copyFrom } from 'pg-copy-streams';
+import { encodeCopy } from './copy-text';
 import type { BatchColumn, Sql } from './target-database';
 
 /**
@@ -84,17 +85,6 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** One value in COPY's text format: `\N` for null, backslash escapes for the characters it reserves. */
-function copyValue(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'number') return String(value);
-  const text = String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, escapeChar) : text;
-}
-
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const escapeChar = (c: string) => ESCAPES[c]!;
-
 /** `COPY table (columns) FROM STDIN` of `records` (text format, built in chunks of rows). */
 export async function copyRecords<T>(
   sql: Sql,
@@ -109,17 +99,8 @@ export async function copyRecords<T>(
   const done = once(stream, 'finish');
   const failed = once(stream, 'error').then(([error]) => Promise.reject(error as Error));
   failed.catch(() => undefined);
-  const values = columns.map(([, , value]) => value);
-  const CHUNK = 1000;
-  for (let start = 0; start < records.length; start += CHUNK) {
-    let text = '';
-    for (let i = start; i < Math.min(records.length, start + CHUNK); i++) {
-      const record = records[i]!;
-      text += copyValue(values[0]!(record));
-      for (let c = 1; c < values.length; c++) text += `\t${copyValue(values[c]!(record))}`;
-      text += '\n';
-    }
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), failed]);
+  for (const chunk of encodeCopy(columns, records)) {
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
   }
   stream.end();
   await Promise.race([done, failed]);

@@ -27,17 +27,6 @@ export async function copyUsers(sql: Sql, users: readonly UserRecord[]): Promise
   return { inserted: users.length, updated: 0 };
 }
 
-type IdentifiedRepository = RepositoryRecord & { readonly id: number };
-
-const REPOSITORY_COPY: readonly BatchColumn<IdentifiedRepository>[] = [
-  ['id', 'bigint', (r) => r.id],
-  ...REPOSITORY_COLUMNS,
-];
-const REPOSITORY_MAP_COPY: readonly BatchColumn<IdentifiedRepository>[] = [
-  ['legacy_id', 'bigint', (r) => r.legacyId],
-  ['repository_id', 'bigint', (r) => r.id],
-];
-
 /** New ids from the `repository` sequence (one round trip), then the rows and their map entries. */
 export async function copyRepositories(
   sql: Sql,
@@ -48,9 +37,19 @@ export async function copyRepositories(
     `select nextval('repository_id_seq'::regclass) as id from generate_series(1, $1)`,
     [repositories.length],
   );
-  const identified = repositories.map((r, i) => ({ ...r, id: Number(rows[i]!.id) }));
-  await copyRecords(sql, 'repository', REPOSITORY_COPY, identified);
-  await copyRecords(sql, 'legacy_import.repository_map', REPOSITORY_MAP_COPY, identified);
+  // The i-th record's id is the i-th value (no copy of each record with its id added).
+  const ids = rows.map((r) => Number(r.id));
+  const id: BatchColumn<RepositoryRecord> = ['id', 'bigint', (_, i) => ids[i!]];
+  await copyRecords(sql, 'repository', [id, ...REPOSITORY_COLUMNS], repositories);
+  await copyRecords(
+    sql,
+    'legacy_import.repository_map',
+    [
+      ['legacy_id', 'bigint', (r) => r.legacyId],
+      ['repository_id', 'bigint', (_, i) => ids[i!]],
+    ],
+    repositories,
+  );
   return { inserted: repositories.length, updated: 0 };
 }
 

@@ -14,6 +14,7 @@ import {
 } from './legacy-import.types';
 import type { Locations, MapContext, TableMapper } from './legacy-mapper';
 import { AfterTable } from './after-table';
+import { type Lane, LaneStop, runInLanes } from './import-lanes';
 import { afterTable, EMPTY, PLANS, type TablePlan } from './legacy-table-plans';
 import { planMerges } from './legacy-merge-plan';
 import { CURRENT_RUN_KEY, planRuns, type RunIds } from './legacy-run-plan';
@@ -27,6 +28,8 @@ export interface ImportOptions {
   /** Discard the checkpoints of an interrupted import and start from the first row. */
   readonly restart: boolean;
   readonly batchSize: number;
+  /** How many service tables load at once after the users, each over a lane of its own (default 1). */
+  readonly parallel?: number;
   readonly reportPath: string;
   /** Runs after the import, before the report is written (its result goes into the report). */
   readonly verify?: (context: MapContext) => Promise<readonly TableVerification[]>;
@@ -51,6 +54,16 @@ export interface ImportDependencies {
   /** The resolver of the Users table (default `locations`), closed after it: one in a worker thread. */
   readonly userLocations?: () => Locations & { close(): Promise<void> };
   readonly progress: ImportProgress;
+  /**
+   * Opens another pair of source and target connections (target null in a dry run), so that
+   * service tables load at once (`parallel`). Without it they load one after another.
+   */
+  readonly openLane?: () => Promise<Lane>;
+  /**
+   * A connection that counts the rows of every table (for progress) while the import runs: a
+   * count of millions of rows takes seconds that a table would otherwise wait before it starts.
+   */
+  readonly counter?: LegacySource;
 }
 
 /** The largest batch (rows read, mapped and written at once) whatever the scale. */
@@ -116,31 +129,60 @@ async function importAll(
     locations: userLocations,
   };
   const dryLog = store ? null : new DryRunIssueLog();
+  const totals = deps.counter ? await countTables(deps.counter, store) : null;
 
-  const tables: { table: LegacyTable; counters: TableCounters }[] = [];
+  const results = new Map<LegacyTable, TableCounters>();
   const after = new AfterTable(target ? (deps.background ?? null) : null);
-  try {
-    for (const [i, table] of LEGACY_TABLES.entries()) {
-      const { target: written } = PLANS[table];
-      const bulk = bulkTables.includes(written);
-      const counters = await importTable(PLANS[table], deps, options, store, dryLog, context, bulk);
-      await afterTable(table, target, context);
-      if (table === 'Users') {
-        await userLocations.close?.(); // the users' place index goes
-        context.locations = deps.locations();
-      }
-      if (store) await store.saveBatch(table, (await store.checkpoint(table)).lastId, counters, [], true);
-      // Indexes are built once the last legacy table that writes their table is in (a resumed import
-      // also does it, and checks references again, for tables finished before it was killed).
-      const last = PLANS[LEGACY_TABLES[i + 1] ?? table].target !== written || i === LEGACY_TABLES.length - 1;
-      if (target) {
-        await after.run(target, async (sql) => {
-          if (last) await restoreIndexes(sql, written);
-          if (bypassed) await assertReferences(sql, table);
-        });
-      }
-      tables.push({ table, counters });
+  /** One legacy table, then what follows it; `last`: the last table that writes its service table. */
+  const loadTable = async (table: LegacyTable, lane: Lane, stop: LaneStop, last: boolean) => {
+    const { target: written } = PLANS[table];
+    const laneStore = lane.target ? new ImportStore(lane.target, deps.sourceName) : null;
+    const bulk = bulkTables.includes(written);
+    const counters = await importTable(
+      PLANS[table],
+      deps,
+      options,
+      lane,
+      laneStore,
+      dryLog,
+      context,
+      bulk,
+      stop,
+      totals?.get(table),
+    );
+    await afterTable(table, lane.target, context);
+    if (table === 'Users') {
+      await userLocations.close?.(); // the users' place index goes
+      context.locations = deps.locations();
     }
+    if (laneStore)
+      await laneStore.saveBatch(table, (await laneStore.checkpoint(table)).lastId, counters, [], true);
+    // Indexes are built once the last legacy table that writes their table is in (a resumed import
+    // also does it, and checks references again, for tables finished before it was killed).
+    if (lane.target) {
+      await after.run(lane.target, async (sql) => {
+        if (last) await restoreIndexes(sql, written);
+        if (bypassed) await assertReferences(sql, table);
+      });
+    }
+    results.set(table, counters);
+  };
+  const openLane = deps.openLane
+    ? async () => {
+        const lane = await deps.openLane!();
+        if (bypassed && lane.target) await bypassForeignKeyTriggers(lane.target);
+        return lane;
+      }
+    : undefined;
+  try {
+    const [first, ...rest] = tableGroups();
+    const main: Lane = { source: deps.source, target, close: async () => undefined };
+    // Users first (every other table points at them), then the other service tables at once.
+    for (const [i, table] of first!.entries())
+      await loadTable(table, main, new LaneStop(), i === first!.length - 1);
+    await runInLanes(rest, options.parallel ?? 1, main, openLane, async (group, lane, stop) => {
+      for (const [i, table] of group.entries()) await loadTable(table, lane, stop, i === group.length - 1);
+    });
     await after.settled();
     await store?.finish();
     const verification = options.verify && !options.dryRun ? await options.verify(context) : undefined;
@@ -151,7 +193,7 @@ async function importAll(
       resumed,
       startedAt,
       finishedAt: new Date(),
-      tables,
+      tables: LEGACY_TABLES.map((table) => ({ table, counters: results.get(table)! })),
       verification,
       notes,
     };
@@ -163,14 +205,48 @@ async function importAll(
   }
 }
 
+/**
+ * Starts counting the rows each table has left (after its checkpoint), one table after another
+ * on `counter`, in import order; the counts arrive while the tables load.
+ */
+async function countTables(
+  counter: LegacySource,
+  store: ImportStore | null,
+): Promise<Map<LegacyTable, Promise<number>>> {
+  const totals = new Map<LegacyTable, Promise<number>>();
+  for (const table of LEGACY_TABLES) {
+    const after = store ? (await store.checkpoint(table)).lastId : 0;
+    const count = counter.count(table, after); // queued on the connection: one after another
+    count.catch(() => undefined); // progress then shows no total; never an unhandled rejection
+    totals.set(table, count);
+  }
+  return totals;
+}
+
+/**
+ * The legacy tables grouped by the service table they write, in import order: a group loads in
+ * order over one lane (UserRankings before RankingSnapshots, which take its countries).
+ */
+function tableGroups(): LegacyTable[][] {
+  const groups = new Map<string, LegacyTable[]>();
+  for (const table of LEGACY_TABLES) {
+    const written = PLANS[table].target;
+    groups.set(written, [...(groups.get(written) ?? []), table]);
+  }
+  return [...groups.values()];
+}
+
 async function importTable<T>(
   plan: TablePlan<T>,
   deps: ImportDependencies,
   options: ImportOptions,
+  lane: Lane,
   store: ImportStore | null,
   dryLog: DryRunIssueLog | null,
   context: MapContext,
   bulk: boolean,
+  stop: LaneStop,
+  total?: Promise<number>,
 ): Promise<TableCounters> {
   const { mapper } = plan;
   const checkpoint = store
@@ -178,8 +254,11 @@ async function importTable<T>(
     : { lastId: 0, done: false, counters: emptyCounters() };
   const counters = { ...checkpoint.counters };
   if (checkpoint.done) return counters;
-  if (bulk && deps.target) await dropSecondaryIndexes(deps.target, plan.target);
-  deps.progress.start(mapper.table, await deps.source.count(mapper.table, checkpoint.lastId));
+  if (bulk && lane.target) await dropSecondaryIndexes(lane.target, plan.target);
+  const progress = deps.progress.start(
+    mapper.table,
+    total ?? (await lane.source.count(mapper.table, checkpoint.lastId)),
+  );
   // Three stages overlap: MySQL reads the next page, this process maps a batch, PostgreSQL writes
   // the one before. Writes stay in order, so the checkpoint only ever covers written batches.
   let writing: Promise<void> | null = null;
@@ -189,13 +268,13 @@ async function importTable<T>(
     delta: TableCounters,
     lastId: number,
   ) => {
-    if (!store || !deps.target) {
+    if (!store || !lane.target) {
       addCounters(counters, delta);
       await dryLog?.append(issues);
-      deps.progress.advance(delta.read);
+      progress.advance(delta.read);
       return;
     }
-    const sql = deps.target;
+    const sql = lane.target;
     const commit = (write: typeof plan.write) =>
       store.transaction(async () => {
         const written = await write(sql, records);
@@ -212,15 +291,16 @@ async function importTable<T>(
       await commit(plan.write);
     }
     addCounters(counters, delta);
-    deps.progress.advance(delta.read); // progress counts committed rows
+    progress.advance(delta.read); // progress counts committed rows
   };
   try {
-    for await (const rows of deps.source.batches(
+    for await (const rows of lane.source.batches(
       mapper.table,
       mapper.columns,
       checkpoint.lastId,
       Math.min(options.batchSize * plan.batchScale, MAX_BATCH),
     )) {
+      stop.check();
       await mapper.prepare?.(rows, context);
       const delta = emptyCounters();
       const { records, issues } = mapBatch(mapper, rows, context, delta);
@@ -235,7 +315,7 @@ async function importTable<T>(
     // Never leave a write running behind an error (its own error surfaces here or above).
     if (writing) await writing;
   }
-  deps.progress.end();
+  progress.end();
   return counters;
 }
 
@@ -248,10 +328,11 @@ export function mapBatch<T>(
 ) {
   const records: T[] = [];
   const legacyIds: number[] = [];
-  const slotByKey = new Map<string, number>();
+  const slotByKey = new Map<string | number, number>();
   const issues: ImportIssue[] = [];
+  const rowIssues = new RowIssues(mapper.table, 0);
   for (const row of rows) {
-    const rowIssues = new RowIssues(mapper.table, row.id);
+    rowIssues.reset(row.id);
     const record = mapper.map(row as never, rowIssues, context);
     if (record !== null) {
       const key = mapper.key(record);
@@ -275,7 +356,7 @@ export function mapBatch<T>(
     }
     if (record === null) counters.skipped += 1;
     else if (rowIssues.issues.length > 0) counters.repaired += 1;
-    issues.push(...rowIssues.issues);
+    if (rowIssues.issues.length > 0) issues.push(...rowIssues.issues);
   }
   counters.read += rows.length;
   counters.mapped += records.length;

@@ -1,4 +1,10 @@
-import { emptyCounters, type ImportIssue, type LegacyTable, type TableCounters } from './legacy-import.types';
+import {
+  emptyCounters,
+  type ImportIssue,
+  LEGACY_TABLES,
+  type LegacyTable,
+  type TableCounters,
+} from './legacy-import.types';
 import type { Sql } from './target-database';
 
 export interface Checkpoint {
@@ -33,6 +39,7 @@ export class ImportStore {
         id bigserial primary key, source text not null, table_name text not null, legacy_id bigint not null,
         kind text not null, outcome text not null, detail text not null);
       create index if not exists issue_source_index on legacy_import.issue (source, id);
+      create index if not exists issue_source_table_index on legacy_import.issue (source, table_name, id);
       create table if not exists legacy_import.user_map (legacy_id bigint primary key, user_id bigint not null);
       create table if not exists legacy_import.repository_map (legacy_id bigint primary key, repository_id bigint not null);
       create table if not exists legacy_import.run_map (run_key text primary key, run_id int not null);`);
@@ -154,8 +161,15 @@ export class ImportStore {
     );
   }
 
-  /** The report lines of this import, in the order they were found, a page at a time. */
+  /**
+   * The report lines of this import, table by table in import order (tables load at once), each
+   * table's in the order they were found, a page at a time.
+   */
   async *issues(pageSize = 5_000): AsyncGenerator<ImportIssue> {
+    for (const table of LEGACY_TABLES) yield* this.tableIssues(table, pageSize);
+  }
+
+  private async *tableIssues(table: LegacyTable, pageSize: number): AsyncGenerator<ImportIssue> {
     let after = 0;
     for (;;) {
       const { rows } = await this.sql.query<{
@@ -167,8 +181,8 @@ export class ImportStore {
         detail: string;
       }>(
         `select id, table_name, legacy_id, kind, outcome, detail from legacy_import.issue
-         where source = $1 and id > $2 order by id limit $3`,
-        [this.source, after, pageSize],
+         where source = $1 and table_name = $2 and id > $3 order by id limit $4`,
+        [this.source, table, after, pageSize],
       );
       for (const r of rows)
         yield {

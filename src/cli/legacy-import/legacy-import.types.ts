@@ -58,13 +58,19 @@ export function addCounters(into: TableCounters, delta: TableCounters): TableCou
   return into;
 }
 
-/** Collects the issues of one row while a mapper works on it. */
+/** Collects the issues of one row while a mapper works on it (one instance serves a batch's rows in turn). */
 export class RowIssues {
   readonly issues: ImportIssue[] = [];
   constructor(
     readonly table: LegacyTable,
-    readonly legacyId: number,
+    public legacyId: number,
   ) {}
+
+  /** Starts over for the next row. */
+  reset(legacyId: number): void {
+    this.legacyId = legacyId;
+    if (this.issues.length > 0) this.issues.length = 0;
+  }
 
   repaired(kind: IssueKind, detail: string): void {
     this.issues.push({ table: this.table, legacyId: this.legacyId, kind, outcome: 'repaired', detail });

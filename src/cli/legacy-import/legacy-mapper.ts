@@ -33,7 +33,7 @@ export interface TableMapper<T> {
   /** Work ahead of mapping a batch that may wait (resolving its locations). */
   prepare?(rows: readonly LegacyRow[], context: MapContext): Promise<void>;
   /** The target key of a mapped row: two rows of one batch with the same key would collide. */
-  key(record: T): string;
+  key(record: T): string | number;
   /** The mapped values, in a fixed order, as the verifier compares them with the target. */
   values(record: T): readonly unknown[];
 }

@@ -45,7 +45,9 @@ function describeUrl(url: URL): string {
 /**
  * Reads the legacy database over one mysql2 connection: DATETIME and DATE as text (so zero dates
  * survive to be reported, and nothing is shifted by a time zone), JSON columns as text (so invalid
- * JSON reaches the mapper), TINYINT(1) as boolean, utf8mb4 throughout.
+ * JSON reaches the mapper), utf8mb4 throughout. No `typeCast` function: mysql2 would call it (and
+ * allocate a closure) for every value of every row. The one TINYINT(1) column of the legacy schema
+ * (`Users.is_fetching`) has no counterpart and is not read; a mapper that needs one reads 0/1.
  */
 export class LegacySource {
   private constructor(private readonly connection: Connection) {}
@@ -62,13 +64,6 @@ export class LegacySource {
       dateStrings: true,
       jsonStrings: true,
       supportBigNumbers: true,
-      typeCast(field, next) {
-        if (field.type === 'TINY' && field.length === 1) {
-          const value = field.string();
-          return value === null ? null : value !== '0';
-        }
-        return next();
-      },
     });
     return new LegacySource(connection);
   }

@@ -48,21 +48,43 @@ function plainDatetime(text: string): string | undefined {
   const long = text.length === 19;
   if (!(long || text.length === 10) || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45)
     return undefined;
-  const y = Number(text.slice(0, 4));
-  const m = Number(text.slice(5, 7));
-  const d = Number(text.slice(8, 10));
+  const y = digits(text, 0, 4);
+  const m = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
   if (!(y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= DAYS_IN_MONTH[m - 1]!)) return undefined;
   if (m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return undefined;
   if (!long) return `${text}T00:00:00.000Z`;
   if (text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58)
     return undefined;
-  if (!(
-    Number(text.slice(11, 13)) < 24 &&
-    Number(text.slice(14, 16)) < 60 &&
-    Number(text.slice(17, 19)) < 60
-  ))
-    return undefined;
+  if (!(digits(text, 11, 2) < 24 && digits(text, 14, 2) < 60 && digits(text, 17, 2) < 60)) return undefined;
   return `${text.slice(0, 10)}T${text.slice(11)}.000Z`;
+}
+
+/** The decimal number of `length` ASCII digits at `start` (no substring); NaN when one is not a digit. */
+function digits(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return NaN;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DD` as one small number (distinct per day, not a day count), without allocating:
+ * a part of a numeric batch key.
+ */
+export function dayNumber(date: string): number {
+  return (digits(date, 0, 4) * 13 + digits(date, 5, 2)) * 32 + digits(date, 8, 2);
+}
+
+/**
+ * Two non-negative integers as one number key (`high * span + low`), cheaper to build and hash
+ * than a string; undefined when they do not fit below 2^53 (the caller falls back to text).
+ */
+export function pairKey(high: number, low: number, span: number): number | undefined {
+  return low < span && high * span + span <= Number.MAX_SAFE_INTEGER ? high * span + low : undefined;
 }
 
 /** What a NOT NULL target column gets when the legacy value is missing or a zero date. */
@@ -87,6 +109,7 @@ export function quietTimestamp(value: unknown): string | null {
 
 /** A legacy DATE as `YYYY-MM-DD`, or null (with a report line) for a zero or impossible date. */
 export function legacyDay(value: unknown, column: string, issues: RowIssues): string | null {
+  if (typeof value === 'string' && value.length === 10 && plainDatetime(value) !== undefined) return value;
   const timestamp = legacyTimestamp(value, column, issues);
   return timestamp ? timestamp.slice(0, 10) : null;
 }

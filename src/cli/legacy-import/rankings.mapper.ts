@@ -1,7 +1,7 @@
 import type { LegacyRow, RowIssues } from './legacy-import.types';
 import { childRows, type TableMapper } from './legacy-mapper';
 import { snapshotRunKey } from './legacy-run-plan';
-import { legacyInt, legacyText, legacyTimestamp, quietTimestamp } from './legacy-values';
+import { legacyInt, legacyText, legacyTimestamp, pairKey, quietTimestamp } from './legacy-values';
 
 /** A ranking_snapshot row: one user in one run. */
 export interface SnapshotRecord {
@@ -13,7 +13,7 @@ export interface SnapshotRecord {
   readonly countryRank: number | null;
 }
 
-const snapshotKey = (s: SnapshotRecord) => `${s.runId}|${s.userId}`;
+const snapshotKey = (s: SnapshotRecord) => pairKey(s.runId, s.userId, 2 ** 32) ?? `${s.runId}|${s.userId}`;
 const snapshotValues = (s: SnapshotRecord) => [
   s.runId,
   s.userId,

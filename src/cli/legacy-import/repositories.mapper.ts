@@ -88,7 +88,7 @@ export const repositoriesMapper: TableMapper<RepositoryRecord> = {
       harvestedAt: legacyTimestamp(row.updatedAt, 'updatedAt', issues, harvestedFallback)!,
     };
   }),
-  key: (repo) => String(repo.legacyId),
+  key: (repo) => repo.legacyId,
   values: (record) => REPOSITORY_COLUMNS.map(([, , value]) => value(record)),
 };
 

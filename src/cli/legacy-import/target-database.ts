@@ -50,8 +50,15 @@ export function describeTarget(db: DatabaseConfig): string {
   return `postgres://${encodeURIComponent(db.user)}@${db.host}:${db.port}/${db.name}`;
 }
 
-/** A column of an `unnest(...)` batch: target name, PostgreSQL array element type, value of a record. */
-export type BatchColumn<T> = readonly [name: string, type: string, value: (record: T) => unknown];
+/**
+ * A column of an `unnest(...)` batch or a COPY: target name, PostgreSQL array element type, value
+ * of a record (the record's position in the batch comes second).
+ */
+export type BatchColumn<T> = readonly [
+  name: string,
+  type: string,
+  value: (record: T, index?: number) => unknown,
+];
 
 /**
  * `select ... from unnest($1::t1[], $2::t2[], ...) as v(c1, c2, ...)`: a whole batch in one
@@ -71,10 +78,10 @@ export function unnestBatch<T>(columns: readonly BatchColumn<T>[], records: read
  * A PostgreSQL array literal (`{1,2,NULL}`, `{"a","b \"c\""}`), built directly: pg's generic
  * array serializer inspects every element and was a fifth of the import's CPU time.
  */
-function arrayLiteral<T>(records: readonly T[], value: (record: T) => unknown, quote: boolean): string {
+function arrayLiteral<T>(records: readonly T[], value: BatchColumn<T>[2], quote: boolean): string {
   const parts = new Array<string>(records.length);
   for (let i = 0; i < records.length; i++) {
-    const v = value(records[i]!);
+    const v = value(records[i]!, i);
     if (v === null || v === undefined) parts[i] = 'NULL';
     else if (!quote && typeof v === 'number') parts[i] = String(v);
     else parts[i] = `"${String(v).replace(/[\\"]/g, '\\$&')}"`;
