@@ -4,7 +4,11 @@ import type { JobOutbox, PendingJob } from '../../platform/outbox/job-outbox';
 import type { JobInfo, QueueDriver, RunningJob } from '../../platform/queue/job-queue';
 import type { CountryDirectory } from './country-directory';
 import { countryHarvestState } from './country-harvest-state';
-import type { CountryHarvestProgress, CountryHarvestService } from './country-harvest.service';
+import {
+  type CountryHarvestProgress,
+  type CountryHarvestService,
+  noCountryHarvestProgress,
+} from './country-harvest.service';
 import { CountryHarvestNode, CountryHarvestProgressNode, CountryNode } from './rankings.types';
 
 export const COUNTRY_HARVEST_QUEUE = 'country-harvest';
@@ -23,15 +27,6 @@ export interface CountryHarvestJobsOptions {
   readonly fork: () => EntityManager;
   readonly logger: Logger;
 }
-
-const EMPTY: CountryHarvestProgress = {
-  searches: 0,
-  usersFound: 0,
-  harvestsRequested: 0,
-  queriesDone: 0,
-  incompleteSearches: 0,
-  loginsSkipped: 0,
-};
 
 /** Country harvests as queue jobs: their progress is the job's progress (countryHarvest(id:)). */
 export class CountryHarvestJobs {
@@ -115,7 +110,10 @@ export class CountryHarvestJobs {
     return Object.assign(new CountryHarvestNode(), {
       ...job,
       country: Object.assign(new CountryNode(), { code, name: this.options.countries.name(code) ?? code }),
-      progress: Object.assign(new CountryHarvestProgressNode(), { ...EMPTY, ...job.progress }),
+      progress: Object.assign(new CountryHarvestProgressNode(), {
+        ...noCountryHarvestProgress(),
+        ...job.progress,
+      }),
     });
   }
 }

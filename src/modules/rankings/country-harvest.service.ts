@@ -26,6 +26,18 @@ export interface CountryHarvestProgress {
   loginsSkipped: number;
 }
 
+/** A country harvest's progress before its first search. */
+export function noCountryHarvestProgress(): CountryHarvestProgress {
+  return {
+    searches: 0,
+    usersFound: 0,
+    harvestsRequested: 0,
+    queriesDone: 0,
+    incompleteSearches: 0,
+    loginsSkipped: 0,
+  };
+}
+
 export interface CountryHarvestSettings {
   /** Follower floor of the searches. */
   readonly minFollowers: number;
@@ -86,14 +98,7 @@ export class CountryHarvestService {
     code: string,
     report: (progress: CountryHarvestProgress) => Promise<void>,
   ): Promise<CountryHarvestProgress> {
-    const progress: CountryHarvestProgress = {
-      searches: 0,
-      usersFound: 0,
-      harvestsRequested: 0,
-      queriesDone: 0,
-      incompleteSearches: 0,
-      loginsSkipped: 0,
-    };
+    const progress = noCountryHarvestProgress();
     const seen = new Set<string>();
     const onLogins = async (logins: string[]): Promise<void> => {
       const fresh = logins.filter((l) => !seen.has(l.toLowerCase()));
