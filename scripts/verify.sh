@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (`npm run verify`; `.ci/run` calls this script):
 # install, make sure PostgreSQL, Redis and MariaDB are up on 127.0.0.1, lint, typecheck, migration check,
-# schema and codegen drift checks, then every test. Ends with one line: `N passed, N failed`.
+# schema, codegen and infrastructure drift checks, the read-path benchmark in its quick form, then every test. Ends with one line: `N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +36,9 @@ npx graphql-codegen --config codegen.ts --check >/dev/null || fail "codegen drif
 
 step "infrastructure/templates match the CDK app (cdk-nag AwsSolutions checks run in synthesis)"
 npm run --silent infra:check || fail "infrastructure drift or cdk-nag findings: run npm run infra:synth"
+
+step "read-path benchmark harness (npm run bench:quick: a few seconds per scenario, so it never rots; figures only)"
+npm run --silent bench:quick || fail "the read-path benchmark harness failed"
 
 step "tests"
 report=$(mktemp)
