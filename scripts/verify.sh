@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (`npm run verify`; `.ci/run` calls this script):
 # install, make sure PostgreSQL, Redis and MariaDB are up on 127.0.0.1, lint, typecheck, migration check,
-# schema, codegen and infrastructure drift checks, the read-path benchmark in its quick form, then every test. Ends with one line: `N passed, N failed`.
+# schema, codegen and infrastructure drift checks, the read-path benchmark in its quick form, the container image, then every test. Ends with one line: `N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +39,13 @@ npm run --silent infra:check || fail "infrastructure drift or cdk-nag findings: 
 
 step "read-path benchmark harness (npm run bench:quick: a few seconds per scenario, so it never rots; figures only)"
 npm run --silent bench:quick || fail "the read-path benchmark harness failed"
+
+step "container image: buildah builds the Dockerfile and the image serves health 200 (npm run test:image)"
+if ! command -v buildah >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah debootstrap) >/dev/null ||
+    fail "buildah and debootstrap could not be installed (apt-get install buildah debootstrap)"
+fi
+npm run --silent test:image || fail "the container image did not build or run (scripts/build-image.sh)"
 
 step "tests"
 report=$(mktemp)
