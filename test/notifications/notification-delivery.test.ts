@@ -224,6 +224,67 @@ describe('notification e-mails through local SES', () => {
     expect((await recordsTo(far)).map((r) => r.kind)).toEqual(['VERIFICATION']);
   });
 
+  it('e-mails new trophies and follower and star milestones of watched developers, once each, not on first sighting', async () => {
+    const chooser = 'climber-fan@example.test';
+    const other = 'climber-ranks@example.test';
+    await verifiedRecipient(chooser, 'climber', {
+      events: ['NEW_TROPHY', 'FOLLOWER_MILESTONE', 'STAR_MILESTONE'],
+    });
+    await verifiedRecipient(other, 'climber', { events: ['RANK_CHANGED'] });
+    const sql = kit.probe.fork().getConnection();
+    const [user] = await sql.execute<{ id: number }[]>(
+      `insert into github_user (login, login_key, social, organizations, followers, harvested_at, created_at, updated_at)
+         values ('Climber', 'climber', '[]', '[]', 90, now(), now(), now()) returning id`,
+    );
+    await sql.execute(
+      `insert into repository (owner_id, name, topics, stargazer_count, fork_count, open_issues_count,
+         watcher_count, disk_usage_kb, is_fork, is_archived, harvested_at)
+       values (?, 'rope', '[]', 80, 0, 0, 0, 0, false, false, now())`,
+      [user!.id],
+    );
+    await kit.harvestEnded('Climber', 'climb-1'); // first sighting: only the snapshot
+    const [snapshot] = await sql.execute<{ figures: unknown }[]>(
+      `select figures from notification_developer_snapshot where login_key = 'climber'`,
+    );
+    expect(snapshot!.figures).toEqual({ followers: 90, stars: 80, badges: [] });
+    expect(await recordsTo(chooser)).toHaveLength(1);
+
+    await sql.execute(`update github_user set followers = 120 where id = ?`, [user!.id]);
+    await sql.execute(`update repository set stargazer_count = 150 where owner_id = ?`, [user!.id]);
+    await kit.harvestEnded('Climber', 'climb-2');
+    await kit.harvestEnded('Climber', 'climb-3'); // same figures: nothing new
+    await kit.harvestEnded('Climber', 'climb-2'); // the same harvest told twice
+    const mails = await kit.ses.waitFor(chooser, 4);
+    expect(
+      mails
+        .slice(1)
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual([
+      '[SUCCESS] Climber earned the Star Gazer trophy (BRONZE)',
+      '[SUCCESS] Climber passed 100 followers',
+      '[SUCCESS] Climber passed 100 stars',
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await recordsTo(chooser)).map((r) => r.kind).sort()).toEqual([
+      'FOLLOWER_MILESTONE',
+      'NEW_TROPHY',
+      'STAR_MILESTONE',
+      'VERIFICATION',
+    ]);
+    expect((await recordsTo(other)).map((r) => r.kind)).toEqual(['VERIFICATION']);
+
+    // Snapshots of developers nobody watches any more are pruned; watched ones stay.
+    await sql.execute(
+      `insert into notification_developer_snapshot (login_key, figures, updated_at) values ('gone', '{}', now())`,
+    );
+    expect(await kit.probe.notifications.milestones.prune(kit.probe.fork())).toBe(1);
+    const kept = await sql.execute<{ login_key: string }[]>(
+      `select login_key from notification_developer_snapshot`,
+    );
+    expect(kept.map((r) => r.login_key)).toEqual(['climber']);
+  });
+
   it('answers requests while SES does not answer, and never resends an e-mail SES may have sent', async () => {
     const email = 'silent@example.test';
     kit.proxy.holdAnswers(true); // SES stores the message but its answer never comes back

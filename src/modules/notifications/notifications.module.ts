@@ -4,12 +4,15 @@ import { defineModule, moduleKey } from '../../core/module';
 import type { RunningJob } from '../../platform/queue/job-queue';
 import { HARVEST } from '../harvest/harvest.module';
 import { RANKINGS } from '../rankings/rankings.module';
+import { REPORTS } from '../reports/reports.module';
+import { DeveloperMilestoneNotices } from './developer-milestone-notices';
 import { RankChangeNotices } from './rank-change-notices';
 import { TokenBudgetNotices } from './token-budget-notices';
 import { loginKey } from '../users/login';
 import { EmailDeliveryProcessor } from './email-delivery.processor';
 import { mailHealthCheck } from './mail-health';
 import { NotificationDigest } from './notification-digest';
+import { NotificationDeveloperSnapshot } from './notification-developer-snapshot.entity';
 import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationEmail } from './notification-email.entity';
 import { NotificationIncident } from './notification-incident.entity';
@@ -40,6 +43,7 @@ export interface NotificationsExports {
   readonly processor: EmailDeliveryProcessor;
   readonly operator: OperatorNotices;
   readonly ranks: RankChangeNotices;
+  readonly milestones: DeveloperMilestoneNotices;
   readonly mailbox: NotificationMailbox;
   readonly budget: TokenBudgetNotices;
 }
@@ -54,7 +58,13 @@ export const NOTIFICATIONS = moduleKey<NotificationsExports>('notifications');
  */
 export const notificationsModule = defineModule({
   key: NOTIFICATIONS,
-  entities: [NotificationRecipient, NotificationEmail, NotificationSuppression, NotificationIncident],
+  entities: [
+    NotificationRecipient,
+    NotificationEmail,
+    NotificationSuppression,
+    NotificationIncident,
+    NotificationDeveloperSnapshot,
+  ],
   resolvers: [NotificationsResolver],
   create(platform, { use }) {
     const { config, logger, queue } = platform;
@@ -85,6 +95,7 @@ export const notificationsModule = defineModule({
     const operator = new OperatorNotices({ fork, dispatcher, pubSub: platform.pubSub, logger: log });
     const ranks = new RankChangeNotices(dispatcher, fork);
     const budget = new TokenBudgetNotices(dispatcher);
+    const milestones = new DeveloperMilestoneNotices(dispatcher, use(REPORTS), fork);
     const { pool } = use(HARVEST).github;
     use(RANKINGS).completed.subscribe(async (run) => {
       await ranks.runCompleted(run.id);
@@ -105,6 +116,7 @@ export const notificationsModule = defineModule({
           },
         }),
       );
+      if (finished && mail.enabled) await milestones.harvestCompleted(loginKey(state.login));
     });
     const handle = async (job: RunningJob<unknown>) => {
       if (job.name === SEND_EMAIL_JOB) return processor.handle(job as RunningJob<SendEmailJobData>);
@@ -112,6 +124,7 @@ export const notificationsModule = defineModule({
         const em = fork();
         await processor.expireInterrupted(em);
         await mailbox.prune(em, mail.retentionDays);
+        await milestones.prune(em);
         await budget.check(em, pool.snapshot());
         return digest.run(em);
       }
@@ -147,7 +160,7 @@ export const notificationsModule = defineModule({
         await operator.close();
         mailer.close();
       },
-      exports: { dispatcher, digest, processor, operator, ranks, mailbox, budget },
+      exports: { dispatcher, digest, processor, operator, ranks, milestones, mailbox, budget },
     };
   },
 });

@@ -25,7 +25,7 @@ export interface ReportKey extends ReportSubject {
   readonly periodEnd: string;
 }
 
-type BadgeReport = Omit<
+export type BadgeReport = Omit<
   Report,
   'score' | 'globalRank' | 'countryRank' | 'percentileInCountry' | 'provisional'
 >;
@@ -91,6 +91,13 @@ export class ReportService {
       percentileInCountry: ranking?.percentileInCountry ?? null,
       provisional: ranking?.provisional ?? false,
     });
+  }
+
+  /** The badges of one developer as stored now (not cached: for events that compare them). */
+  async badgesOf(em: EntityManager, subject: ReportSubject): Promise<BadgeReport> {
+    const periodEnd = toDay(subject.harvestedAt ?? this.now());
+    const [badges] = await this.load(em, [{ ...pick(subject), periodEnd }]);
+    return badges!;
   }
 
   private async load(em: EntityManager, keys: readonly ReportKey[]): Promise<BadgeReport[]> {

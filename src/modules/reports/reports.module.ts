@@ -1,7 +1,8 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineModule, moduleKey } from '../../core/module';
 import { RANKINGS } from '../rankings/rankings.module';
 import { UserReportResolver } from './report.resolver';
-import { type ReportLoader, ReportService } from './report.service';
+import { type BadgeReport, type ReportLoader, ReportService, type ReportSubject } from './report.service';
 
 declare module '../../core/loaders' {
   interface Loaders {
@@ -10,9 +11,16 @@ declare module '../../core/loaders' {
   }
 }
 
+export interface ReportsExports {
+  /** A developer's trophies and achievements from the stored data now (notifications compare them). */
+  badgesOf(em: EntityManager, subject: ReportSubject): Promise<BadgeReport>;
+}
+
+export const REPORTS = moduleKey<ReportsExports>('reports');
+
 /** `User.report`: trophies and achievements, with score and ranks from the rankings module. */
 export const reportsModule = defineModule({
-  key: moduleKey('reports'),
+  key: REPORTS,
   entities: [],
   resolvers: [UserReportResolver],
   create({ cache }, { use }) {
@@ -20,7 +28,7 @@ export const reportsModule = defineModule({
     return {
       resolvers: [new UserReportResolver(reports)],
       loaders: { reports: (em) => reports.createLoader(em) },
-      exports: undefined,
+      exports: { badgesOf: (em, subject) => reports.badgesOf(em, subject) },
     };
   },
 });
