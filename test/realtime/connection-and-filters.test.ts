@@ -6,7 +6,7 @@ import { createKeyWithCli } from '../support/api-keys';
 import { startTestApp, type TestApp } from '../support/app-harness';
 import { waitFor } from '../support/free-port';
 import { startThrowawayRedis, type ThrowawayRedis } from '../support/throwaway-redis';
-import { subscribe, wsClient } from './subscription-client';
+import { channelSubscribers, subscribe, wsClient } from './subscription-client';
 
 /**
  * Issue 11: keep-alive pings, the connection-init timeout, the rankingsUpdated country filter
@@ -156,26 +156,8 @@ describe('systemHealthChanged', () => {
     const client = wsClient(t.url, { apiKey: operator });
     try {
       const changes = subscribe(client, SystemHealthChangedDocument, {});
-      const subscribed = async () => {
-        const probe = new Redis({
-          host: redis.host,
-          port: redis.port,
-          lazyConnect: true,
-          retryStrategy: () => null,
-        });
-        try {
-          await probe.connect();
-          const [, n] = (await probe.pubsub(
-            'NUMSUB',
-            `${t.config.redis.keyPrefix}:events:SYSTEM_HEALTH_CHANGED`,
-          )) as [string, number];
-          return Number(n) > 0;
-        } catch {
-          return false;
-        } finally {
-          probe.disconnect();
-        }
-      };
+      const subscribed = async () =>
+        (await channelSubscribers(redis, `${t.config.redis.keyPrefix}:events:SYSTEM_HEALTH_CHANGED`)) > 0;
       await waitFor(subscribed, 'the server to subscribe', 15_000);
       await redis.stop();
       // The instance sees its Redis down (the event itself cannot travel while pub/sub is down).

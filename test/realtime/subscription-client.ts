@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
@@ -63,4 +64,25 @@ export function connected(client: Client): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Subscribers of a pub/sub channel on a Redis server (0 while it cannot be reached). */
+export async function channelSubscribers(
+  server: { host: string; port: number },
+  channel: string,
+): Promise<number> {
+  const client = new Redis({
+    host: server.host,
+    port: server.port,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  try {
+    await client.connect();
+    return Number(((await client.pubsub('NUMSUB', channel)) as [string, number])[1]);
+  } catch {
+    return 0;
+  } finally {
+    client.disconnect();
+  }
 }

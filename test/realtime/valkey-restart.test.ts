@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UserUpdatedDocument } from '../generated/graphql';
 import { startTestApp, type TestApp } from '../support/app-harness';
 import { startThrowawayRedis, type ThrowawayRedis } from '../support/throwaway-redis';
-import { subscribe, wsClient } from './subscription-client';
+import { channelSubscribers, subscribe, wsClient } from './subscription-client';
 
 /**
  * Issue 11, item 3: Valkey restarted while a client is subscribed. The client keeps its
@@ -25,23 +25,6 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-async function subscribers(channel: string): Promise<number> {
-  const client = new Redis({
-    host: redis.host,
-    port: redis.port,
-    lazyConnect: true,
-    retryStrategy: () => null,
-  });
-  try {
-    await client.connect();
-    return Number(((await client.pubsub('NUMSUB', channel)) as [string, number])[1]);
-  } catch {
-    return 0;
-  } finally {
-    client.disconnect();
-  }
-}
-
 async function until(
   check: () => Promise<boolean> | boolean,
   what: string,
@@ -60,13 +43,16 @@ it('a subscription survives a Valkey restart: told to resync, then receives late
   const client = wsClient(t.url);
   try {
     const updates = subscribe(client, UserUpdatedDocument, { login });
-    await until(async () => (await subscribers(channel)) === 1, 'the server to subscribe');
+    await until(async () => (await channelSubscribers(redis, channel)) === 1, 'the server to subscribe');
 
     await redis.stop();
     await redis.start();
     await until(() => updates.results.length > 0, 'a resync event');
     expect(updates.results[0]).toEqual({ data: { userUpdated: { login, resync: true, user: null } } });
-    await until(async () => (await subscribers(channel)) === 1, 'the server to subscribe again');
+    await until(
+      async () => (await channelSubscribers(redis, channel)) === 1,
+      'the server to subscribe again',
+    );
 
     const publisher = new Redis({ host: redis.host, port: redis.port });
     try {
