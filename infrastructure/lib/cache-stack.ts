@@ -1,9 +1,10 @@
-import { CfnCondition, CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnCondition, CfnOutput, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type InfraSettings, secretName } from './settings';
+import type { DataStackProps } from './database-stack';
+import { secretName } from './settings';
 
 export const VALKEY_PORT = 6379;
 
@@ -16,15 +17,7 @@ export class CacheStack extends Stack {
   readonly replicationGroup: elasticache.CfnReplicationGroup;
   readonly secret: secretsmanager.Secret;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: StackProps & {
-      readonly settings: InfraSettings;
-      readonly vpc: ec2.IVpc;
-      readonly appSecurityGroup: ec2.ISecurityGroup;
-    },
-  ) {
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { settings, vpc } = props;
     const nodes = new CfnParameter(this, 'CacheNodes', {

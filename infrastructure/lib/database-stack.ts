@@ -14,6 +14,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DB_NAME, DB_USER, type InfraSettings, secretName } from './settings';
 
+/** What the data stacks (database, cache) are built from: the settings, the VPC, the tasks' security group. */
+export type DataStackProps = StackProps & {
+  readonly settings: InfraSettings;
+  readonly vpc: ec2.IVpc;
+  readonly appSecurityGroup: ec2.ISecurityGroup;
+};
+
 /**
  * RDS PostgreSQL 16: encrypted at rest, TLS required (`rds.force_ssl=1`), Multi-AZ as the
  * `MultiAz` parameter, 7-day backups, deletion protection, a final snapshot on removal. Its
@@ -24,15 +31,7 @@ export class DatabaseStack extends Stack {
   readonly instance: rds.DatabaseInstance;
   readonly secret: secretsmanager.ISecret;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: StackProps & {
-      readonly settings: InfraSettings;
-      readonly vpc: ec2.IVpc;
-      readonly appSecurityGroup: ec2.ISecurityGroup;
-    },
-  ) {
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { settings, vpc } = props;
     const multiAz = new CfnParameter(this, 'MultiAz', {
