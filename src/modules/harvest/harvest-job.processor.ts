@@ -147,13 +147,14 @@ export class HarvestJobProcessor {
       record.stage = 'saving';
       await this.save(em, record);
       const result = await writeHarvest(em.fork(), record.id, outcome.user, now(), this.options.locate);
-      await em.refresh(record);
-      this.publish(toHarvestState(record));
+      // Told first (caches of every instance drop the developer's answers), then the record re-read.
       publishEvent(this.options.pubSub, TOPICS.USER_UPDATED, loginKey(record.login), {
         login: record.login,
         userId: result.userId,
         harvestJobId: record.id,
       });
+      await em.refresh(record);
+      this.publish(toHarvestState(record));
       log.info(
         { ...result, skippedRepositories: outcome.user.skipped, ms: Date.now() - started },
         'harvest stored',
