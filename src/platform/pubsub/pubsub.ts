@@ -18,6 +18,11 @@ export { isResync, RESYNC, type ResyncMarker } from './event-stream';
  * reconnects and subscribes again by itself), every open subscription receives RESYNC once, in
  * place of whatever was published while it was cut off; so does a subscriber that fell more than
  * `maxBuffered` events behind.
+ *
+ * An event Valkey refused (the link is down: the publisher keeps no offline queue) still reaches
+ * this process's own subscribers of its topic: an api instance's subscribers then learn what the
+ * instance itself saw during the outage (its health going down, docs/realtime.md). Other
+ * processes do not get it; they receive RESYNC when their link is back.
  */
 export interface AppPubSub {
   publish(routingKey: string, ...args: unknown[]): void;
@@ -37,6 +42,8 @@ class EnginePubSub implements AppPubSub {
   private readonly streams = new Set<EventStream>();
   /** In memory (one process), streams of every key of a topic are fed by `publish` itself. */
   private readonly everyKey = new Map<string, Set<EventStream>>();
+  /** Over Valkey, this process's streams by topic (or `<topic>:*` pattern): fed when a publish fails. */
+  private readonly local = new Map<string, Set<EventStream>>();
 
   constructor(
     private readonly engine: PubSubEngine,
@@ -55,7 +62,10 @@ class EnginePubSub implements AppPubSub {
     const [topic, payload] =
       args.length >= 2 ? [`${routingKey}:${String(args[0])}`, args[1]] : [routingKey, args[0]];
     const value = this.throughJson ? (JSON.parse(JSON.stringify(payload ?? null)) as unknown) : payload;
-    this.engine.publish(this.prefix + topic, value).catch((error: Error) => this.onError(topic, error));
+    this.engine.publish(this.prefix + topic, value).catch((error: Error) => {
+      this.onError(topic, error);
+      this.deliverHere(routingKey, topic, payload);
+    });
     if (this.throughJson && args.length >= 2) {
       for (const stream of this.everyKey.get(routingKey) ?? []) stream.push(value);
     }
@@ -81,14 +91,27 @@ class EnginePubSub implements AppPubSub {
     return this.open(dynamicId === undefined ? routingKey : `${routingKey}:${String(dynamicId)}`, {});
   }
 
+  /** A publish Valkey refused, to this process's subscribers of the topic (copied as JSON, as Valkey would). */
+  private deliverHere(routingKey: string, topic: string, payload: unknown): void {
+    const streams = [...(this.local.get(topic) ?? [])];
+    if (topic !== routingKey) streams.push(...(this.local.get(`${routingKey}:*`) ?? []));
+    if (streams.length === 0) return;
+    const value = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
+    for (const stream of streams) stream.push(value);
+  }
+
   private open(topic: string, options: { pattern?: boolean }): AsyncIterable<unknown> {
     const subscription = this.engine.subscribe(
       this.prefix + topic,
       (payload: unknown) => stream.push(payload),
       options,
     );
+    const local = this.local.get(topic) ?? new Set<EventStream>();
+    this.local.set(topic, local);
     const stream = new EventStream(() => {
       this.streams.delete(stream);
+      local.delete(stream);
+      if (local.size === 0 && this.local.get(topic) === local) this.local.delete(topic);
       subscription.then(
         (id) => this.engine.unsubscribe(id),
         () => undefined,
@@ -99,6 +122,7 @@ class EnginePubSub implements AppPubSub {
       void stream.return();
     });
     this.streams.add(stream);
+    local.add(stream);
     return stream;
   }
 
