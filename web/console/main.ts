@@ -1,3 +1,4 @@
+import '../shared/page.css';
 import './console.css';
 import { Dashboard } from './dashboard';
 import { byId } from './dom';
