@@ -9,8 +9,10 @@ export const HEALTH_FIELDS = `
     components { name status required message latencyMs }
   }`;
 
-export const QUEUE_FIELDS = `queues { name waiting active delayed failed completed paused }`;
-export const TOKEN_FIELDS = `githubTokens { token valid remaining limit resetAt }`;
+export const QUEUE_FIELDS = `queues { name waiting active delayed failed completed paused workers }`;
+export const TOKEN_FIELDS = `githubTokens {
+  token valid remaining limit resetAt graphqlRemaining graphqlLimit graphqlResetAt restingUntil
+}`;
 export const ERROR_FIELDS = `recentErrors(minutes: 60) { code count lastSeenAt }`;
 export const RUN_FIELDS = `id status trigger startedAt finishedAt durationMs rankedUsers countries error`;
 export const HARVEST_FIELDS = `id login status progress stage trigger enqueuedAt startedAt finishedAt error`;

@@ -11,6 +11,8 @@ const SHAPES: Readonly<Record<string, string>> = {
   SKIPPED: '–',
   DISABLED: '–',
   DOWN: '✕',
+  REJECTED: '✕',
+  PAUSED: '❚❚',
   FAILED: '✕',
   NOT_FOUND: '✕',
 };

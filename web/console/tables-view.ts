@@ -13,7 +13,7 @@ export class QueuesView {
     this.tableHost.replaceChildren(
       table(
         'Queue figures',
-        ['Queue', 'Waiting', 'Active', 'Delayed', 'Failed', 'Completed', 'Paused'],
+        ['Queue', 'Waiting', 'Active', 'Delayed', 'Failed', 'Completed', 'Workers', 'State'],
         queues.map((q) => [
           el('span', { class: 'mono', text: q.name }),
           numberText(q.waiting),
@@ -21,7 +21,8 @@ export class QueuesView {
           numberText(q.delayed),
           numberText(q.failed),
           numberText(q.completed),
-          numberText(q.paused),
+          numberText(q.workers),
+          statusBadge(q.paused ? 'PAUSED' : 'RUNNING'),
         ]),
         'No queues reported.',
       ),
@@ -43,12 +44,15 @@ export function showTokens(tokens: readonly TokenBudget[]): void {
   byId('tokens-table').replaceChildren(
     table(
       'GitHub token budgets',
-      ['Token', 'Valid', 'Remaining', 'Resets at'],
+      ['Token', 'Valid', 'REST left', 'REST resets', 'GraphQL left', 'GraphQL resets', 'Resting until'],
       tokens.map((t) => [
         el('span', { class: 'mono', text: t.token }),
-        statusBadge(t.valid ? 'OK' : 'FAILED'),
-        budget(t.remaining, t.limit),
+        statusBadge(t.valid ? 'OK' : 'REJECTED'),
+        budget(t.remaining, t.limit, 'REST requests'),
         timeOf(t.resetAt),
+        budget(t.graphqlRemaining, t.graphqlLimit, 'GraphQL points'),
+        timeOf(t.graphqlResetAt),
+        timeOf(t.restingUntil),
       ]),
       'No GitHub tokens configured.',
     ),
@@ -56,7 +60,7 @@ export function showTokens(tokens: readonly TokenBudget[]): void {
 }
 
 /** "4,200 of 5,000" with a meter (its value is in the text too). */
-function budget(remaining: number | null, limit: number | null): HTMLElement {
+function budget(remaining: number | null, limit: number | null, what: string): HTMLElement {
   if (remaining === null || limit === null || limit === 0) return el('span', { text: '—' });
   const meter = el('meter', {
     attrs: {
@@ -66,7 +70,7 @@ function budget(remaining: number | null, limit: number | null): HTMLElement {
       high: String(limit * 0.5),
       optimum: String(limit),
       value: String(remaining),
-      'aria-label': `${remaining} of ${limit} requests left`,
+      'aria-label': `${remaining} of ${limit} ${what} left`,
     },
   });
   return el('span', { class: 'budget' }, [meter, ` ${numberText(remaining)} of ${numberText(limit)}`]);

@@ -36,7 +36,8 @@ export interface QueueFigures {
   delayed: number;
   failed: number;
   completed: number;
-  paused: number;
+  paused: boolean;
+  workers: number;
 }
 
 export interface TokenBudget {
@@ -45,6 +46,10 @@ export interface TokenBudget {
   remaining: number | null;
   limit: number | null;
   resetAt: string | null;
+  graphqlRemaining: number | null;
+  graphqlLimit: number | null;
+  graphqlResetAt: string | null;
+  restingUntil: string | null;
 }
 
 export interface ErrorCount {
