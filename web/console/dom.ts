@@ -67,7 +67,8 @@ export function table(
       cells.map((cell) => el('td', {}, [cell])),
     ),
   );
-  return el('div', { class: 'table-wrap' }, [
+  // Scrolls sideways on a phone: focusable and named, so keyboards can scroll it too.
+  return el('div', { class: 'table-wrap', attrs: { tabindex: '0', role: 'region', 'aria-label': caption } }, [
     el('table', {}, [
       el('caption', { class: 'visually-hidden', text: caption }),
       el('thead', {}, [head]),

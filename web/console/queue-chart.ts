@@ -61,7 +61,11 @@ export class QueueChart {
         height: HEIGHT,
         legend: { show: false },
         cursor: { show: false },
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: {
+          // At least the last five minutes, so the first samples are not spread over years.
+          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
         axes: [
           { stroke: '#374151', grid: { stroke: '#e5e7eb' }, size: 28 },
           { stroke: '#374151', grid: { stroke: '#e5e7eb' }, size: 36 },
