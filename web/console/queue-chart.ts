@@ -47,7 +47,15 @@ export class QueueChart {
       for (const v of this.values) v.shift();
     }
     if (!this.plot && this.host.isConnected) this.create();
-    this.plot?.setData([this.times, ...this.values]);
+    this.draw();
+  }
+
+  /** New data, y scaled to it; x spans at least five minutes, so the first samples are not spread over years. */
+  private draw(): void {
+    if (!this.plot) return;
+    this.plot.setData([this.times, ...this.values]);
+    const last = this.times.at(-1)!;
+    this.plot.setScale('x', { min: Math.min(this.times[0]!, last - 300), max: last });
   }
 
   private width(): number {
@@ -62,8 +70,7 @@ export class QueueChart {
         legend: { show: false },
         cursor: { show: false },
         scales: {
-          // At least the last five minutes, so the first samples are not spread over years.
-          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max] },
+          x: { time: true },
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
         },
         axes: [
@@ -75,6 +82,7 @@ export class QueueChart {
       [this.times, ...this.values],
       this.host,
     );
+    this.draw();
     this.resize.observe(this.host);
   }
 
