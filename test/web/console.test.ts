@@ -191,6 +191,8 @@ describe('the page', () => {
     await page.keyboard.press('Enter');
     await page.locator('#sign-in').waitFor({ state: 'visible' });
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    expect(await page.locator('#console').isHidden()).toBe(true);
+    expect(await page.locator('#live-status').textContent()).toBe('Not signed in');
     expect(await checkAccessibility(page)).toEqual([]);
     expect(signedIn.pageErrors).toEqual([]);
     expect(signedIn.cspViolations).toEqual([]);

@@ -45,6 +45,7 @@ export class Dashboard {
   private readonly stops: (() => void)[] = [];
   private timers: ReturnType<typeof setInterval>[] = [];
   private live = false;
+  private stopped = false;
 
   constructor(
     private readonly api: ConsoleApi,
@@ -88,6 +89,7 @@ export class Dashboard {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const stop of this.stops.splice(0)) stop();
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
@@ -172,7 +174,7 @@ export class Dashboard {
   }
 
   private setLive(live: boolean): void {
-    if (this.live === live) return;
+    if (this.stopped || this.live === live) return;
     this.live = live;
     const status = byId('live-status');
     status.textContent = live ? 'Live' : 'Reconnecting…';
@@ -182,6 +184,7 @@ export class Dashboard {
 
   /** A revoked key ends the session; other failures are shown and retried at the next turn. */
   private failed(error: ApiRequestError): void {
+    if (this.stopped) return;
     if (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN') return this.onFatal(error);
     byId('problem').textContent = `Could not update: ${error.message} (${error.code}). Retrying.`;
   }

@@ -32,6 +32,9 @@ function showSignIn(message = ''): void {
   dashboard = undefined;
   consoleSection.hidden = true;
   signOut.hidden = true;
+  const live = byId('live-status');
+  live.textContent = 'Not signed in';
+  live.className = 'live live-off';
   signIn.hidden = false;
   signInError.textContent = message;
   keyInput.setAttribute('aria-invalid', message ? 'true' : 'false');
