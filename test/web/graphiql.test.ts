@@ -132,6 +132,11 @@ describe('GraphiQL in a browser', () => {
     // GraphiQL's settings dialog adds a <style> element (Radix): it carries the page's nonce.
     await recorded.page.locator('button[aria-label="Open settings dialog"]').click();
     await recorded.page.getByRole('dialog').waitFor();
+    const styles = (await recorded.page.evaluate(
+      `Array.from(document.querySelectorAll('style'), (element) => element.nonce !== '')`,
+    )) as boolean[];
+    expect(styles.length).toBeGreaterThan(0);
+    expect(styles.every(Boolean)).toBe(true);
     await screenshot(recorded.page, 'graphiql-settings-dialog');
     expect(await checkAccessibility(recorded.page)).toEqual([]);
     await recorded.page.keyboard.press('Escape');
