@@ -7,6 +7,7 @@ import 'graphiql/style.css';
 import '../shared/page.css';
 import './graphiql.css';
 import { cspNonce } from '../shared/csp-nonce';
+import { watchAccessibility } from './accessibility';
 
 // GraphiQL for the API it is served by (docs/web.md): queries and mutations over HTTP POST to
 // /graphql, subscriptions over graphql-ws on the same path. The headers editor is where the API
@@ -49,3 +50,4 @@ createRoot(container).render(
     />
   </StrictMode>,
 );
+watchAccessibility(container);
