@@ -53,6 +53,7 @@ describe('operations: who may read it', () => {
     for (const key of [operator, admin]) {
       const { data, errors } = await console_(key);
       expect(errors).toBeUndefined();
+      expect(data?.operations.instance).toMatch(/^.+:\d+$/);
       expect(data?.operations.queues.map((q) => q.name).sort()).toEqual([
         'country-harvest',
         'harvest',

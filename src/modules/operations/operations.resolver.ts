@@ -3,6 +3,7 @@ import type { GraphQLContext } from '../../graphql/context';
 import type { ResourceBudgetSnapshot } from '../../platform/github/identity-budget';
 import { HarvestJobNode } from '../harvest/harvest.types';
 import { CountryHarvestNode, RankingRunNode } from '../rankings/rankings.types';
+import { INSTANCE_ID } from '../system/health-watch';
 import { HealthStatus } from '../system/health.types';
 import type { OperationsService, TokenBudget } from './operations.service';
 import {
@@ -43,6 +44,14 @@ export class OperationsResolver {
   })
   operations(): OperationsNode {
     return new OperationsNode();
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      'The api instance that answered (host name and process id): `recentErrors`, `healthHistory` and `githubTokens` are its own figures.',
+  })
+  instance(): string {
+    return INSTANCE_ID;
   }
 
   @FieldResolver(() => [QueueFiguresNode], {
