@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKeyWithCli } from '../support/api-keys';
 import { startTestApp, type TestApp } from '../support/app-harness';
@@ -154,6 +155,34 @@ describe('live', () => {
     expect(await card.locator('.progress-figure').textContent()).toBe('100 %');
     expectClean(signedIn);
   }, 90_000);
+
+  it("keeps another api instance's health apart from this one's", async () => {
+    const { page } = signedIn;
+    const cache = page.locator('#health-components [data-component="cache"]');
+    await expect.poll(() => cache.getAttribute('data-status'), { timeout: 20_000 }).toBe('OK');
+    // What another api instance's health watch publishes when its cache goes down (statuses as
+    // the health checks name them, src/core/topics.ts).
+    const publisher = new Redis({ host: redis.host, port: redis.port });
+    try {
+      await publisher.publish(
+        `${t.config.redis.keyPrefix}:events:SYSTEM_HEALTH_CHANGED`,
+        JSON.stringify({
+          instance: 'other-host:4242',
+          status: 'degraded',
+          checkedAt: new Date().toISOString(),
+          changes: [{ component: 'cache', from: 'ok', to: 'down', message: 'connection refused' }],
+        }),
+      );
+    } finally {
+      publisher.disconnect();
+    }
+    const others = page.locator('#health-others');
+    await expect.poll(() => others.textContent(), { timeout: 20_000 }).toContain('other-host:4242');
+    expect(await others.textContent()).toContain('cache DOWN');
+    expect(await cache.getAttribute('data-status')).toBe('OK');
+    expect(await page.locator('#problem').textContent()).toBe('');
+    expectClean(signedIn);
+  }, 60_000);
 
   it('shows a component going down and coming back when the app’s Redis stops and starts', async () => {
     const { page } = signedIn;

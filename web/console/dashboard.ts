@@ -99,7 +99,7 @@ export class Dashboard {
 
   private show(data: Overview): void {
     const ops = data.operations;
-    this.health.load(data.systemHealth, ops.healthHistory);
+    this.health.load(ops.instance, data.systemHealth, ops.healthHistory);
     this.queues.show(ops.queues);
     showTokens(ops.githubTokens);
     showErrors(ops.recentErrors);
@@ -147,7 +147,7 @@ export class Dashboard {
     return this.guarded(async () => {
       const data = await this.api.query<HealthRead>(HEALTH);
       const before = new Map(this.currentStatuses());
-      this.health.load(data.systemHealth, data.operations.healthHistory);
+      this.health.load(data.operations.instance, data.systemHealth, data.operations.healthHistory);
       for (const c of data.systemHealth.components)
         if (before.has(c.name) && before.get(c.name) !== c.status) this.announce(`${c.name} is ${c.status}`);
     });

@@ -25,6 +25,7 @@ export const COUNTRY_HARVEST_FIELDS = `
 export const OVERVIEW = `query ConsoleOverview {
   ${HEALTH_FIELDS}
   operations {
+    instance
     ${QUEUE_FIELDS}
     ${TOKEN_FIELDS}
     ${ERROR_FIELDS}
@@ -47,7 +48,7 @@ export const REFRESH = `query ConsoleRefresh {
 /** Health alone: on a resync and while the live link is down. */
 export const HEALTH = `query ConsoleHealth {
   ${HEALTH_FIELDS}
-  operations { healthHistory(minutes: 60) { component samples { at status detail } } }
+  operations { instance healthHistory(minutes: 60) { component samples { at status detail } } }
 }`;
 
 export const RUNS_AND_HARVESTS = `query ConsoleActivity {

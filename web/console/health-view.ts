@@ -11,12 +11,16 @@ const MINUTE_MS = 60_000;
  */
 export class HealthView {
   private health: SystemHealth | undefined;
+  private instance = '';
+  /** The latest event of each other api instance (their health is theirs, not this one's). */
+  private readonly others = new Map<string, HealthChanged['systemHealthChanged']>();
   private readonly history = new Map<string, HealthSample[]>();
   private readonly root = byId('health-components');
   private readonly overall = byId('health-overall');
 
   /** A full read (sign-in, resync, fallback): the server's history replaces ours. */
-  load(health: SystemHealth, history: readonly ComponentHistory[]): void {
+  load(instance: string, health: SystemHealth, history: readonly ComponentHistory[]): void {
+    this.instance = instance;
     this.health = health;
     this.history.clear();
     for (const entry of history) this.history.set(entry.component, [...entry.samples]);
@@ -33,6 +37,11 @@ export class HealthView {
   /** A systemHealthChanged event; returns what to announce. */
   apply(event: HealthChanged['systemHealthChanged']): string[] {
     if (!this.health) return [];
+    if (event.instance !== this.instance) {
+      this.others.set(event.instance, event);
+      this.render();
+      return event.changes.map((c) => `Instance ${event.instance}: ${c.component} is ${c.to}`);
+    }
     this.health.status = event.status;
     this.health.checkedAt = event.checkedAt;
     const said: string[] = [];
@@ -78,8 +87,30 @@ export class HealthView {
     this.overall.replaceChildren(
       'Service ',
       statusBadge(health.status),
-      el('span', { class: 'muted' }, [' checked ', timeOf(health.checkedAt), ` · version ${health.version}`]),
+      el('span', { class: 'muted' }, [
+        ' checked ',
+        timeOf(health.checkedAt),
+        ` · version ${health.version} · instance `,
+        el('span', { class: 'mono', text: this.instance }),
+      ]),
     );
+    const others = [...this.others.values()];
+    if (others.length === 0)
+      byId('health-others').replaceChildren(
+        el('li', { class: 'empty', text: 'None since the page opened.' }),
+      );
+    else
+      byId('health-others').replaceChildren(
+        ...others.map((e) =>
+          el('li', {}, [
+            el('span', { class: 'mono', text: e.instance }),
+            ' ',
+            statusBadge(e.status),
+            ` ${e.changes.map((c) => `${c.component} ${c.to}`).join(', ')} at `,
+            timeOf(e.checkedAt),
+          ]),
+        ),
+      );
     const cards = health.components.map((component) => {
       const strip = this.strip(component.name);
       return el(

@@ -110,7 +110,8 @@ export interface Activity {
 
 export interface HealthRead {
   systemHealth: SystemHealth;
-  operations: { healthHistory: ComponentHistory[] };
+  /** The api instance that answered: health and its history are its own. */
+  operations: { instance: string; healthHistory: ComponentHistory[] };
 }
 
 export interface Overview {
