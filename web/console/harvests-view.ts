@@ -5,10 +5,13 @@ import type { CountryHarvest, Harvest, HarvestActivity } from './types';
 /** Finished harvests stay listed (newest first) this many, so a result is seen before it goes. */
 const FINISHED_KEPT = 5;
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'DELAYED', 'UNKNOWN']);
+/** Cards drawn for unfinished harvests (running first); a country harvest can queue thousands. */
+const ACTIVE_SHOWN = 20;
 
 /** Running developer harvests, with progress from harvestActivity. */
 export class HarvestsView {
   private readonly harvests = new Map<string, Harvest>();
+  private drawing = false;
 
   load(harvests: readonly Harvest[]): void {
     const finished = [...this.harvests.values()].filter((h) => !ACTIVE.has(h.status));
@@ -23,21 +26,38 @@ export class HarvestsView {
     if (!harvest) return undefined;
     const before = this.harvests.get(harvest.id);
     this.harvests.set(harvest.id, harvest);
-    this.render();
+    this.scheduleRender();
+    // Announced: harvests someone asked for, and failures; not the many of a country harvest.
+    if (harvest.trigger !== 'MANUAL' && harvest.status !== 'FAILED') return undefined;
     if (event.finished)
       return `Harvest of ${harvest.login} ${harvest.status.toLowerCase().replace('_', ' ')}`;
     if (!before) return `Harvest of ${harvest.login} ${harvest.status.toLowerCase()}`;
     return undefined;
   }
 
+  /** Many events a second redraw once a frame. */
+  private scheduleRender(): void {
+    if (this.drawing) return;
+    this.drawing = true;
+    requestAnimationFrame(() => {
+      this.drawing = false;
+      this.render();
+    });
+  }
+
   private render(): void {
     const all = [...this.harvests.values()];
-    const active = all.filter((h) => ACTIVE.has(h.status));
+    const unfinished = all
+      .filter((h) => ACTIVE.has(h.status))
+      .sort((a, b) => Number(b.status === 'RUNNING') - Number(a.status === 'RUNNING'));
+    const active = unfinished.slice(0, ACTIVE_SHOWN);
     const finished = all
       .filter((h) => !ACTIVE.has(h.status))
       .sort((a, b) => Date.parse(b.finishedAt ?? b.enqueuedAt) - Date.parse(a.finishedAt ?? a.enqueuedAt))
       .slice(0, FINISHED_KEPT);
-    for (const h of all) if (!active.includes(h) && !finished.includes(h)) this.harvests.delete(h.id);
+    // Finished ones beyond the few shown are forgotten; unfinished ones are kept (counted).
+    const kept = new Set(finished);
+    for (const h of all) if (!ACTIVE.has(h.status) && !kept.has(h)) this.harvests.delete(h.id);
     const items = [...active, ...finished].map((h) =>
       el('li', { class: 'card harvest', attrs: { 'data-login': h.login } }, [
         el('h4', { class: 'mono', text: h.login }),
@@ -54,6 +74,8 @@ export class HarvestsView {
         ]),
       ]),
     );
+    if (unfinished.length > active.length)
+      items.push(el('li', { class: 'empty', text: `and ${unfinished.length - active.length} more waiting` }));
     byId('harvests-list').replaceChildren(
       ...(items.length > 0 ? items : [el('li', { class: 'empty', text: 'No harvests running.' })]),
     );
