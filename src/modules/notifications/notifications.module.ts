@@ -10,6 +10,7 @@ import { RankChangeNotices } from './rank-change-notices';
 import { TokenBudgetNotices } from './token-budget-notices';
 import { loginKey } from '../users/login';
 import { EmailDeliveryProcessor } from './email-delivery.processor';
+import { EmailOutcomes } from './email-outcomes';
 import { mailHealthCheck } from './mail-health';
 import { NotificationDigest } from './notification-digest';
 import { NotificationDeveloperSnapshot } from './notification-developer-snapshot.entity';
@@ -89,7 +90,15 @@ export const notificationsModule = defineModule({
       maxWatched: mail.maxWatched,
     });
     const mailer = new SesMailer(mail);
-    const processor = new EmailDeliveryProcessor({ em: platform.em, mailer, tokens, mail, logger: log });
+    const outcomes = new EmailOutcomes();
+    const processor = new EmailDeliveryProcessor({
+      em: platform.em,
+      mailer,
+      tokens,
+      mail,
+      logger: log,
+      outcomes,
+    });
     const dispatcher = new NotificationDispatcher(mailbox, mail);
     const digest = new NotificationDigest(mailbox);
     const operator = new OperatorNotices({ fork, dispatcher, pubSub: platform.pubSub, logger: log });
@@ -138,7 +147,11 @@ export const notificationsModule = defineModule({
       schedules: mail.enabled
         ? { nextDigestRun: { queue: NOTIFICATIONS_QUEUE, key: DIGEST_SCHEDULE_KEY } }
         : undefined,
-      routes: [...notificationPages(settings, fork), sesWebhookRoute({ sns: mail.sns, fork, logger: log })],
+      routes: [
+        ...notificationPages(settings, fork),
+        sesWebhookRoute({ sns: mail.sns, fork, logger: log, outcomes }),
+      ],
+      metrics: outcomes.metrics(),
       start: {
         async api() {
           operator.listen();
