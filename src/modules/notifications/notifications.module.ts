@@ -31,9 +31,12 @@ import { NotificationTokens } from './notification-tokens';
 import { NotificationsResolver } from './notifications.resolver';
 import { OperatorNotices } from './operator-notices';
 import { SesMailer } from './ses-mailer';
+import { SIGNUP_WINDOW_MS, SignupLimit } from './signup-limit';
 import { sesWebhookRoute } from './ses-webhook';
 
 export const DIGEST_JOB = 'digest';
+/** How long a sign-up waits for the shared count in Valkey before counting in memory. */
+const SIGNUP_VALKEY_TIMEOUT_MS = 2_000;
 export const DIGEST_SCHEDULE_KEY = 'notification-digest';
 /** Digests are looked for every 15 minutes (time zones with half- and quarter-hour offsets). */
 const DIGEST_CRON = '*/15 * * * *';
@@ -88,6 +91,12 @@ export const notificationsModule = defineModule({
       mailbox,
       publicUrl: mail.publicUrl ?? `http://localhost:${config.http.port}`,
       maxWatched: mail.maxWatched,
+      signups: new SignupLimit({
+        limiter: config.rateLimit.enabled
+          ? platform.rateLimits.scoped('signups', SIGNUP_WINDOW_MS, SIGNUP_VALKEY_TIMEOUT_MS)
+          : undefined,
+        budgets: mail.signups,
+      }),
     });
     const mailer = new SesMailer(mail);
     const outcomes = new EmailOutcomes();
