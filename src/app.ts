@@ -25,6 +25,7 @@ import type { HarvestRequests } from './modules/harvest/harvest-requests';
 import { harvestModule } from './modules/harvest/harvest.module';
 import { locationModule } from './modules/location/location.module';
 import { nodesModule } from './modules/nodes/nodes.module';
+import { operationsModule } from './modules/operations/operations.module';
 import { notificationsModule } from './modules/notifications/notifications.module';
 export { reportStartupFailure } from './modules/notifications/startup-failure';
 import type { RankingRunHooks } from './modules/rankings/ranking-run.service';
@@ -43,6 +44,7 @@ import { closeStages } from './platform/close-stages';
 import type { OutboxRelayHooks } from './platform/outbox/outbox-relay';
 import { openPlatform, PLATFORM_ENTITIES } from './platform/platform';
 import { AppMetrics } from './platform/metrics/metrics';
+import { ErrorWindow } from './platform/metrics/error-window';
 import {
   cacheMetrics,
   databasePoolMetric,
@@ -64,6 +66,8 @@ export interface ModuleOptions {
   readonly extraHealthChecks?: readonly HealthCheck[];
   /** Modules added after the features (tests add one to prove the contract). */
   readonly extraModules?: readonly ModuleDefinition<unknown>[];
+  /** Errors answered by code, last hour (createApp makes it and feeds it through AppMetrics). */
+  readonly errorWindow?: ErrorWindow;
 }
 
 /**
@@ -85,7 +89,8 @@ export function appModules(options: ModuleOptions = {}): ModuleDefinition<unknow
     webhooksModule,
     ...(options.extraModules ?? []),
     nodesModule, // after every module that resolves Node ids
-    systemModule({ extraChecks: options.extraHealthChecks }), // last: gathers every module's checks
+    systemModule({ extraChecks: options.extraHealthChecks }), // gathers the checks of every module before it
+    operationsModule({ errors: options.errorWindow }), // after system: reads its health history
   ];
 }
 
@@ -135,9 +140,11 @@ export interface App {
 /** The composition root: every dependency is built here and handed to what needs it. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.log.level);
-  const definitions = appModules(overrides);
+  // Errors answered by code: counted for /metrics and, per minute, for the operator console.
+  const errorWindow = new ErrorWindow();
+  const definitions = appModules({ ...overrides, errorWindow });
   // One registry per app, made here and handed down: no prom-client default registry.
-  const metrics = new AppMetrics({ maxOperationNames: config.metrics.maxOperationNames });
+  const metrics = new AppMetrics({ maxOperationNames: config.metrics.maxOperationNames, errorWindow });
   const platform = await openPlatform({
     config,
     logger,

@@ -27,6 +27,27 @@ export type HarvestProgressPayload = {
   readonly finishedAt: string | null;
 };
 
+/** A country harvest's state changed (running, progress, completed, failed, delayed); one topic. */
+export type CountryHarvestActivityPayload = {
+  /** The queue job's id (countryHarvest(id:)). */
+  readonly id: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+  /** The queue job's state: waiting, active, delayed, completed, failed. */
+  readonly state: string;
+  readonly progress: {
+    readonly searches: number;
+    readonly usersFound: number;
+    readonly harvestsRequested: number;
+    readonly queriesDone: number;
+    readonly incompleteSearches: number;
+    readonly loginsSkipped: number;
+  };
+  readonly error: string | null;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+};
+
 /** A developer's stored data changed (a harvest stored it); per login (`USER_UPDATED:<login key>`). */
 export type UserUpdatedPayload = {
   readonly login: string;
@@ -68,6 +89,9 @@ export type SystemHealthChangedPayload = {
 
 export interface TopicPayloads {
   HARVEST_PROGRESS: HarvestProgressPayload;
+  /** Every login's harvest changes on one topic (the operator console's harvestActivity). */
+  HARVEST_ACTIVITY: HarvestProgressPayload;
+  COUNTRY_HARVEST_ACTIVITY: CountryHarvestActivityPayload;
   USER_UPDATED: UserUpdatedPayload;
   RANKINGS_UPDATED: RankingsUpdatedPayload;
   SYSTEM_HEALTH_CHANGED: SystemHealthChangedPayload;
@@ -81,6 +105,8 @@ export type JsonSafeTopics = AssertJson<{ [K in TopicName]: TopicPayloads[K] }>;
 
 export const TOPICS: { readonly [K in TopicName]: K } = {
   HARVEST_PROGRESS: 'HARVEST_PROGRESS',
+  HARVEST_ACTIVITY: 'HARVEST_ACTIVITY',
+  COUNTRY_HARVEST_ACTIVITY: 'COUNTRY_HARVEST_ACTIVITY',
   USER_UPDATED: 'USER_UPDATED',
   RANKINGS_UPDATED: 'RANKINGS_UPDATED',
   SYSTEM_HEALTH_CHANGED: 'SYSTEM_HEALTH_CHANGED',

@@ -1,6 +1,6 @@
 import type { AuthChecker } from 'type-graphql';
 import { DomainError } from '../core/errors';
-import { hasRole, isApiKeyRole, lowestRole } from '../core/viewer';
+import { hasRole, isApiKeyRole, lowestRole, type Viewer } from '../core/viewer';
 import type { GraphQLContext } from './context';
 
 /**
@@ -18,3 +18,14 @@ export const authChecker: AuthChecker<GraphQLContext> = ({ context }, roles) => 
   if (unknown !== undefined) throw new Error(`@Authorized names an unknown role: ${unknown}`);
   return hasRole(viewer, lowestRole(roles.filter(isApiKeyRole)));
 };
+
+/**
+ * Operator subscriptions check the role in `topics` too, when the subscription starts (graphql-ws
+ * answers the error before any event); `@Authorized('operator')` checks it again on every event.
+ */
+export function requireOperator(viewer: Viewer): void {
+  if (viewer.kind !== 'apiKey')
+    throw new DomainError('UNAUTHENTICATED', 'This subscription needs an API key (connectionParams)');
+  if (!hasRole(viewer, 'operator'))
+    throw new DomainError('FORBIDDEN', 'This subscription needs an operator or admin key');
+}

@@ -3,6 +3,7 @@ import { CountryHarvestJobs } from '../../src/modules/rankings/country-harvest.j
 import type { CountryHarvestService } from '../../src/modules/rankings/country-harvest.service';
 import { JobOutbox } from '../../src/platform/outbox/job-outbox';
 import { OutboxRelay } from '../../src/platform/outbox/outbox-relay';
+import { createMemoryPubSub } from '../../src/platform/pubsub/pubsub';
 import { MemoryQueueDriver } from '../../src/platform/queue/memory-driver';
 import { LogCapture } from '../support/app-harness';
 import { openRankingsDb, type RankingsDb } from './rankings-fixtures';
@@ -27,6 +28,7 @@ describe('country harvest jobs', () => {
       queue,
       outbox: new JobOutbox(),
       logger,
+      pubSub: createMemoryPubSub(logger),
       service: {} as CountryHarvestService,
       countries: { resolve: () => null, name: (code: string) => code, largestCities: () => [] },
       fork: () => {

@@ -20,6 +20,12 @@ export type HarvestTrigger = (typeof HARVEST_TRIGGERS)[number];
  */
 @Entity({ tableName: 'harvest_job' })
 @Index({ name: 'harvest_job_login_key_index', properties: ['loginKey', 'enqueuedAt'] })
+// The unfinished harvests, newest first (operations { harvests }), without scanning the history.
+@Index({
+  name: 'harvest_job_unfinished_index',
+  expression:
+    'create index "harvest_job_unfinished_index" on "harvest_job" ("enqueued_at" desc) where "status" in (\'queued\', \'running\')',
+})
 export class HarvestJob {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

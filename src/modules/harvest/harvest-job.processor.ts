@@ -219,12 +219,10 @@ export class HarvestJobProcessor {
     this.publish(toHarvestState(record));
   }
 
+  /** To the login's subscribers, and to the operators' every-login topic (harvestActivity). */
   private publish(state: HarvestState): void {
-    publishEvent(
-      this.options.pubSub,
-      TOPICS.HARVEST_PROGRESS,
-      loginKey(state.login),
-      toProgressPayload(state),
-    );
+    const payload = toProgressPayload(state);
+    publishEvent(this.options.pubSub, TOPICS.HARVEST_PROGRESS, loginKey(state.login), payload);
+    publishEvent(this.options.pubSub, TOPICS.HARVEST_ACTIVITY, payload);
   }
 }

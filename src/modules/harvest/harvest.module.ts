@@ -34,6 +34,8 @@ export interface HarvestExports {
   readonly processor: HarvestJobProcessor;
   /** Harvests that ended (completed or failed), for later modules (notifications). */
   readonly outcomes: EventHooks<HarvestState>;
+  /** This process's token pool: budgets per masked token (health, metrics, the operator console). */
+  readonly pool: Pick<TokenPool, 'snapshot'>;
 }
 
 export const HARVEST = moduleKey<HarvestExports>('harvest');
@@ -103,7 +105,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
         resolvers: [new HarvestResolver(service), new HarvestProgressResolver(options.requests ?? service)],
         healthChecks: [githubPoolCheck(pool)],
         metrics: githubPoolMetrics(pool),
-        topics: [HARVEST_PROGRESS, TOPICS.USER_UPDATED],
+        topics: [HARVEST_PROGRESS, TOPICS.HARVEST_ACTIVITY, TOPICS.USER_UPDATED],
         queues: [HARVEST_QUEUE],
         start: {
           async worker() {
@@ -115,7 +117,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
             });
           },
         },
-        exports: { github, requests: options.requests ?? service, processor, outcomes },
+        exports: { github, requests: options.requests ?? service, processor, outcomes, pool },
       };
     },
   });

@@ -117,7 +117,10 @@ export class RefreshUserPayload {
 
 @ObjectType({ description: "A change of a developer's harvest, pushed to harvestProgress subscribers." })
 export class HarvestProgressEvent {
-  @Field(() => String, { description: 'The login subscribed to.' })
+  @Field(() => String, {
+    description:
+      "The login subscribed to (harvestActivity: the harvest's login; empty on its resync events).",
+  })
   login!: string;
 
   @Field(() => Boolean, {

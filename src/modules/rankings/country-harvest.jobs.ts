@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../platform/logging/logger';
 import type { JobOutbox, PendingJob } from '../../platform/outbox/job-outbox';
-import type { JobInfo, QueueDriver, RunningJob } from '../../platform/queue/job-queue';
+import type { JobInfo, JobState, QueueDriver, RunningJob } from '../../platform/queue/job-queue';
+import type { AppPubSub } from '../../platform/pubsub/pubsub';
+import { publishEvent, TOPICS } from '../../core/topics';
 import type { CountryDirectory } from './country-directory';
 import { countryHarvestState } from './country-harvest-state';
 import {
@@ -12,6 +14,7 @@ import {
 import { CountryHarvestNode, CountryHarvestProgressNode, CountryNode } from './rankings.types';
 
 export const COUNTRY_HARVEST_QUEUE = 'country-harvest';
+const ATTEMPTS = 3;
 
 export interface CountryHarvestJobData {
   /** ISO 3166-1 alpha-2. */
@@ -26,6 +29,8 @@ export interface CountryHarvestJobsOptions {
   readonly countries: CountryDirectory;
   readonly fork: () => EntityManager;
   readonly logger: Logger;
+  /** Where its state changes go (COUNTRY_HARVEST_ACTIVITY: countryHarvestActivity). */
+  readonly pubSub: AppPubSub;
 }
 
 /** Country harvests as queue jobs: their progress is the job's progress (countryHarvest(id:)). */
@@ -45,7 +50,7 @@ export class CountryHarvestJobs {
       name: 'harvest-country',
       data: { country: code },
       jobId,
-      opts: { attempts: 3, backoffMs: 60_000 },
+      opts: { attempts: ATTEMPTS, backoffMs: 60_000 },
     });
     return (await this.get(em, jobId)) ?? this.waitingNode(code, jobId, new Date());
   }
@@ -58,6 +63,28 @@ export class CountryHarvestJobs {
     return job ? this.toNode(job) : null;
   }
 
+  /**
+   * Country harvests not finished yet (waiting for the relay, waiting, running or delayed), newest
+   * first, at most `limit`: the operator console.
+   */
+  async unfinished(em: EntityManager, limit: number): Promise<CountryHarvestNode[]> {
+    const [pending, jobs] = await Promise.all([
+      this.options.outbox.pendingOf(em, COUNTRY_HARVEST_QUEUE, limit),
+      this.options.queue.list<CountryHarvestJobData>(
+        COUNTRY_HARVEST_QUEUE,
+        ['waiting', 'active', 'delayed'],
+        limit,
+      ),
+    ]);
+    const queued = new Set(jobs.map((job) => job.id));
+    return [
+      ...pending.filter((p) => !queued.has(p.jobId)).map((p) => this.fromPending(p)),
+      ...jobs.map((job) => this.toNode(job)),
+    ]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, limit);
+  }
+
   /** Worker role: one country at a time per worker (the search budget is shared anyway). */
   startWorker(): void {
     this.options.queue.work<CountryHarvestJobData>(COUNTRY_HARVEST_QUEUE, (job) => this.handle(job), {
@@ -65,10 +92,35 @@ export class CountryHarvestJobs {
     });
   }
 
-  readonly handle = (job: RunningJob<CountryHarvestJobData>): Promise<CountryHarvestProgress> =>
-    this.options.service.harvest(this.options.fork(), job.data.country, (progress) =>
-      job.updateProgress({ ...progress }),
-    );
+  /** Runs one country harvest, publishing each state change (running, progress, then the outcome). */
+  readonly handle = async (job: RunningJob<CountryHarvestJobData>): Promise<CountryHarvestProgress> => {
+    const queued = await this.options.queue.get(COUNTRY_HARVEST_QUEUE, job.id).catch(() => undefined);
+    const publish = (state: JobState, progress: CountryHarvestProgress, error: string | null = null) =>
+      publishEvent(this.options.pubSub, TOPICS.COUNTRY_HARVEST_ACTIVITY, {
+        id: job.id,
+        country: job.data.country,
+        state,
+        progress: { ...progress },
+        error,
+        createdAt: (queued?.createdAt ?? new Date()).toISOString(),
+        finishedAt: state === 'completed' || state === 'failed' ? new Date().toISOString() : null,
+      });
+    let last = noCountryHarvestProgress();
+    publish('active', last);
+    try {
+      const done = await this.options.service.harvest(this.options.fork(), job.data.country, (progress) => {
+        last = progress;
+        publish('active', progress);
+        return job.updateProgress({ ...progress });
+      });
+      publish('completed', done);
+      return done;
+    } catch (error) {
+      const final = job.attemptsMade + 1 >= ATTEMPTS;
+      publish(final ? 'failed' : 'delayed', last, (error as Error).message);
+      throw error;
+    }
+  };
 
   private fromPending(pending: PendingJob): CountryHarvestNode {
     return this.waitingNode(

@@ -165,6 +165,12 @@ export class RankingRunService {
     return run ? toResult(run) : null;
   }
 
+  /** The newest runs (any status), newest first: the operator console (`limit` is bounded by the caller). */
+  async recent(em: EntityManager, limit: number): Promise<RankingRunResult[]> {
+    const runs = await em.fork().find(RankingRun, {}, { orderBy: { id: 'desc' }, limit });
+    return runs.map(toResult);
+  }
+
   async get(em: EntityManager, runId: number): Promise<RankingRunResult | null> {
     const run = await em.fork().findOne(RankingRun, { id: runId });
     return run ? toResult(run) : null;

@@ -9,6 +9,7 @@ import { CountryHarvestService } from './country-harvest.service';
 import { RankingEntriesService } from './ranking-entries.service';
 import { type RankingRunHooks, type RankingRunResult, RankingRunService } from './ranking-run.service';
 import { EventHooks } from '../../core/event-hooks';
+import { TOPICS } from '../../core/topics';
 import { RankingCountry } from './ranking-country.entity';
 import { RankingRun } from './ranking-run.entity';
 import { RankingSnapshot } from './ranking-snapshot.entity';
@@ -84,6 +85,7 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
       });
       const countryHarvests = new CountryHarvestJobs({
         queue,
+        pubSub,
         outbox: platform.outbox,
         countries: directory,
         fork,
@@ -107,7 +109,7 @@ export function rankingsModule(options: RankingsModuleOptions = {}) {
           new UserRankingFieldResolver(userRankings),
           new UserRankingHistoryResolver(userRankings),
         ],
-        topics: [RANKINGS_UPDATED],
+        topics: [RANKINGS_UPDATED, TOPICS.COUNTRY_HARVEST_ACTIVITY],
         queues: [RANKINGS_QUEUE, COUNTRY_HARVEST_QUEUE],
         // Operators see when the ranking run is due next (health, queue component).
         schedules: { nextRankingRun: { queue: RANKINGS_QUEUE, key: RANKINGS_SCHEDULE_KEY } },

@@ -1,19 +1,10 @@
 import { Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
-import { DomainError } from '../../core/errors';
 import { isResync, type ResyncMarker, type SystemHealthChangedPayload, TOPICS } from '../../core/topics';
-import { hasRole, type Viewer } from '../../core/viewer';
+import { requireOperator } from '../../graphql/auth-checker';
 import type { GraphQLContext } from '../../graphql/context';
 import { INSTANCE_ID } from './health-watch';
 import type { HealthService } from './health.service';
 import { ComponentStatusChange, HealthStatus, SystemHealthChangedEvent } from './health.types';
-
-/** Operators only, checked when the subscription starts (and again on every event). */
-function requireOperator(viewer: Viewer): void {
-  if (viewer.kind !== 'apiKey')
-    throw new DomainError('UNAUTHENTICATED', 'This subscription needs an API key (connectionParams)');
-  if (!hasRole(viewer, 'operator'))
-    throw new DomainError('FORBIDDEN', 'This subscription needs an operator or admin key');
-}
 
 @Resolver()
 export class HealthChangedResolver {

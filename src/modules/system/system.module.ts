@@ -9,6 +9,7 @@ import { SystemResolver } from './system.resolver';
 import { TOPICS } from '../../core/topics';
 import { alertOnHealth } from './health-alerts';
 import { QueueFiguresLog } from './queue-figures-log';
+import { HealthHistory } from './health-history';
 
 export interface SystemModuleOptions {
   /** Checks beyond the platform's and the modules' own (tests add failing ones). */
@@ -18,6 +19,8 @@ export interface SystemModuleOptions {
 export interface SystemExports {
   /** What `GET /api/system/health` and `systemHealth` report. */
   readonly health: HealthService;
+  /** This api instance's health watch rounds over the last hour (the operator console). */
+  readonly history: HealthHistory;
 }
 
 export const SYSTEM = moduleKey<SystemExports>('system');
@@ -59,12 +62,16 @@ export function systemModule(options: SystemModuleOptions = {}) {
         intervalMs: config.metrics.queueFiguresLogIntervalMs,
         logger: platform.logger.child({ component: 'queue-figures' }),
       });
+      const history = new HealthHistory();
       const watch = new HealthWatch({
         health,
         pubSub: platform.pubSub,
         intervalMs: config.health.watchIntervalMs,
         logger: platform.logger.child({ component: 'health-watch' }),
-        onReport: (report) => alertOnHealth(platform.alerts, report),
+        onReport: (report) => {
+          history.record(report);
+          alertOnHealth(platform.alerts, report);
+        },
       });
       return {
         resolvers: [new SystemResolver(health), new HealthChangedResolver(health)],
@@ -76,7 +83,7 @@ export function systemModule(options: SystemModuleOptions = {}) {
           figures.close();
           await watch.close();
         },
-        exports: { health },
+        exports: { health, history },
       };
     },
   });

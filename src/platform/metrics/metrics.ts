@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ErrorWindow } from './error-window';
 import type { ObservedMetric } from './observed-metric';
 
 /** Seconds: fast reads to slow harvest-triggering operations. */
@@ -34,7 +35,13 @@ export class AppMetrics {
   private readonly operationNames = new Set<string>();
   private readonly names = new Set<string>();
 
-  constructor(private readonly options: { readonly maxOperationNames: number }) {
+  constructor(
+    private readonly options: {
+      readonly maxOperationNames: number;
+      /** Also fed by `countError`: the last hour's errors by code (the operator console). */
+      readonly errorWindow?: ErrorWindow;
+    },
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'insights_' });
     this.httpRequestDuration = new Histogram({
@@ -91,6 +98,7 @@ export class AppMetrics {
   countError(code: unknown): void {
     const label = typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'OTHER';
     this.errors.inc({ code: label });
+    this.options.errorWindow?.record(label);
   }
 
   /** Registers a module's figures, read at each scrape. Each name may be registered once. */

@@ -77,6 +77,23 @@ export class JobOutbox {
       : null;
   }
 
+  /** A queue's rows waiting for the relay, newest first, at most `limit` (the operator console). */
+  async pendingOf(em: EntityManager, queue: string, limit: number): Promise<PendingJob[]> {
+    const rows = await em.execute<PendingRow[]>(
+      `select id, queue, name, job_id, data, created_at from job_outbox
+         where queue = ? and relayed_at is null order by id desc limit ?`,
+      [queue, limit],
+    );
+    return rows.map((row) => ({
+      id: String(row.id),
+      queue: row.queue,
+      name: row.name,
+      jobId: row.job_id,
+      data: row.data,
+      createdAt: new Date(row.created_at),
+    }));
+  }
+
   private afterCommit(em: EntityManager): void {
     // MikroORM's transaction context is a knex transaction: its executionPromise settles once the
     // transaction ended. knex resolves it on a plain rollback too, so a rolled-back transaction

@@ -1,4 +1,4 @@
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, type JobType, Queue, Worker } from 'bullmq';
 import type { Logger } from '../logging/logger';
 import { closeRedis, type RedisClient, type RedisFactory } from '../redis/redis-factory';
 import type {
@@ -18,6 +18,8 @@ const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 };
 /** Job states `Queue.clean` accepts. */
 const CLEANABLE = ['completed', 'failed', 'wait', 'delayed', 'paused', 'active'] as const;
+/** BullMQ's states of jobs that wait for a worker besides `wait` (reported as `waiting`). */
+const WAITING_TOO = ['prioritized', 'waiting-children'] as const;
 
 export class BullMqDriver implements QueueDriver {
   readonly kind = 'bullmq' as const;
@@ -81,8 +83,24 @@ export class BullMqDriver implements QueueDriver {
   }
 
   async counts(queue: string): Promise<Record<JobState, number>> {
-    const counts = await this.queue(queue).getJobCounts(...JOB_STATES.filter((s) => s !== 'unknown'));
-    return Object.fromEntries(JOB_STATES.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>;
+    const counts = await this.queue(queue).getJobCounts(
+      ...JOB_STATES.filter((s) => s !== 'unknown'),
+      ...WAITING_TOO,
+    );
+    const out = Object.fromEntries(JOB_STATES.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>;
+    // Jobs with a priority wait in BullMQ's `prioritized` set, not in `wait`: they are waiting too.
+    out.waiting += WAITING_TOO.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+    return out;
+  }
+
+  async list<T>(queue: string, states: readonly JobState[], limit: number): Promise<JobInfo<T>[]> {
+    const types = states.flatMap((s) => (s === 'waiting' ? ['waiting', ...WAITING_TOO] : [s]));
+    // Newest `limit` of each state (bounded reads), then the newest `limit` of them all.
+    const jobs = (await this.queue(queue).getJobs(types as JobType[], 0, limit - 1, false))
+      .filter((job): job is Job => !!job)
+      .sort((a, b) => b.timestamp - a.timestamp)
+      .slice(0, limit);
+    return Promise.all(jobs.map(async (job) => toInfo<T>(job, await job.getState())));
   }
 
   async stats(queue: string): Promise<QueueStats> {

@@ -88,6 +88,8 @@ export interface QueueDriver {
   add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<JobInfo<T>>;
   get<T>(queue: string, id: string): Promise<JobInfo<T> | undefined>;
   counts(queue: string): Promise<Record<JobState, number>>;
+  /** Jobs in the given states, newest first, at most `limit` (the operator console's lists). */
+  list<T>(queue: string, states: readonly JobState[], limit: number): Promise<JobInfo<T>[]>;
   /** Jobs per state, whether the queue is paused and how many workers it has (health). */
   stats(queue: string): Promise<QueueStats>;
   /** When the repeatable job `key` (see `schedule`) runs next; undefined when none is scheduled. */

@@ -122,6 +122,14 @@ export class MemoryQueueDriver implements QueueDriver {
     return counts;
   }
 
+  async list<T>(queueName: string, states: readonly JobState[], limit: number): Promise<JobInfo<T>[]> {
+    return [...this.queue(queueName).jobs.values()]
+      .filter((job) => states.includes(job.state))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, limit)
+      .map((job) => toInfo<T>(job));
+  }
+
   async stats(queueName: string): Promise<QueueStats> {
     // Nothing pauses an in-process queue; its one possible worker is this process.
     return {
