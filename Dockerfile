@@ -25,7 +25,8 @@ RUN npm ci --ignore-scripts
 
 # The sources (.dockerignore keeps tests, local data, node_modules and git out of the context).
 COPY . .
-# tsc -p tsconfig.build.json -> dist/src/main.js and dist/migrations/*.js
+# tsc -p tsconfig.build.json -> dist/src/main.js and dist/migrations/*.js, then
+# scripts/build-web.mjs (esbuild) -> dist/web/ (GraphiQL and the console; copied with dist/ below)
 RUN npm run build
 
 # ---- Stage 2: production dependencies and compiled output only ---------------------------------

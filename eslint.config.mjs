@@ -10,6 +10,7 @@ export default tseslint.config(
       'data/',
       'coverage/',
       'scratch/',
+      'test-artifacts/',
       'test/generated/',
       'infrastructure/templates/',
     ],

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (`npm run verify`; `.ci/run` calls this script):
 # install, make sure PostgreSQL, Redis and MariaDB are up on 127.0.0.1, lint, typecheck, migration check,
-# schema, codegen and infrastructure drift checks, the read-path benchmark in its quick form, the container image, then every test. Ends with one line: `N passed, N failed`.
+# schema, codegen and infrastructure drift checks, the read-path benchmark in its quick form, the container image, Chromium for the browser tests, then every test
+# (Vitest builds the browser pages first: npm run build:web). Ends with one line: `N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s\n' "$*"; }
 fail() { printf '\nverify: %s\n' "$*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+# Nothing downloads a browser: the browser tests drive Debian's Chromium (installed below).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 step "install"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund || fail "npm ci failed"; else npm install --no-audit --no-fund || fail "npm install failed"; fi
@@ -46,6 +50,12 @@ if ! command -v buildah >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2
     fail "buildah and debootstrap could not be installed (apt-get install buildah debootstrap)"
 fi
 npm run --silent test:image || fail "the container image did not build or run (scripts/build-image.sh)"
+
+step "browser: Debian's Chromium for the browser tests (test/web/, docs/web.md)"
+if [ ! -x /usr/bin/chromium ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null ||
+    fail "chromium could not be installed (apt-get install chromium)"
+fi
 
 step "tests"
 report=$(mktemp)

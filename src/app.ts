@@ -39,7 +39,7 @@ import { webhooksModule } from './modules/webhooks/webhooks.module';
 import type { RetryPolicy } from './platform/github/github-request-hook';
 import { createLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
-import { SERVICE_VERSION } from './platform/paths';
+import { SERVICE_VERSION, WEB_BUILD_DIR } from './platform/paths';
 import { closeStages } from './platform/close-stages';
 import type { OutboxRelayHooks } from './platform/outbox/outbox-relay';
 import { openPlatform, PLATFORM_ENTITIES } from './platform/platform';
@@ -243,6 +243,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             },
             admit: rateLimits.admitCached,
           },
+          web: { dir: WEB_BUILD_DIR, console: config.http.console },
           routes: overrides.extraRoutes,
         });
         url = await http.listen();

@@ -32,6 +32,7 @@ export const serverSettings = {
   DATA_DIR: z.string().min(1).default('./data'),
   TRUST_PROXY_HOPS: int(0, 10).default(0),
   GRAPHQL_INTROSPECTION: bool.optional(),
+  CONSOLE_ENABLED: bool.default(true),
   HEALTH_COMPONENT_TIMEOUT_MS: int(100, 60_000).default(2_000),
   HEALTH_WATCH_INTERVAL_MS: int(0, 3_600_000).default(15_000),
 };
@@ -47,6 +48,8 @@ export const serverConfig = (env: SettingValues<typeof serverSettings>) =>
       trustProxyHops: env.TRUST_PROXY_HOPS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+      /** The operator console page at GET /console (docs/web.md). */
+      console: env.CONSOLE_ENABLED,
     },
     health: { timeoutMs: env.HEALTH_COMPONENT_TIMEOUT_MS, watchIntervalMs: env.HEALTH_WATCH_INTERVAL_MS },
   }) as const;

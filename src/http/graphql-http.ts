@@ -4,7 +4,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { httpStatusOf } from '../core/errors';
@@ -35,6 +35,8 @@ export interface GraphqlHttpOptions {
   readonly plugins?: readonly ApolloServerPlugin<GraphQLContext>[];
   /** Answers cacheable queries before Apollo and stores Apollo's answers (absent: switched off). */
   readonly responseCache?: ResponseCacheHooks;
+  /** Answers a browser's GET (GraphiQL, or 404 when it is off) before anything else (web-pages.ts). */
+  readonly browserPage?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 /** Why a request's signal is aborted: its response closed (answered, timed out, or the client left). */
@@ -122,8 +124,9 @@ export async function registerGraphqlHttp(
       // Apollo installs its cache-control plugin unless told not to; nothing here uses @cacheControl
       // (the response cache decides by its own policy), and it costs a walk of every result.
       ApolloServerPluginCacheControlDisabled(),
-      // Without introspection the Sandbox landing page is useless; serve no HTML at all then.
-      ...(options.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      // Never Apollo's landing page (its Sandbox loads scripts from Apollo's CDN): browsers get
+      // the server's own GraphiQL from `browserPage` (src/http/web-pages.ts, docs/web.md).
+      ApolloServerPluginLandingPageDisabled(),
       ...options.guards.apolloPlugins,
       ...(options.plugins ?? []),
     ],
@@ -164,6 +167,7 @@ export async function registerGraphqlHttp(
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
     preHandler: [
+      ...(options.browserPage ? [options.browserPage] : []),
       graphqlPrecheck({ maxTokens: options.maxTokens, formatError: options.formatError }),
       ...(options.responseCache ? [options.responseCache.preHandler] : []),
     ],

@@ -7,24 +7,21 @@ import type { FastifyInstance } from 'fastify';
  * referrer, HSTS for clients that reached us over HTTPS (the ALB), no `X-Powered-By`; responses
  * that say nothing about caching are `no-store` (they depend on the caller's key).
  *
- * The CSP is off in development only, where Apollo's landing page (GraphQL Sandbox, scripts from
- * Apollo's CDN) is served at GET /graphql for browsers.
+ * The CSP holds in every environment. The browser pages (GraphiQL, the console) replace it with
+ * their own, which lets them load scripts and styles from this origin (src/http/web-pages.ts).
  */
-export async function registerSecurityHeaders(fastify: FastifyInstance, nodeEnv: string): Promise<void> {
+export async function registerSecurityHeaders(fastify: FastifyInstance): Promise<void> {
   await fastify.register(helmet, {
     global: true,
-    contentSecurityPolicy:
-      nodeEnv === 'development'
-        ? false
-        : {
-            useDefaults: false,
-            directives: {
-              defaultSrc: ["'none'"],
-              frameAncestors: ["'none'"],
-              baseUri: ["'none'"],
-              formAction: ["'none'"],
-            },
-          },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
+    },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     hsts: { maxAge: 31_536_000, includeSubDomains: true },

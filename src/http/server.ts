@@ -27,6 +27,7 @@ import { requestIdOf } from './request-id';
 import { registerHandlerTimeout, socketTimeouts } from './request-timeout';
 import { responseCacheHooks } from './response-cache';
 import { registerSecurityHeaders } from './security-headers';
+import { registerWebPages } from './web-pages';
 
 export interface HttpServerOptions {
   readonly config: Config['http'];
@@ -53,6 +54,8 @@ export interface HttpServerOptions {
     /** The rate limit's charge for a cached answer; absent when rate limits are off. */
     readonly admit?: AdmitCached;
   };
+  /** The browser pages (GraphiQL, console): where their build is and which are on (docs/web.md). */
+  readonly web: { readonly dir: string; readonly console: boolean };
   /** Extra routes (tests and later features); registered before listening. */
   readonly routes?: (fastify: FastifyInstance) => void;
 }
@@ -83,7 +86,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     clientErrorHandler,
     return503OnClosing: true,
   });
-  await registerSecurityHeaders(fastify, options.nodeEnv);
+  await registerSecurityHeaders(fastify);
   await registerCors(fastify, security.corsOrigins);
   registerHandlerTimeout(fastify, security.handlerTimeoutMs, logger);
 
@@ -135,6 +138,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       persistedQuery: async (hash) =>
         security.persistedQueries ? persistedQueries.get(`apq:${hash}`) : undefined,
     });
+  const web = registerWebPages(fastify, {
+    dir: options.web.dir,
+    graphiql: config.introspection,
+    console: options.web.console,
+    logger,
+  });
   const apollo = await registerGraphqlHttp(fastify, {
     schema: options.schema,
     introspection: config.introspection,
@@ -148,6 +157,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     formatError,
     plugins: [graphqlMetricsPlugin(metrics)],
     responseCache,
+    browserPage: web.graphqlBrowserPage,
   });
   await registerModuleRoutes(fastify, options.moduleRoutes ?? []);
   options.routes?.(fastify);

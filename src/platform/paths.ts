@@ -7,6 +7,9 @@ export const PROJECT_ROOT = path.resolve(
   __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..',
 );
 
+/** The browser pages' build output (scripts/build-web.mjs), the same from source and from dist/. */
+export const WEB_BUILD_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
+
 /** True when running TypeScript sources directly (tsx, Vitest) rather than compiled output. */
 export const RUNNING_FROM_SOURCE = __filename.endsWith('.ts');
 

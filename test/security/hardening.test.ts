@@ -311,10 +311,10 @@ describe('production defaults: no introspection, no field suggestions, no landin
     }
   });
 
-  it('serves no HTML landing page', async () => {
+  it('serves no HTML page at /graphql (GraphiQL is off with introspection)', async () => {
     const res = await request(locked.url, { headers: { accept: 'text/html' } });
     expect(res.headers.get('content-type') ?? '').not.toContain('text/html');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(404);
   });
 
   it('allows introspection and suggestions when the settings turn them on', async () => {

@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../../../src/graphql/context';
 import { combineGuards } from '../../../src/graphql/guards';
 import { createQueryLimits } from '../../../src/graphql/query-limits';
 import type { ContextFactory } from '../../../src/http/context-factory';
+import { WEB_BUILD_DIR } from '../../../src/platform/paths';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
 import { anonymousViewer } from '../../../src/core/viewer';
 import { HealthService } from '../../../src/modules/system/health.service';
@@ -74,6 +75,7 @@ export async function startTestSchemaServer(
     context: contextFactory,
     guards: combineGuards(createQueryLimits(schema, config.limits)),
     cache: new MemoryCache(1_000),
+    web: { dir: WEB_BUILD_DIR, console: config.http.console },
     routes,
   });
   const url = await http.listen();
