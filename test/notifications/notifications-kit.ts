@@ -58,6 +58,8 @@ export async function startNotificationsKit(
       NOTIFICATION_TOKEN_SECRET: TOKEN_SECRET,
       SES_RETRY_BACKOFF_MS: '50',
       SES_MAX_SEND_RATE: '50',
+      // The tests sign up dozens of addresses from 127.0.0.1 (signup-limit.test.ts checks the budget).
+      NOTIFICATION_SIGNUPS_ANONYMOUS: '1000',
       ...env,
     },
     overrides: {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleValue, scrapeMetrics } from '../support/metrics-scrape';
 import { NotificationEmail } from '../../src/modules/notifications/notification-email.entity';
 import { NotificationSuppression } from '../../src/modules/notifications/notification-suppression.entity';
 import { type FakeSns, otherKeyPath, startFakeSns } from '../support/fake-sns';
@@ -19,6 +20,8 @@ const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ses-feedback';
  * a test CA's certificate the way SNS signs (test/support/fake-sns.ts). Only the allowed
  * certificate host and the CA differ from production's settings.
  */
+const EMAILS = 'insights_email_messages_total';
+
 describe('SES feedback through SNS', () => {
   let sns: FakeSns;
   let kit: NotificationsKit;
@@ -83,6 +86,7 @@ describe('SES feedback through SNS', () => {
 
   it('suppresses a hard-bounced address (SignatureVersion 1 and 2); delivery then skips it', async () => {
     const email = 'bounce@example.test';
+    const before = await scrapeMetrics(kit.app.url);
     await kit.app.graphql(UPDATE, { input: { email } });
     const [verification] = await kit.ses.waitFor(email);
     const record = await kit.probe.fork().findOneOrFail(NotificationEmail, { toAddress: email });
@@ -110,6 +114,14 @@ describe('SES feedback through SNS', () => {
     const other = 'bounce2@example.test';
     expect((await post(sns.sign(bounce(other), '2'))).status).toBe(200);
     expect(await suppressed(other)).toBe(true);
+
+    // Counted for /metrics: the verification sent, the test e-mail skipped, two bounces.
+    const after = await scrapeMetrics(kit.app.url);
+    const delta = (outcome: string) =>
+      sampleValue(after, EMAILS, { outcome })! - sampleValue(before, EMAILS, { outcome })!;
+    expect(delta('bounced')).toBe(2);
+    expect(delta('skipped')).toBe(1);
+    expect(delta('sent')).toBeGreaterThanOrEqual(1);
   });
 
   it('suppresses a complaining address; a transient bounce changes nothing', async () => {

@@ -7,6 +7,7 @@ import 'graphiql/style.css';
 import '../shared/page.css';
 import './graphiql.css';
 import { cspNonce } from '../shared/csp-nonce';
+import { graphqlHttpUrl, graphqlWsUrl } from '../shared/endpoints';
 import { watchAccessibility } from './accessibility';
 
 // GraphiQL for the API it is served by (docs/web.md): queries and mutations over HTTP POST to
@@ -17,11 +18,7 @@ import { watchAccessibility } from './accessibility';
 const nonce = cspNonce();
 if (nonce) setNonce(nonce);
 
-const endpoint = new URL('/graphql', window.location.href);
-const subscriptionUrl = new URL(endpoint);
-subscriptionUrl.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
-
-const fetcher = createGraphiQLFetcher({ url: endpoint.href, subscriptionUrl: subscriptionUrl.href });
+const fetcher = createGraphiQLFetcher({ url: graphqlHttpUrl(), subscriptionUrl: graphqlWsUrl() });
 
 const DEFAULT_QUERY = `# GitHub Insights API. Put your API key in the Headers tab below:
 #   {"Authorization": "Bearer <key>"}

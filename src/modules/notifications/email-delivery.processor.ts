@@ -10,6 +10,7 @@ import { NotificationSuppression } from './notification-suppression.entity';
 import type { NotificationTokens } from './notification-tokens';
 import { buildRawMessage } from './raw-message';
 import { classifySesError, type Mailer } from './ses-mailer';
+import type { EmailOutcomes } from './email-outcomes';
 
 /** Kinds that may go to an address before it is verified: the verification e-mail alone. */
 const BEFORE_VERIFICATION = new Set(['VERIFICATION']);
@@ -40,6 +41,8 @@ export class EmailDeliveryProcessor {
       readonly tokens: NotificationTokens;
       readonly mail: MailConfig;
       readonly logger: Logger;
+      /** Counted for /metrics. */
+      readonly outcomes: EmailOutcomes;
     },
   ) {}
 
@@ -109,6 +112,7 @@ export class EmailDeliveryProcessor {
          last_error = 'interrupted while sending: not sent again (SES may have sent it)'
        where status = 'sending' and updated_at < now() - interval '10 minutes' returning id`,
     );
+    this.options.outcomes.count('failed', rows.length);
     return rows.length;
   }
 
@@ -138,5 +142,6 @@ export class EmailDeliveryProcessor {
        where id = ? and status = 'sending'`,
       [status, outcome.messageId ?? null, outcome.error ?? null, status, id],
     );
+    this.options.outcomes.count(status === 'queued' ? 'retried' : status);
   }
 }

@@ -1,3 +1,5 @@
+import type { Viewer } from '../../core/viewer';
+import type { SignupLimit } from './signup-limit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../core/errors';
 import { NotificationRecipient } from './notification-recipient.entity';
@@ -17,6 +19,8 @@ export interface SettingsAccess {
   /** Operators name the address instead of a token; anyone may name a new one to sign up. */
   readonly email?: string | null;
   readonly operator: boolean;
+  /** Who asks: sign-ups are budgeted per caller (SignupLimit). */
+  readonly caller: Viewer;
 }
 
 export interface SettingsUpdate {
@@ -43,6 +47,7 @@ export class NotificationSettingsService {
       readonly mailbox: NotificationMailbox;
       readonly publicUrl: string;
       readonly maxWatched: number;
+      readonly signups: SignupLimit;
       readonly now?: () => Date;
     },
   ) {}
@@ -65,7 +70,10 @@ export class NotificationSettingsService {
   ): Promise<SettingsUpdate> {
     const limits = { maxWatched: this.options.maxWatched, operator: access.operator };
     if (!access.token && !access.email) this.refuseAnonymous();
-    if (!access.token && !access.operator) await this.refuseKnownAddress(em, access.email!);
+    if (!access.token && !access.operator) {
+      await this.options.signups.admit(access.caller);
+      await this.refuseKnownAddress(em, access.email!);
+    }
     return em.transactional(async (tx) => {
       const existing = access.token
         ? await this.byToken(tx, access.token)

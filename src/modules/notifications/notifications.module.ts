@@ -10,6 +10,7 @@ import { RankChangeNotices } from './rank-change-notices';
 import { TokenBudgetNotices } from './token-budget-notices';
 import { loginKey } from '../users/login';
 import { EmailDeliveryProcessor } from './email-delivery.processor';
+import { EmailOutcomes } from './email-outcomes';
 import { mailHealthCheck } from './mail-health';
 import { NotificationDigest } from './notification-digest';
 import { NotificationDeveloperSnapshot } from './notification-developer-snapshot.entity';
@@ -30,9 +31,12 @@ import { NotificationTokens } from './notification-tokens';
 import { NotificationsResolver } from './notifications.resolver';
 import { OperatorNotices } from './operator-notices';
 import { SesMailer } from './ses-mailer';
+import { SIGNUP_WINDOW_MS, SignupLimit } from './signup-limit';
 import { sesWebhookRoute } from './ses-webhook';
 
 export const DIGEST_JOB = 'digest';
+/** How long a sign-up waits for the shared count in Valkey before counting in memory. */
+const SIGNUP_VALKEY_TIMEOUT_MS = 2_000;
 export const DIGEST_SCHEDULE_KEY = 'notification-digest';
 /** Digests are looked for every 15 minutes (time zones with half- and quarter-hour offsets). */
 const DIGEST_CRON = '*/15 * * * *';
@@ -87,9 +91,23 @@ export const notificationsModule = defineModule({
       mailbox,
       publicUrl: mail.publicUrl ?? `http://localhost:${config.http.port}`,
       maxWatched: mail.maxWatched,
+      signups: new SignupLimit({
+        limiter: config.rateLimit.enabled
+          ? platform.rateLimits.scoped('signups', SIGNUP_WINDOW_MS, SIGNUP_VALKEY_TIMEOUT_MS)
+          : undefined,
+        budgets: mail.signups,
+      }),
     });
     const mailer = new SesMailer(mail);
-    const processor = new EmailDeliveryProcessor({ em: platform.em, mailer, tokens, mail, logger: log });
+    const outcomes = new EmailOutcomes();
+    const processor = new EmailDeliveryProcessor({
+      em: platform.em,
+      mailer,
+      tokens,
+      mail,
+      logger: log,
+      outcomes,
+    });
     const dispatcher = new NotificationDispatcher(mailbox, mail);
     const digest = new NotificationDigest(mailbox);
     const operator = new OperatorNotices({ fork, dispatcher, pubSub: platform.pubSub, logger: log });
@@ -138,7 +156,11 @@ export const notificationsModule = defineModule({
       schedules: mail.enabled
         ? { nextDigestRun: { queue: NOTIFICATIONS_QUEUE, key: DIGEST_SCHEDULE_KEY } }
         : undefined,
-      routes: [...notificationPages(settings, fork), sesWebhookRoute({ sns: mail.sns, fork, logger: log })],
+      routes: [
+        ...notificationPages(settings, fork),
+        sesWebhookRoute({ sns: mail.sns, fork, logger: log, outcomes }),
+      ],
+      metrics: outcomes.metrics(),
       start: {
         async api() {
           operator.listen();

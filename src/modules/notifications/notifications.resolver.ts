@@ -17,7 +17,7 @@ import {
 } from './notifications.types';
 
 function access(viewer: GraphQLContext['viewer'], input: NotificationAccessInput): SettingsAccess {
-  return { token: input.token, email: input.email, operator: hasRole(viewer, 'operator') };
+  return { token: input.token, email: input.email, operator: hasRole(viewer, 'operator'), caller: viewer };
 }
 
 export function toSettings(recipient: NotificationRecipient): NotificationSettings {

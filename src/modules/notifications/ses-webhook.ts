@@ -1,3 +1,4 @@
+import type { EmailOutcomes } from './email-outcomes';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ModuleRoute } from '../../core/module';
 import type { Logger } from '../../platform/logging/logger';
@@ -25,6 +26,8 @@ export function sesWebhookRoute(options: {
   readonly sns: SnsSettings;
   readonly fork: () => EntityManager;
   readonly logger: Logger;
+  /** Bounces and complaints counted for /metrics. */
+  readonly outcomes: EmailOutcomes;
 }): ModuleRoute {
   const verifier = new SnsVerifier(options.sns);
   const ok = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
@@ -70,6 +73,7 @@ export function sesWebhookRoute(options: {
             [hard ? 'bounced' : 'complained', messageId],
           );
       });
+      options.outcomes.count(hard ? 'bounced' : 'complained');
       options.logger.info({ type, addresses: emails.length }, 'SES feedback: addresses suppressed');
       return ok;
     },
