@@ -1,4 +1,5 @@
 import { type Client, createClient } from 'graphql-ws';
+import { graphqlHttpUrl, graphqlWsUrl } from '../shared/endpoints';
 
 /** A GraphQL error as the API sends it: a message and `extensions.code`. */
 export interface ApiError {
@@ -27,15 +28,12 @@ function failure(errors: readonly ApiError[]): ApiRequestError {
  * Bearer <key>`, subscriptions over graphql-ws on the same path with the key in connectionParams.
  */
 export class ConsoleApi {
-  constructor(
-    private readonly key: string,
-    private readonly origin = window.location.origin,
-  ) {}
+  constructor(private readonly key: string) {}
 
   async query<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(`${this.origin}/graphql`, {
+      response = await fetch(graphqlHttpUrl(), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.key}` },
         body: JSON.stringify({ query, variables }),
@@ -56,9 +54,8 @@ export class ConsoleApi {
 
   /** A graphql-ws client that reconnects for ever; `on` reports its state to the page. */
   socket(on: { connected: (wasRetry: boolean) => void; closed: () => void }): Client {
-    const url = `${this.origin.replace(/^http/, 'ws')}/graphql`;
     return createClient({
-      url,
+      url: graphqlWsUrl(),
       connectionParams: { authorization: `Bearer ${this.key}` },
       lazy: false,
       retryAttempts: Number.POSITIVE_INFINITY,
