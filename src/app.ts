@@ -41,6 +41,7 @@ import { createLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
 import { SERVICE_VERSION, WEB_BUILD_DIR } from './platform/paths';
 import { closeStages } from './platform/close-stages';
+import { heartbeatIntervalOf } from './platform/response-cache/response-cache';
 import type { OutboxRelayHooks } from './platform/outbox/outbox-relay';
 import { openPlatform, PLATFORM_ENTITIES } from './platform/platform';
 import { AppMetrics } from './platform/metrics/metrics';
@@ -213,6 +214,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             cache: responseCache,
             loginKey,
             logger,
+            heartbeatMs: heartbeatIntervalOf(config.cache.response.maxStaleMs),
           });
         }
         http = await createHttpServer({

@@ -87,6 +87,7 @@ export const cacheSettings = {
   RESPONSE_CACHE_ENABLED: bool.default(true),
   RESPONSE_CACHE_TTL_MS: int(1_000, 86_400_000).default(300_000),
   RESPONSE_CACHE_LOCAL_MAX_MB: int(1, 4_096).default(32),
+  RESPONSE_CACHE_MAX_STALE_MS: int(200, 60_000).default(1_000),
 };
 
 export const cacheConfig = (env: SettingValues<typeof cacheSettings>) =>
@@ -97,6 +98,7 @@ export const cacheConfig = (env: SettingValues<typeof cacheSettings>) =>
       enabled: env.RESPONSE_CACHE_ENABLED,
       ttlMs: env.RESPONSE_CACHE_TTL_MS,
       localMaxBytes: env.RESPONSE_CACHE_LOCAL_MAX_MB * 1024 * 1024,
+      maxStaleMs: env.RESPONSE_CACHE_MAX_STALE_MS,
     },
   }) as const;
 

@@ -95,6 +95,8 @@ export interface TopicPayloads {
   USER_UPDATED: UserUpdatedPayload;
   RANKINGS_UPDATED: RankingsUpdatedPayload;
   SYSTEM_HEALTH_CHANGED: SystemHealthChangedPayload;
+  /** An api instance's heartbeat to itself through pub/sub (response cache freshness); per instance. */
+  RESPONSE_CACHE_HEARTBEAT: { readonly sentAt: number };
 }
 
 export type TopicName = keyof TopicPayloads;
@@ -110,10 +112,11 @@ export const TOPICS: { readonly [K in TopicName]: K } = {
   USER_UPDATED: 'USER_UPDATED',
   RANKINGS_UPDATED: 'RANKINGS_UPDATED',
   SYSTEM_HEALTH_CHANGED: 'SYSTEM_HEALTH_CHANGED',
+  RESPONSE_CACHE_HEARTBEAT: 'RESPONSE_CACHE_HEARTBEAT',
 };
 
 /** Topics keyed per entity are published and subscribed as `<topic>:<key>`. */
-export type KeyedTopic = 'HARVEST_PROGRESS' | 'USER_UPDATED';
+export type KeyedTopic = 'HARVEST_PROGRESS' | 'USER_UPDATED' | 'RESPONSE_CACHE_HEARTBEAT';
 
 /** Publishes a typed event (fire and forget: a failure is logged by the pub/sub, never thrown). */
 export function publishEvent<T extends KeyedTopic>(

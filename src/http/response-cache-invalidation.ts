@@ -1,4 +1,5 @@
-import { isResync, TOPICS } from '../core/topics';
+import { randomUUID } from 'node:crypto';
+import { isResync, TOPICS, type TopicPayloads } from '../core/topics';
 import type { Logger } from '../platform/logging/logger';
 import type { AppPubSub } from '../platform/pubsub/pubsub';
 import { ALL_TAG, type ResponseCache } from '../platform/response-cache/response-cache';
@@ -13,6 +14,7 @@ export const userTag = (loginKey: string): string => `user:${loginKey}`;
  * - a developer stored (USER_UPDATED): that developer's answers and every list;
  * - a harvest's state changed (HARVEST_PROGRESS): that developer's answers (they show the harvest);
  * - a ranking run ended (RANKINGS_UPDATED), or events may have been lost (RESYNC): everything.
+ * And it bounds staleness when the link lags: see the heartbeat below.
  * Returns a function that stops listening.
  */
 export function invalidateOnDataChanges(options: {
@@ -20,6 +22,8 @@ export function invalidateOnDataChanges(options: {
   readonly cache: ResponseCache;
   readonly loginKey: (login: string) => string;
   readonly logger: Logger;
+  /** How often this instance sends itself a heartbeat through the link (`ResponseCache.heard`). */
+  readonly heartbeatMs: number;
 }): () => void {
   const { pubSub, cache, loginKey } = options;
   const streams: AsyncIterable<unknown>[] = [];
@@ -52,7 +56,22 @@ export function invalidateOnDataChanges(options: {
     cache.invalidate(key === undefined ? ALL_TAG : userTag(key));
   });
   listen(pubSub.subscribe(TOPICS.RANKINGS_UPDATED), () => cache.invalidate(ALL_TAG));
+
+  // Heartbeats through the same link: one read back proves every event published before it has
+  // been read, so the cache serves hits only while one was heard recently (RESPONSE_CACHE_MAX_STALE_MS).
+  const instance = randomUUID();
+  listen(pubSub.subscribe(TOPICS.RESPONSE_CACHE_HEARTBEAT, instance), (payload) => {
+    if (typeof payload.sentAt === 'number') cache.heard(payload.sentAt);
+  });
+  const beat = () => {
+    const payload: TopicPayloads['RESPONSE_CACHE_HEARTBEAT'] = { sentAt: Date.now() };
+    pubSub.publishThroughLink(TOPICS.RESPONSE_CACHE_HEARTBEAT, instance, payload);
+  };
+  const heartbeat = setInterval(beat, options.heartbeatMs);
+  heartbeat.unref();
+  beat();
   return () => {
+    clearInterval(heartbeat);
     for (const stream of streams) void (stream as AsyncIterableIterator<unknown>).return?.();
   };
 }

@@ -20,7 +20,7 @@ import { MemoryQueueDriver } from './queue/memory-driver';
 import { createRateLimitStore, type RateLimitStore } from './rate-limit/rate-limit-store';
 import { secretRedisLogins } from './redis/redis-auth-rotation';
 import { closeRedis, createRedisFactory } from './redis/redis-factory';
-import { ResponseCache } from './response-cache/response-cache';
+import { linkLagOf, ResponseCache } from './response-cache/response-cache';
 import type { SecretStore } from './secrets/secret-store';
 
 /** Tables the platform itself owns (the outbox); features' entities come from their modules. */
@@ -88,7 +88,12 @@ export async function openPlatform(options: {
   let queue: QueueDriver;
   let rateLimits: RateLimitStore;
   let responseCache: ResponseCache | undefined;
-  const responseSettings = { ...config.cache.response, maxEntryBytes: 1024 * 1024, skewMs: 100 };
+  const responseSettings = {
+    ...config.cache.response,
+    maxEntryBytes: 1024 * 1024,
+    skewMs: 100,
+    maxLinkLagMs: linkLagOf(config.cache.response.maxStaleMs),
+  };
   if (config.redis.mode === 'external') {
     const redisSecret = config.secrets.names.redis;
     const redis = createRedisFactory(

@@ -13,7 +13,7 @@ import { makeUser, seed } from '../insights/insights-kit';
 
 /**
  * Issue 10, the response cache's correctness (docs/performance.md): two api instances and a worker
- * sharing PostgreSQL and Valkey; answers change on every instance within a bounded time of a harvest
+ * sharing PostgreSQL and Valkey; answers change on every instance within a second of a harvest
  * completing; answers depending on the role are never shared across roles; mutations never cached.
  */
 
@@ -74,13 +74,12 @@ afterAll(async () => {
 const cacheState = (response: GraphqlResponse) => response.headers.get('x-response-cache');
 
 /**
- * How long after a harvest completes an instance may still answer from before it. The target is a
- * second (docs/performance.md; ~0.1 s on a quiet machine). Here the two api instances and the
- * worker share one test process on a CI machine running a hundred other test files, so an event
- * can wait behind their work; 5 s keeps the assertion about invalidation (without it, the stale
- * answer lives for RESPONSE_CACHE_TTL_MS, 300 s) rather than about the machine's load.
+ * How long after a harvest completes an instance may still answer from before it:
+ * RESPONSE_CACHE_MAX_STALE_MS (default one second). It holds however loaded the machine is (three
+ * instances share this test process): while an instance's invalidation link lags behind, its
+ * heartbeat does not come back and it computes answers instead of serving cached ones.
  */
-const STALE_BOUND_MS = 5_000;
+const STALE_BOUND_MS = 1_000;
 
 /**
  * A read, then its repeat. An invalidation can land between the two (events of an earlier test's
@@ -97,7 +96,7 @@ async function readTwice(app: TestApp, query: string, variables?: Record<string,
 }
 
 describe('response cache', () => {
-  it('serves a repeated read from the cache, and every instance the new answer soon after a harvest (STALE_BOUND_MS)', async () => {
+  it('serves a repeated read from the cache, and every instance the new answer within a second of a harvest', async () => {
     for (const app of [a, b]) {
       const { first, second } = await readTwice(app, PROFILE, { login: LOGIN });
       expect(first.body.data.user.user.name).toBe('Name Before The Harvest');

@@ -26,6 +26,11 @@ export { isResync, RESYNC, type ResyncMarker } from './event-stream';
  */
 export interface AppPubSub {
   publish(routingKey: string, ...args: unknown[]): void;
+  /**
+   * Publishes `routingKey:key` through the link only: when Valkey refuses it, it is not handed to
+   * this process's subscribers (as `publish` does). For probes of the link itself (heartbeats).
+   */
+  publishThroughLink(routingKey: string, key: string, payload: unknown): void;
   /** The events of `routingKey` (or `routingKey:dynamicId`); the shape type-graphql subscribes with. */
   subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown>;
   /**
@@ -59,12 +64,20 @@ class EnginePubSub implements AppPubSub {
   }
 
   publish(routingKey: string, ...args: unknown[]): void {
+    this.send(routingKey, args, true);
+  }
+
+  publishThroughLink(routingKey: string, key: string, payload: unknown): void {
+    this.send(routingKey, [key, payload], false);
+  }
+
+  private send(routingKey: string, args: unknown[], hereWhenRefused: boolean): void {
     const [topic, payload] =
       args.length >= 2 ? [`${routingKey}:${String(args[0])}`, args[1]] : [routingKey, args[0]];
     const value = this.throughJson ? (JSON.parse(JSON.stringify(payload ?? null)) as unknown) : payload;
     this.engine.publish(this.prefix + topic, value).catch((error: Error) => {
       this.onError(topic, error);
-      this.deliverHere(routingKey, topic, payload);
+      if (hereWhenRefused) this.deliverHere(routingKey, topic, payload);
     });
     if (this.throughJson && args.length >= 2) {
       for (const stream of this.everyKey.get(routingKey) ?? []) stream.push(value);

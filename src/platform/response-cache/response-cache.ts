@@ -35,6 +35,12 @@ export interface ResponseCacheSettings {
   readonly maxEntryBytes: number;
   /** Tolerated clock difference between instances (and pub/sub delivery spread). */
   readonly skewMs: number;
+  /**
+   * Hits only while this instance's invalidation link was heard from (`heard`) within this many ms:
+   * a lagging or cut link (events not yet read) means answers are computed instead of possibly
+   * stale ones served. Undefined: no such bound (no link to wait for).
+   */
+  readonly maxLinkLagMs?: number;
 }
 
 export interface ResponseCacheStats {
@@ -42,9 +48,19 @@ export interface ResponseCacheStats {
   readonly sharedHits: number;
   readonly misses: number;
   readonly stale: number;
+  /** Lookups answered as misses because the invalidation link lagged. */
+  readonly lagging: number;
   readonly localEntries: number;
   readonly localBytes: number;
 }
+
+/**
+ * How a bound on staleness (RESPONSE_CACHE_MAX_STALE_MS) splits: heartbeats every quarter of it,
+ * hits only while the newest one heard is at most three quarters of it old (the last quarter is
+ * left for the publisher of an event to reach Valkey).
+ */
+export const heartbeatIntervalOf = (maxStaleMs: number): number => Math.floor(maxStaleMs / 4);
+export const linkLagOf = (maxStaleMs: number): number => Math.floor((maxStaleMs * 3) / 4);
 
 /** The tag every entry has: a ranking run (or a lost event) invalidates everything. */
 export const ALL_TAG = '*';
@@ -59,7 +75,9 @@ export class ResponseCache {
   private localBytes = 0;
   /** When the data behind each tag last changed (entries older than the TTL are gone anyway). */
   private readonly changedAt = new Map<string, number>();
-  private counters = { localHits: 0, sharedHits: 0, misses: 0, stale: 0 };
+  private counters = { localHits: 0, sharedHits: 0, misses: 0, stale: 0, lagging: 0 };
+  /** When the newest heartbeat heard through the invalidation link was sent (this clock). */
+  private linkHeardAt = -Infinity;
 
   constructor(
     private readonly settings: ResponseCacheSettings,
@@ -73,6 +91,12 @@ export class ResponseCache {
   /** A fresh answer for `key`, from the in-process tier or else the shared one. */
   async get(key: string): Promise<{ response: CachedResponse; tier: ResponseCacheTier } | undefined> {
     const now = this.now();
+    const { maxLinkLagMs } = this.settings;
+    if (maxLinkLagMs !== undefined && now - this.linkHeardAt > maxLinkLagMs) {
+      this.counters.lagging++;
+      this.counters.misses++;
+      return undefined;
+    }
     const entry = this.local.get(key);
     if (entry) {
       if (entry.expiresAt > now && this.isFresh(entry)) {
@@ -105,6 +129,14 @@ export class ResponseCache {
     } catch (error) {
       this.logger.warn({ error: (error as Error).message }, 'response cache: shared write failed');
     }
+  }
+
+  /**
+   * A heartbeat sent at `sentAt` came back through the invalidation link: every event published
+   * before it has been read (pub/sub delivers in order), so the invalidations up to then are applied.
+   */
+  heard(sentAt: number): void {
+    if (sentAt > this.linkHeardAt) this.linkHeardAt = sentAt;
   }
 
   /** The data behind `tag` (ALL_TAG: everything) changed now: earlier answers showing it are stale. */
