@@ -19,6 +19,7 @@
  * event-loop delay max/p99 in the server (perf_hooks monitorEventLoopDelay), server CPU %, and
  * server memory per connection (RSS and heap growth after GC, divided by the sockets).
  * Rate limits are off in the bench (RATE_LIMIT_ENABLED=false): it measures fan-out, not budgets.
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of the api process over each measured window there.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import path from 'node:path';

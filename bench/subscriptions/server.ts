@@ -2,8 +2,13 @@
  * The `api` process of bench/subscriptions.bench.ts: the real entry point (src/main.ts, role
  * `api`) plus, for the bench only, an event-loop delay monitor (perf_hooks) and CPU and memory
  * figures, sent to the parent over IPC when it asks (`reset`, then `stats`). Run with --expose-gc.
+ * With BENCH_CPU_PROF=<dir>, the measured window (from `reset` to `stats`) is CPU-profiled
+ * (node:inspector) and written to <dir>/api-<fanout>-<subscriptions>.cpuprofile.
  */
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { runChildApp } from '../../test/support/child-main';
 
@@ -11,6 +16,23 @@ const delay = monitorEventLoopDelay({ resolution: 5 });
 delay.enable();
 let cpu = process.cpuUsage();
 let since = performance.now();
+
+const profileDir = process.env.BENCH_CPU_PROF;
+const profiler = profileDir ? new Session() : undefined;
+profiler?.connect();
+const post = (method: string) =>
+  new Promise<unknown>((resolve, reject) =>
+    profiler!.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+const startProfile = async () => {
+  await post('Profiler.enable');
+  await post('Profiler.start');
+};
+const stopProfile = async () => {
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  const name = `api-${process.env.WS_SUBSCRIPTION_FANOUT}-${Date.now()}.cpuprofile`;
+  writeFileSync(path.join(profileDir!, name), JSON.stringify(profile));
+};
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const memory = () => {
@@ -22,6 +44,7 @@ const memory = () => {
 process.on('message', (message: string) => {
   if (message === 'memory') process.send!({ kind: 'memory', ...memory() });
   if (message === 'reset') {
+    if (profiler) void startProfile();
     delay.reset();
     cpu = process.cpuUsage();
     since = performance.now();
@@ -39,6 +62,7 @@ process.on('message', (message: string) => {
       cpuPercent: ((used.user + used.system) / 1000 / wall) * 100,
       cpuMs: (used.user + used.system) / 1000,
     });
+    if (profiler) void stopProfile();
   }
 });
 

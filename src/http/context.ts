@@ -67,7 +67,22 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
       return sources.rejectedKeys(fork(), keyIds);
     },
     forSocketOperation(viewer, requestId, signal) {
-      return build(fork(), viewer, requestId, signal);
+      // Built for every subscription event: the fork and the loaders are made on first use, so an
+      // event whose resolvers read nothing from the database (a harvest's progress) costs neither.
+      let em: EntityManager | undefined;
+      let loaders: Loaders | undefined;
+      return {
+        get em() {
+          return (em ??= fork());
+        },
+        get loaders() {
+          return (loaders ??= sources.createLoaders(this.em));
+        },
+        viewer,
+        requestId,
+        signal,
+        staleness: { stale: false },
+      };
     },
   };
 }

@@ -294,7 +294,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         } else if (subscription) {
           hooksOf.set(contextValue, {
             fresh: () => options.context.forSocketOperation(ctx.extra.viewer!, requestId, controller.signal),
-            ended: connection.ended,
+            whenEnded: connection.whenEnded,
           });
         }
         return { schema, document, variableValues, operationName: payload.operationName, contextValue };

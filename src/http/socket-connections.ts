@@ -7,21 +7,25 @@ import type { Logger } from '../platform/logging/logger';
 export interface SocketConnection {
   /** Operation ids of the subscriptions running on it. */
   readonly subscriptions: Set<string>;
-  /** Resolves with the error its subscriptions end with, once its key is revoked or expired. */
-  readonly ended: Promise<GraphQLError>;
-  /** Calls `listener` once the key is refused (at once if it already was); returns how to stop listening. */
+  /**
+   * Calls `listener` with the error its subscriptions end with once its key is refused (revoked or
+   * expired; at once if it already was); returns how to stop listening. A listener, not a promise:
+   * a subscription that ends removes it, so a long-lived connection holds nothing of past ones.
+   */
   whenEnded(listener: (error: GraphQLError) => void): () => void;
+  /** Listeners registered now (tests: bounded by the subscriptions running). */
+  readonly listening: number;
   end(error: DomainError): void;
 }
 
 export function openConnection(): SocketConnection {
-  let settle!: (error: GraphQLError) => void;
-  const ended = new Promise<GraphQLError>((resolve) => (settle = resolve));
   let over: GraphQLError | undefined;
   const listeners = new Set<(error: GraphQLError) => void>();
   return {
     subscriptions: new Set(),
-    ended,
+    get listening() {
+      return listeners.size;
+    },
     whenEnded(listener) {
       if (over) {
         listener(over);
@@ -33,7 +37,6 @@ export function openConnection(): SocketConnection {
     end(error) {
       if (over) return;
       over = toGraphQLError(error);
-      settle(over);
       for (const listener of [...listeners]) listener(over);
       listeners.clear();
     },

@@ -57,10 +57,10 @@ export class TurnPacer {
   constructor(private readonly budgetMs = TURN_BUDGET_MS) {}
 
   run(task: () => Promise<void>): Promise<void> {
+    // The common case (nothing waiting, budget left) starts it at once, with no promise of its own.
+    if (this.queue.length === 0 && this.hasBudget()) return task();
     return new Promise<void>((resolve, reject) => {
-      const start = () => void task().then(resolve, reject);
-      if (this.queue.length === 0 && this.hasBudget()) start();
-      else this.queue.push(start);
+      this.queue.push(() => void task().then(resolve, reject));
     });
   }
 
@@ -230,8 +230,13 @@ class Group {
     const contextValue = this.options.context(this.viewer, this.requestId, this.controller.signal);
     const result = await execute({ ...this.args, rootValue: event, contextValue });
     const payload = JSON.stringify(this.options.format(result, this.requestId));
-    const members = [...this.members];
     const slice = this.options.sliceSize;
+    if (this.members.size <= slice) {
+      // One slice (a developer's own subscription: usually one member): no copy, no yield.
+      for (const member of this.members) member.send(payload, this.options.maxBufferedBytes);
+      return;
+    }
+    const members = [...this.members];
     for (let i = 0; i < members.length; i++) {
       if (i > 0 && i % slice === 0) await nextTurn();
       members[i]!.send(payload, this.options.maxBufferedBytes);

@@ -15,6 +15,10 @@ describe('startKeyRecheck', () => {
       keyId: i % 4 === 3 ? undefined : `key-${i % 50}`, // anonymous ones are not checked
     }));
     connections.forEach(({ connection }, i) => i < 150 && connection.subscriptions.add('1'));
+    const endedWith = connections.map(() => 'open');
+    connections.forEach(({ connection }, i) =>
+      connection.whenEnded((e) => (endedWith[i] = String(e.extensions.code))),
+    );
     const calls: (readonly string[])[] = [];
     const revoked = new DomainError('UNAUTHENTICATED', 'API key revoked');
     const stop = startKeyRecheck({
@@ -35,17 +39,11 @@ describe('startKeyRecheck', () => {
       .filter(({ connection, keyId }) => keyId && connection.subscriptions.size > 0)
       .map(({ keyId }) => keyId);
     expect(calls[0]).toEqual(expected); // one call carries every connection's key
-    const ended = await Promise.all(
-      connections.map(({ connection }) =>
-        Promise.race([
-          connection.ended.then((e) => e.extensions.code),
-          new Promise<string>((resolve) => setTimeout(() => resolve('open'), 20)),
-        ]),
-      ),
-    );
+    const ended = endedWith;
     connections.forEach(({ keyId, connection }, i) => {
       const refused = keyId === 'key-7' && connection.subscriptions.size > 0;
       expect(ended[i]).toBe(refused ? 'UNAUTHENTICATED' : 'open');
+      expect(connection.listening).toBe(refused ? 0 : 1); // called back once, then forgotten
     });
     expect(ended.filter((e) => e === 'UNAUTHENTICATED').length).toBeGreaterThan(0);
   });

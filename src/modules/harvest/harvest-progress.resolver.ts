@@ -17,11 +17,12 @@ export class HarvestProgressResolver {
   })
   async harvestProgress(
     @Root() event: HarvestProgressPayload | ResyncMarker,
-    @Ctx() { em }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('login', () => String, { description: 'GitHub login (case-insensitive).' }) login: string,
   ): Promise<HarvestProgressEvent> {
     const resync = isResync(event);
-    const state = resync ? await this.harvests.latest(em, login) : fromProgressPayload(event);
+    // The context's EntityManager only on a resync (it is forked on first use).
+    const state = resync ? await this.harvests.latest(context.em, login) : fromProgressPayload(event);
     return Object.assign(new HarvestProgressEvent(), {
       login,
       resync,

@@ -62,6 +62,9 @@ export interface ResponseCacheStats {
 export const heartbeatIntervalOf = (maxStaleMs: number): number => Math.floor(maxStaleMs / 4);
 export const linkLagOf = (maxStaleMs: number): number => Math.floor((maxStaleMs * 3) / 4);
 
+/** Changes remembered (tags) before old ones are pruned; see `pruneAbove`. */
+const PRUNE_ABOVE = 10_000;
+
 /** The tag every entry has: a ranking run (or a lost event) invalidates everything. */
 export const ALL_TAG = '*';
 
@@ -73,8 +76,16 @@ interface LocalEntry extends CachedResponse {
 export class ResponseCache {
   private readonly local = new Map<string, LocalEntry>();
   private localBytes = 0;
+  /** The keys of the in-process entries showing each tag: an invalidation visits only those. */
+  private readonly keysByTag = new Map<string, Set<string>>();
   /** When the data behind each tag last changed (entries older than the TTL are gone anyway). */
   private readonly changedAt = new Map<string, number>();
+  /**
+   * `changedAt` is pruned when it grows past this, which then doubles from what is left: with more
+   * tags changing within the TTL than the first bound (10,000 developers harvested at once), a prune
+   * on every change would walk them all each time.
+   */
+  private pruneAbove = PRUNE_ABOVE;
   private counters = { localHits: 0, sharedHits: 0, misses: 0, stale: 0, lagging: 0 };
   /** When the newest heartbeat heard through the invalidation link was sent (this clock). */
   private linkHeardAt = -Infinity;
@@ -145,13 +156,16 @@ export class ResponseCache {
     this.changedAt.set(tag, now);
     if (tag === ALL_TAG) {
       this.local.clear();
+      this.keysByTag.clear();
       this.localBytes = 0;
       this.changedAt.clear();
       this.changedAt.set(ALL_TAG, now);
+      this.pruneAbove = PRUNE_ABOVE;
       return;
     }
-    for (const [key, entry] of this.local) if (entry.tags.includes(tag)) this.drop(key, entry);
-    if (this.changedAt.size > 10_000) this.prune(now);
+    const keys = this.keysByTag.get(tag);
+    if (keys) for (const key of [...keys]) this.drop(key, this.local.get(key)!);
+    if (this.changedAt.size > this.pruneAbove) this.prune(now);
   }
 
   stats(): ResponseCacheStats {
@@ -171,6 +185,11 @@ export class ResponseCache {
     const expiresAt = Math.min(now + this.settings.ttlMs, response.computedAt + this.settings.ttlMs);
     this.local.set(key, { ...response, size, expiresAt });
     this.localBytes += size;
+    for (const tag of response.tags) {
+      const keys = this.keysByTag.get(tag);
+      if (keys) keys.add(key);
+      else this.keysByTag.set(tag, new Set([key]));
+    }
     while (this.localBytes > this.settings.localMaxBytes && this.local.size > 0) {
       const [oldestKey, oldest] = this.local.entries().next().value as [string, LocalEntry];
       this.drop(oldestKey, oldest);
@@ -181,6 +200,11 @@ export class ResponseCache {
     if (this.local.get(key) !== entry) return;
     this.local.delete(key);
     this.localBytes -= entry.size;
+    for (const tag of entry.tags) {
+      const keys = this.keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByTag.delete(tag);
+    }
   }
 
   /** Forgets changes older than any entry can be (entries live at most the TTL). */
@@ -189,6 +213,7 @@ export class ResponseCache {
       if (tag !== ALL_TAG && at < now - this.settings.ttlMs - this.settings.skewMs)
         this.changedAt.delete(tag);
     }
+    this.pruneAbove = Math.max(PRUNE_ABOVE, this.changedAt.size * 2);
   }
 
   private async readShared(key: string): Promise<CachedResponse | undefined> {
