@@ -65,16 +65,7 @@ export class JobOutbox {
          where queue = ? and job_id = ? and relayed_at is null`,
       [queue, jobId],
     );
-    return row
-      ? {
-          id: String(row.id),
-          queue: row.queue,
-          name: row.name,
-          jobId: row.job_id,
-          data: row.data,
-          createdAt: new Date(row.created_at),
-        }
-      : null;
+    return row ? toPendingJob(row) : null;
   }
 
   /** A queue's rows waiting for the relay, newest first, at most `limit` (the operator console). */
@@ -84,14 +75,7 @@ export class JobOutbox {
          where queue = ? and relayed_at is null order by id desc limit ?`,
       [queue, limit],
     );
-    return rows.map((row) => ({
-      id: String(row.id),
-      queue: row.queue,
-      name: row.name,
-      jobId: row.job_id,
-      data: row.data,
-      createdAt: new Date(row.created_at),
-    }));
+    return rows.map(toPendingJob);
   }
 
   private afterCommit(em: EntityManager): void {
@@ -103,4 +87,15 @@ export class JobOutbox {
     if (trx?.executionPromise) trx.executionPromise.then(this.committed, this.committed);
     else this.committed();
   }
+}
+
+function toPendingJob(row: PendingRow): PendingJob {
+  return {
+    id: String(row.id),
+    queue: row.queue,
+    name: row.name,
+    jobId: row.job_id,
+    data: row.data,
+    createdAt: new Date(row.created_at),
+  };
 }
