@@ -123,9 +123,13 @@ run() {
     sleep 1
   done
   # The image's own HEALTHCHECK command, run inside the container.
-  local inside=1
+  local inside=1 page=000 script=000 asset=""
   if [ "$status" = 200 ]; then
     buildah run --isolation chroot --env PORT="$PORT" "$ctr" -- node /app/scripts/health-check.js && inside=0
+    # The browser pages are built into the image: the console and the script its HTML names.
+    page=$(curl -s -o "$WORK/console.html" -w '%{http_code}' "http://127.0.0.1:$PORT/console" || true)
+    asset=$(grep -o 'src="/assets/[^"]*"' "$WORK/console.html" 2>/dev/null | head -1 | sed 's/^src="//; s/"$//' || true)
+    [ -z "$asset" ] || script=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$asset" || true)
   fi
   # SIGTERM to the server itself (buildah run's descendant): it must drain and exit on its own.
   local server="" queue=("$pid") next
@@ -144,7 +148,9 @@ run() {
   [ "$status" = 200 ] || die "health answered $status (server log: $out)"
   [ "$inside" = 0 ] || die "the image's HEALTHCHECK script failed"
   grep -q '"msg":"closed"' "$out" || die "the server did not shut down cleanly on SIGTERM (server log: $out)"
-  log "health 200 from the image; HEALTHCHECK script ok; clean exit on SIGTERM; user $user; ${size_mb} MB"
+  [ "$page" = 200 ] || die "/console answered $page: the built pages are not in the image"
+  [ "$script" = 200 ] || die "the console's script (${asset:-none in the page}) answered $script"
+  log "health 200 from the image; HEALTHCHECK script ok; clean exit on SIGTERM; user $user; ${size_mb} MB; console page and script 200"
 }
 
 case "${1:-all}" in

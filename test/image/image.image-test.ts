@@ -27,5 +27,6 @@ describe('container image', () => {
     expect(output).toMatch(/=== size: \d+ MB \(limit \d+ MB\)/);
     expect(output).toMatch(/"url":"\/api\/system\/health","statusCode":200/);
     expect(output).toMatch(/=== health 200 from the image; HEALTHCHECK script ok; clean exit on SIGTERM/);
+    expect(output).toMatch(/; console page and script 200 \(/);
   }, 3_600_000);
 });
