@@ -98,6 +98,8 @@ export class ServiceStack extends Stack {
       AWS_SES_SECRET_NAME: secretName(settings.env, 'ses'),
       AWS_REGION: this.region,
       DB_SSL: 'true',
+      // RDS certificates verify against Amazon RDS's CAs, shipped in the image (not Node's defaults).
+      DB_SSL_CA_BUNDLE: 'aws-rds',
       REDIS_HOST: props.cacheHost,
       REDIS_TLS: 'true',
       TRUST_PROXY_HOPS: '1',

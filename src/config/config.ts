@@ -78,6 +78,8 @@ export function crossFieldProblems(env: Env): string[] {
   }
   // A CA file with TLS off is almost certainly a forgotten DB_SSL=true: refuse rather than connect in clear.
   if (env.DB_SSL_CA_PATH && !env.DB_SSL) problems.push('DB_SSL_CA_PATH: set, but DB_SSL is false');
+  if (env.DB_SSL_CA_BUNDLE !== 'none' && !env.DB_SSL)
+    problems.push('DB_SSL_CA_BUNDLE: set, but DB_SSL is false');
   if (env.REDIS_TLS_CA_PATH && !env.REDIS_TLS)
     problems.push('REDIS_TLS_CA_PATH: set, but REDIS_TLS is false');
   if (env.DB_POOL_MIN > env.DB_POOL_MAX) {

@@ -10,6 +10,9 @@ import { bool, int, optionalText, orEmpty, port, type SettingValues } from './se
 const tlsOptions = (enabled: boolean, caPath: string | undefined, rejectUnauthorized: boolean) =>
   enabled ? ({ caPath, rejectUnauthorized } as const) : false;
 
+/** CA certificates shipped with the service: `aws-rds`, Amazon RDS's (every region). */
+export const DB_CA_BUNDLES = ['none', 'aws-rds'] as const;
+
 export const databaseSettings = {
   DB_HOST: optionalText,
   DB_PORT: port.default(5432),
@@ -21,6 +24,7 @@ export const databaseSettings = {
     .default('github_insights'),
   DB_SSL: bool.default(false),
   DB_SSL_CA_PATH: optionalText,
+  DB_SSL_CA_BUNDLE: z.enum(DB_CA_BUNDLES).default('none'),
   DB_SSL_REJECT_UNAUTHORIZED: bool.default(true),
   DB_POOL_MIN: int(0, 100).default(0),
   DB_POOL_MAX: int(1, 200).default(10),
@@ -39,7 +43,13 @@ export const databaseConfig = (env: SettingValues<typeof databaseSettings>) =>
     user: env.DB_USER,
     password: env.DB_PASSWORD,
     name: env.DB_NAME,
-    ssl: tlsOptions(env.DB_SSL, env.DB_SSL_CA_PATH, env.DB_SSL_REJECT_UNAUTHORIZED),
+    ssl: env.DB_SSL
+      ? ({
+          caPath: env.DB_SSL_CA_PATH,
+          caBundle: env.DB_SSL_CA_BUNDLE,
+          rejectUnauthorized: env.DB_SSL_REJECT_UNAUTHORIZED,
+        } as const)
+      : false,
     /**
      * A pooled connection older than `maxLifetimeMs` is closed when next taken from the pool and
      * replaced (`0`: never): a rotated password reaches every connection within this time.

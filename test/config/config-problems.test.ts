@@ -152,9 +152,20 @@ describe('DB_SSL_CA_PATH', () => {
   it('accepts a readable PEM bundle, and refuses it with DB_SSL off', async () => {
     const pem = writeTemp('ca.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     const { config } = await loadConfig({ env: { DB_SSL: 'true', DB_SSL_CA_PATH: pem } });
-    expect(config.database.ssl).toEqual({ caPath: pem, rejectUnauthorized: true });
+    expect(config.database.ssl).toEqual({ caPath: pem, caBundle: 'none', rejectUnauthorized: true });
     const { problems } = await problemsOf({ DB_SSL_CA_PATH: pem });
     expect(problems).toEqual(['DB_SSL_CA_PATH: set, but DB_SSL is false']);
+  });
+
+  it('takes the shipped Amazon RDS CA certificates only over TLS, and only by their name', async () => {
+    const { config } = await loadConfig({ env: { DB_SSL: 'true', DB_SSL_CA_BUNDLE: 'aws-rds' } });
+    expect(config.database.ssl).toMatchObject({ caBundle: 'aws-rds', rejectUnauthorized: true });
+    expect((await problemsOf({ DB_SSL_CA_BUNDLE: 'aws-rds' })).problems).toEqual([
+      'DB_SSL_CA_BUNDLE: set, but DB_SSL is false',
+    ]);
+    const unknown = (await problemsOf({ DB_SSL: 'true', DB_SSL_CA_BUNDLE: 'rds' })).problems;
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatch(/^DB_SSL_CA_BUNDLE: .*"none"\|"aws-rds"/);
   });
 });
 

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, chownSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config';
 import { openDatabase } from '../../src/platform/database/database';
+import { databaseTls } from '../../src/platform/database/database-tls';
 import { secretLoginSource } from '../../src/platform/database/rotating-login';
 import { CachedSecretStore } from '../../src/platform/secrets/secret-store';
 import { RedisCache } from '../../src/platform/cache/redis-cache';
@@ -39,15 +41,16 @@ describe('PostgreSQL over TLS (RDS style)', () => {
   }, 60_000);
   afterAll(() => pg?.dispose());
 
-  const configFor = (caPath: string) =>
+  const configFor = (caPath: string | undefined, extra: Record<string, string> = {}) =>
     loadConfig({
       env: {
         DB_HOST: '127.0.0.1',
         DB_PORT: String(pg.port),
         DB_NAME: 'postgres',
         DB_SSL: 'true',
-        DB_SSL_CA_PATH: caPath,
+        ...(caPath ? { DB_SSL_CA_PATH: caPath } : {}),
         DB_CONNECT_TIMEOUT_MS: '2000',
+        ...extra,
       },
     });
 
@@ -62,6 +65,40 @@ describe('PostgreSQL over TLS (RDS style)', () => {
       expect(row.ssl).toBe(true);
     } finally {
       await db.close();
+    }
+  });
+
+  it('ships the Amazon RDS CA certificates (DB_SSL_CA_BUNDLE=aws-rds), trusted beside a CA file', async () => {
+    const rds = databaseTls(
+      (await configFor(undefined, { DB_SSL_CA_BUNDLE: 'aws-rds' })).config.database.ssl,
+    );
+    expect(rds && rds.ca!.length).toBeGreaterThan(100);
+    const subjects = (rds ? rds.ca! : []).map((pem) => new X509Certificate(pem).subject);
+    // RDS's regional CAs, and Amazon Trust Services' roots (RDS Proxy, Aurora Serverless).
+    expect(subjects.filter((subject) => /^OU=Amazon RDS$/m.test(subject)).length).toBeGreaterThan(100);
+    expect(subjects.some((subject) => /CN=Amazon RDS us-east-1 Root CA RSA2048 G1/.test(subject))).toBe(true);
+
+    // Only RDS's CAs: this server's certificate (another CA) is refused, not taken on Node's defaults.
+    const alone = await openDatabase(
+      (await configFor(undefined, { DB_SSL_CA_BUNDLE: 'aws-rds' })).config,
+      appEntities(),
+      logger,
+    );
+    try {
+      await expect(alone.ping()).rejects.toThrow(/certificate/i);
+    } finally {
+      await alone.close();
+    }
+    // With a CA file too, both are trusted.
+    const both = await openDatabase(
+      (await configFor(certs.caPath, { DB_SSL_CA_BUNDLE: 'aws-rds' })).config,
+      appEntities(),
+      logger,
+    );
+    try {
+      await both.ping();
+    } finally {
+      await both.close();
     }
   });
 

@@ -163,6 +163,9 @@ describe('service stack', () => {
               { Name: 'NODE_ENV', Value: 'production' },
               { Name: 'AWS_DB_SECRET_NAME', Value: 'github-api/database' },
               { Name: 'AWS_GITHUB_SECRET_NAME', Value: 'github-api/github-tokens' },
+              // TLS to RDS, verified against Amazon RDS's CAs shipped in the image.
+              { Name: 'DB_SSL', Value: 'true' },
+              { Name: 'DB_SSL_CA_BUNDLE', Value: 'aws-rds' },
             ]),
           }),
         ],

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { databaseTls } from '../../platform/database/database-tls';
 import { Client, type ClientBase, types as pgTypes } from 'pg';
 import type { DatabaseConfig } from '../../config/config';
 
@@ -23,12 +23,7 @@ export async function connectTarget(db: DatabaseConfig): Promise<Client> {
     user: db.user,
     password: db.password,
     database: db.name,
-    ssl: db.ssl
-      ? {
-          rejectUnauthorized: db.ssl.rejectUnauthorized,
-          ca: db.ssl.caPath ? readFileSync(db.ssl.caPath, 'utf8') : undefined,
-        }
-      : false,
+    ssl: databaseTls(db.ssl),
     connectionTimeoutMillis: db.connectTimeoutMs,
     application_name: 'github-insights-legacy-import',
     types: {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { databaseTls } from './database-tls';
 import path from 'node:path';
 import { DataloaderType, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
@@ -20,12 +20,7 @@ export function ormOptions(
   entities: Options['entities'],
   logger: Logger,
 ): Options<PostgreSqlDriver> {
-  const ssl = db.ssl
-    ? {
-        rejectUnauthorized: db.ssl.rejectUnauthorized,
-        ca: db.ssl.caPath ? readFileSync(db.ssl.caPath, 'utf8') : undefined,
-      }
-    : false;
+  const ssl = databaseTls(db.ssl);
   return {
     driver: PostgreSqlDriver,
     host: target.host,
