@@ -86,7 +86,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     clientErrorHandler,
     return503OnClosing: true,
   });
-  await registerSecurityHeaders(fastify);
+  registerSecurityHeaders(fastify);
   await registerCors(fastify, security.corsOrigins);
   registerHandlerTimeout(fastify, security.handlerTimeoutMs, logger);
 
