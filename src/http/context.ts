@@ -34,24 +34,37 @@ export function credentialFromConnectionParams(
  */
 export function createContextFactory(sources: ContextSources): ContextFactory {
   const { fork, resolveViewer } = sources;
+  /**
+   * A context whose EntityManager fork and loaders are made on first use: a request or a
+   * subscription event whose resolvers read nothing from the database (`{ __typename }`, a
+   * harvest's progress) costs neither.
+   */
   const build = (
-    em: EntityManager,
+    makeEm: () => EntityManager,
     viewer: Viewer,
     requestId: string,
     signal: AbortSignal,
-  ): GraphQLContext => ({
-    em,
-    loaders: sources.createLoaders(em),
-    viewer,
-    requestId,
-    signal,
-    staleness: { stale: false },
-  });
+  ): GraphQLContext => {
+    let em: EntityManager | undefined;
+    let loaders: Loaders | undefined;
+    return {
+      get em() {
+        return (em ??= makeEm());
+      },
+      get loaders() {
+        return (loaders ??= sources.createLoaders(this.em));
+      },
+      viewer,
+      requestId,
+      signal,
+      staleness: { stale: false },
+    };
+  };
   return {
     async forHttp(request, signal) {
       const em = fork();
       const viewer = await resolveViewer(em, request.headers.authorization, request.ip);
-      return build(em, viewer, request.id, signal);
+      return build(() => em, viewer, request.id, signal);
     },
     viewerForHttp(request) {
       return resolveViewer(fork(), request.headers.authorization, request.ip);
@@ -67,22 +80,7 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
       return sources.rejectedKeys(fork(), keyIds);
     },
     forSocketOperation(viewer, requestId, signal) {
-      // Built for every subscription event: the fork and the loaders are made on first use, so an
-      // event whose resolvers read nothing from the database (a harvest's progress) costs neither.
-      let em: EntityManager | undefined;
-      let loaders: Loaders | undefined;
-      return {
-        get em() {
-          return (em ??= fork());
-        },
-        get loaders() {
-          return (loaders ??= sources.createLoaders(this.em));
-        },
-        viewer,
-        requestId,
-        signal,
-        staleness: { stale: false },
-      };
+      return build(fork, viewer, requestId, signal);
     },
   };
 }
