@@ -68,7 +68,7 @@ export function registerMetricsRoutes(
   metrics: AppMetrics,
   access: MetricsAccess,
 ): void {
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       {
         method: request.method,
@@ -77,6 +77,7 @@ export function registerMetricsRoutes(
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   if (!access.enabled) return;
   const check = metricsAccess(access);

@@ -12,7 +12,7 @@ import { errorBody } from './error-handler';
  */
 export function registerHandlerTimeout(fastify: FastifyInstance, timeoutMs: number, logger: Logger): void {
   if (timeoutMs <= 0) return;
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return;
       logger.warn({ requestId: request.id, timeoutMs }, 'request timed out');
@@ -27,6 +27,7 @@ export function registerHandlerTimeout(fastify: FastifyInstance, timeoutMs: numb
         );
     }, timeoutMs);
     reply.raw.once('close', () => clearTimeout(timer));
+    done();
   });
 }
 

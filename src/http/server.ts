@@ -91,15 +91,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   registerHandlerTimeout(fastify, security.handlerTimeoutMs, logger);
 
   let closing = false;
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Hooks in callback style: an async hook costs a promise (and its async-hook bookkeeping) per request.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // While draining, responses close their keep-alive connection, so in-flight requests on
   // otherwise idle connections do not hold the shutdown until the keep-alive timeout.
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     logger.info(
       {
         requestId: request.id,
@@ -110,6 +113,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       },
       'request',
     );
+    done();
   });
 
   const { metrics } = options;
