@@ -26,6 +26,7 @@ import type { ModuleRoute } from '../core/module';
 import { requestIdOf } from './request-id';
 import { registerHandlerTimeout, socketTimeouts } from './request-timeout';
 import { responseCacheHooks } from './response-cache';
+import { lazyRequestLogger } from './request-logger';
 import { registerSecurityHeaders } from './security-headers';
 import { registerWebPages } from './web-pages';
 
@@ -77,6 +78,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // One log line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     genReqId: requestIdOf,
     requestIdHeader: false,
     // Trust exactly N proxies in front (the ALB): the client IP is N hops back in X-Forwarded-For.
