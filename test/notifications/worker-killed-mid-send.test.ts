@@ -29,6 +29,10 @@ describe('a worker killed mid-send', () => {
       ...kit.env,
       ROLE: 'worker',
       PORT: String(await freePort()),
+      // A dead worker's lock expires, and the living one looks for stalled jobs, within seconds
+      // (30 s each by default: the redelivery took 65-97 s and ran past the wait on a loaded CI).
+      QUEUE_LOCK_DURATION_MS: '2000',
+      QUEUE_STALLED_INTERVAL_MS: '1000',
     });
     children.push(child);
     await child.waitForLine(/started worker/, 60_000);
