@@ -177,6 +177,7 @@ function onReconnected(client: RedisClient, onBack: () => void): void {
 export function createRedisPubSub(factory: RedisFactory, logger: Logger): AppPubSub {
   const publisher = factory.create('publisher');
   const subscriber = factory.create('subscriber');
+  handleUnsubscribeFailures(subscriber, logger);
   const engine = new RedisPubSub({ publisher, subscriber });
   const pubSub = new EnginePubSub(
     engine,
@@ -192,4 +193,26 @@ export function createRedisPubSub(factory: RedisFactory, logger: Logger): AppPub
     pubSub.resync();
   });
   return pubSub;
+}
+
+/**
+ * graphql-redis-subscriptions sends UNSUBSCRIBE and PUNSUBSCRIBE without handling their promises.
+ * When the link is reconnecting (after a refused login during a credential rotation, say), ioredis
+ * rejects the queued commands with that error, and an unhandled rejection ends a Node process.
+ * Nothing is lost by a failed unsubscribe: the channel goes with the connection, and ioredis
+ * subscribes again only to channels still wanted. So the failure is logged, not thrown.
+ */
+function handleUnsubscribeFailures(subscriber: RedisClient, logger: Logger): void {
+  for (const name of ['unsubscribe', 'punsubscribe'] as const) {
+    const send = subscriber[name].bind(subscriber) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(subscriber, {
+      [name]: (...args: unknown[]) => {
+        const sent = send(...args);
+        sent.catch((error: Error) =>
+          logger.debug({ error: error.message, command: name }, 'pub/sub: unsubscribe not sent (link down)'),
+        );
+        return sent;
+      },
+    });
+  }
 }
