@@ -1,3 +1,4 @@
+import { boundedArgument } from './arguments';
 import { DomainError } from './errors';
 
 /** Page size when `first` is not given, and the most a client may ask for. */
@@ -19,13 +20,7 @@ export interface ConnectionShape<T> {
 
 /** `first`, defaulted and bounded; anything else is BAD_USER_INPUT. */
 export function pageSize(first: number | null | undefined): number {
-  const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE_SIZE}`, {
-      argument: 'first',
-    });
-  }
-  return size;
+  return boundedArgument('first', first ?? DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
 }
 
 /** Cursors are opaque to clients: base64url of a JSON array of the sort key values. */

@@ -2,9 +2,9 @@ import { Arg, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import { isResync, type HarvestProgressPayload, type ResyncMarker, TOPICS } from '../../core/topics';
 import type { GraphQLContext } from '../../graphql/context';
 import { loginTopic } from '../users/login';
-import { fromProgressPayload, isFinished } from './harvest-progress';
+import { fromProgressPayload } from './harvest-progress';
 import type { HarvestRequests } from './harvest-requests';
-import { HarvestJobNode, HarvestProgressEvent } from './harvest.types';
+import { HarvestProgressEvent } from './harvest.types';
 
 @Resolver()
 export class HarvestProgressResolver {
@@ -23,11 +23,6 @@ export class HarvestProgressResolver {
     const resync = isResync(event);
     // The context's EntityManager only on a resync (it is forked on first use).
     const state = resync ? await this.harvests.latest(context.em, login) : fromProgressPayload(event);
-    return Object.assign(new HarvestProgressEvent(), {
-      login,
-      resync,
-      finished: state ? isFinished(state.status) : false,
-      harvest: state ? HarvestJobNode.from(state) : null,
-    });
+    return HarvestProgressEvent.of(login, resync, state);
   }
 }

@@ -1,5 +1,6 @@
 import { IsString } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { isFinished } from './harvest-progress';
 import type { HarvestState } from './harvest-requests';
 import type { HarvestStartRefusedError } from './harvest-starts';
 import { type EnumValue, lowercaseEnum } from '../../graphql/enums';
@@ -138,4 +139,14 @@ export class HarvestProgressEvent {
       'The harvest: status, progress (percent), stage, error. Null on a resync when none was ever asked.',
   })
   harvest!: HarvestJobNode | null;
+
+  /** The event for `login` showing `state` (null: no harvest known, on a resync). */
+  static of(login: string, resync: boolean, state: HarvestState | null): HarvestProgressEvent {
+    return Object.assign(new HarvestProgressEvent(), {
+      login,
+      resync,
+      finished: state ? isFinished(state.status) : false,
+      harvest: state ? HarvestJobNode.from(state) : null,
+    });
+  }
 }

@@ -8,11 +8,12 @@ import {
 } from '../../core/topics';
 import { requireOperator } from '../../graphql/auth-checker';
 import type { GraphQLContext } from '../../graphql/context';
-import { fromProgressPayload, isFinished } from '../harvest/harvest-progress';
-import { HarvestJobNode, HarvestProgressEvent } from '../harvest/harvest.types';
+import { fromProgressPayload } from '../harvest/harvest-progress';
+import { HarvestProgressEvent } from '../harvest/harvest.types';
 import { countryHarvestState } from '../rankings/country-harvest-state';
 import type { JobState } from '../../platform/queue/job-queue';
-import { CountryHarvestNode, CountryHarvestProgressNode, CountryNode } from '../rankings/rankings.types';
+import { countryHarvestNode } from '../rankings/country-harvest.jobs';
+import { CountryHarvestNode } from '../rankings/rankings.types';
 
 const JOB_STATES: readonly string[] = ['waiting', 'active', 'delayed', 'completed', 'failed'];
 
@@ -28,24 +29,10 @@ export class OperationsActivityResolver {
     description:
       'Operators and admins: progress of every developer harvest (any login), whichever process runs it. After a lost pub/sub link one event with `resync: true`, an empty `login` and no `harvest` says events may have been missed: re-read `operations { harvests }`.',
   })
-  harvestActivity(
-    @Root() event: HarvestProgressPayload | ResyncMarker,
-    @Ctx() _context: GraphQLContext,
-  ): HarvestProgressEvent {
-    if (isResync(event))
-      return Object.assign(new HarvestProgressEvent(), {
-        login: '',
-        resync: true,
-        finished: false,
-        harvest: null,
-      });
-    const state = fromProgressPayload(event);
-    return Object.assign(new HarvestProgressEvent(), {
-      login: event.login,
-      resync: false,
-      finished: isFinished(state.status),
-      harvest: HarvestJobNode.from(state),
-    });
+  harvestActivity(@Root() event: HarvestProgressPayload | ResyncMarker): HarvestProgressEvent {
+    return isResync(event)
+      ? HarvestProgressEvent.of('', true, null)
+      : HarvestProgressEvent.of(event.login, false, fromProgressPayload(event));
   }
 
   @Authorized('operator')
@@ -64,14 +51,10 @@ export class OperationsActivityResolver {
     @Ctx() { loaders }: GraphQLContext,
   ): CountryHarvestNode {
     const state = (JOB_STATES.includes(event.state) ? event.state : 'unknown') as JobState;
-    return Object.assign(new CountryHarvestNode(), {
+    return countryHarvestNode(event.country, loaders.countries.name(event.country), {
       id: event.id,
-      country: Object.assign(new CountryNode(), {
-        code: event.country,
-        name: loaders.countries.name(event.country) ?? event.country,
-      }),
       state: countryHarvestState(state),
-      progress: Object.assign(new CountryHarvestProgressNode(), event.progress),
+      progress: event.progress,
       error: event.error,
       createdAt: new Date(event.createdAt),
       finishedAt: event.finishedAt ? new Date(event.finishedAt) : null,

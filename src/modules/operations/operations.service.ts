@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError } from '../../core/errors';
+import { boundedArgument } from '../../core/arguments';
 import type { ErrorCodeCount, ErrorWindow } from '../../platform/metrics/error-window';
 import type { ResourceBudgetSnapshot } from '../../platform/github/identity-budget';
 import type { TokenPool } from '../../platform/github/token-pool';
@@ -44,17 +44,6 @@ export interface OperationsSources {
   readonly countryHarvests: Pick<CountryHarvestJobs, 'unfinished'>;
   readonly errors: ErrorWindow;
   readonly health: HealthHistory;
-}
-
-/** An integer argument within `min..max`, else BAD_USER_INPUT naming the argument. */
-export function boundedArgument(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new DomainError('BAD_USER_INPUT', `${name} must be between ${min} and ${max}`, {
-      argument: name,
-      min,
-      max,
-    });
-  return value;
 }
 
 /** The operator console's figures, each read from its real source when asked for. */

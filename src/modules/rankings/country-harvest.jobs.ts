@@ -153,19 +153,28 @@ export class CountryHarvestJobs {
     });
   }
 
-  private node(
-    code: string,
-    job: Pick<CountryHarvestNode, 'id' | 'state' | 'error' | 'createdAt' | 'finishedAt'> & {
-      progress: object;
-    },
-  ): CountryHarvestNode {
-    return Object.assign(new CountryHarvestNode(), {
-      ...job,
-      country: Object.assign(new CountryNode(), { code, name: this.options.countries.name(code) ?? code }),
-      progress: Object.assign(new CountryHarvestProgressNode(), {
-        ...noCountryHarvestProgress(),
-        ...job.progress,
-      }),
-    });
+  private node(code: string, job: CountryHarvestFields): CountryHarvestNode {
+    return countryHarvestNode(code, this.options.countries.name(code), job);
   }
+}
+
+export type CountryHarvestFields = Pick<
+  CountryHarvestNode,
+  'id' | 'state' | 'error' | 'createdAt' | 'finishedAt'
+> & { progress: object };
+
+/** A country harvest as the API shows it (`name`: the country's English name; unknown: its code). */
+export function countryHarvestNode(
+  code: string,
+  name: string | null | undefined,
+  job: CountryHarvestFields,
+): CountryHarvestNode {
+  return Object.assign(new CountryHarvestNode(), {
+    ...job,
+    country: Object.assign(new CountryNode(), { code, name: name ?? code }),
+    progress: Object.assign(new CountryHarvestProgressNode(), {
+      ...noCountryHarvestProgress(),
+      ...job.progress,
+    }),
+  });
 }

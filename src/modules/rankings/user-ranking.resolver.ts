@@ -1,6 +1,6 @@
+import { boundedArgument } from '../../core/arguments';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import { DomainError } from '../../core/errors';
 import { UserNode } from '../users/user.types';
 import type { UserRankingService } from './user-ranking.service';
 import { RankSnapshotNode, UserRankingNode } from './rankings.types';
@@ -34,8 +34,11 @@ export class UserRankingHistoryResolver {
     @Arg('first', () => Int, { defaultValue: 30, description: 'How many runs: 1-100, 30 by default.' })
     first: number,
   ): Promise<RankSnapshotNode[]> {
-    if (!Number.isInteger(first) || first < 1 || first > 100)
-      throw new DomainError('BAD_USER_INPUT', 'first must be between 1 and 100', { argument: 'first' });
-    return this.rankings.history(ctx.em, ctx.loaders, ranking.userId, first);
+    return this.rankings.history(
+      ctx.em,
+      ctx.loaders,
+      ranking.userId,
+      boundedArgument('first', first, 1, 100),
+    );
   }
 }
