@@ -1,3 +1,5 @@
+import { addressGroup } from '../platform/rate-limit/client-address';
+
 /** API key roles, lowest first: each role may do what the ones before it may. */
 export const API_KEY_ROLES = ['reader', 'operator', 'admin'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
@@ -33,4 +35,12 @@ export function lowestRole(roles: readonly ApiKeyRole[]): ApiKeyRole {
 /** Whether the caller holds an API key with `role` or a higher one (reader < operator < admin). */
 export function hasRole(viewer: Viewer, role: ApiKeyRole): boolean {
   return viewer.kind === 'apiKey' && RANK[viewer.role] >= RANK[role];
+}
+
+/**
+ * Whose budget a caller spends (rate limits, new harvests, notification sign-ups): its key for key
+ * holders, its address group (IPv6: the /64) otherwise.
+ */
+export function budgetIdentity(viewer: Viewer): string {
+  return viewer.kind === 'apiKey' ? `key:${viewer.keyId}` : `ip:${addressGroup(viewer.ip)}`;
 }

@@ -1,9 +1,8 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Config, RateLimitConfig } from '../config/config';
-import type { Viewer } from '../core/viewer';
+import { budgetIdentity, type Viewer } from '../core/viewer';
 import type { Logger } from '../platform/logging/logger';
-import { addressGroup } from '../platform/rate-limit/client-address';
 import { rateLimitHeaders, retryAfterSeconds } from '../platform/rate-limit/rate-limit-headers';
 import type { RateLimitStore } from '../platform/rate-limit/rate-limit-store';
 import type { RateLimitDecision } from '../platform/rate-limit/rate-limiter';
@@ -28,8 +27,10 @@ export function rateLimitSubject(
   viewer: Viewer,
   budgets: RateLimitConfig['budgets'],
 ): { readonly identity: string; readonly limit: number } {
-  if (viewer.kind === 'apiKey') return { identity: `key:${viewer.keyId}`, limit: budgets[viewer.role] };
-  return { identity: `ip:${addressGroup(viewer.ip)}`, limit: budgets.anonymous };
+  return {
+    identity: budgetIdentity(viewer),
+    limit: viewer.kind === 'apiKey' ? budgets[viewer.role] : budgets.anonymous,
+  };
 }
 
 /** Charges a cached answer's cost: its RateLimit-* headers, or undefined when refused. */

@@ -1,7 +1,6 @@
 import type { HarvestConfig } from '../../config/config';
 import { DomainError } from '../../core/errors';
-import type { Viewer } from '../../core/viewer';
-import { addressGroup } from '../../platform/rate-limit/client-address';
+import { budgetIdentity, type Viewer } from '../../core/viewer';
 import type { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 
 /** Who asked for a harvest: a caller (budgeted) or the server itself (country harvests, imports). */
@@ -33,8 +32,10 @@ export function harvestStartSubject(
   caller: HarvestCaller,
   budgets: HarvestConfig['starts']['budgets'],
 ): { readonly identity: string; readonly limit: number } {
-  if (caller.kind === 'apiKey') return { identity: `key:${caller.keyId}`, limit: budgets[caller.role] };
-  return { identity: `ip:${addressGroup(caller.ip)}`, limit: budgets.anonymous };
+  return {
+    identity: budgetIdentity(caller),
+    limit: caller.kind === 'apiKey' ? budgets[caller.role] : budgets.anonymous,
+  };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { DomainError } from '../../core/errors';
-import { hasRole, type Viewer } from '../../core/viewer';
-import { addressGroup } from '../../platform/rate-limit/client-address';
+import { budgetIdentity, hasRole, type Viewer } from '../../core/viewer';
 import type { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 
 /** The window of the sign-up budgets. */
@@ -29,11 +28,8 @@ export class SignupLimit {
   async admit(caller: Viewer): Promise<void> {
     const { limiter, budgets } = this.options;
     if (!limiter || hasRole(caller, 'operator')) return;
-    const [identity, limit] =
-      caller.kind === 'apiKey'
-        ? [`key:${caller.keyId}`, budgets.reader]
-        : [`ip:${addressGroup(caller.ip)}`, budgets.anonymous];
-    const decision = limit > 0 ? await limiter.consume(identity, 1, limit) : undefined;
+    const limit = caller.kind === 'apiKey' ? budgets.reader : budgets.anonymous;
+    const decision = limit > 0 ? await limiter.consume(budgetIdentity(caller), 1, limit) : undefined;
     if (decision?.allowed) return;
     const retryAfterSeconds = Math.max(1, Math.ceil((decision?.retryAfterMs ?? SIGNUP_WINDOW_MS) / 1000));
     throw new DomainError(
