@@ -34,8 +34,6 @@ export interface HarvestExports {
   readonly processor: HarvestJobProcessor;
   /** Harvests that ended (completed or failed), for later modules (notifications). */
   readonly outcomes: EventHooks<HarvestState>;
-  /** This process's token pool: budgets per masked token (health, metrics, the operator console). */
-  readonly pool: Pick<TokenPool, 'snapshot'>;
 }
 
 export const HARVEST = moduleKey<HarvestExports>('harvest');
@@ -117,7 +115,7 @@ export function harvestModule(options: HarvestModuleOptions = {}) {
             });
           },
         },
-        exports: { github, requests: options.requests ?? service, processor, outcomes, pool },
+        exports: { github, requests: options.requests ?? service, processor, outcomes },
       };
     },
   });

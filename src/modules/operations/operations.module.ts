@@ -31,7 +31,7 @@ export function operationsModule(options: OperationsModuleOptions = {}) {
     entities: [],
     resolvers: [OperationsResolver, OperationsActivityResolver],
     create(platform, { use, created }) {
-      const { pool } = use(HARVEST);
+      const { pool } = use(HARVEST).github;
       const { runs, countryHarvests } = use(RANKINGS);
       const service = new OperationsService({
         queue: platform.queue,
