@@ -17,6 +17,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { DomainError } from '../core/errors';
+import { CompiledDocuments } from '../graphql/compiled-documents';
 import { toGraphQLError } from '../graphql/errors';
 import type { GraphqlGuards } from '../graphql/guards';
 import { parseWithinTokenLimit } from '../graphql/query-limits';
@@ -150,6 +151,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
           sliceSize: FANOUT_SLICE_SIZE,
           maxBufferedBytes: FANOUT_MAX_BUFFERED_BYTES,
           logger,
+          compiled: new CompiledDocuments(schema),
         })
       : undefined;
   const stopRecheck = startKeyRecheck({
