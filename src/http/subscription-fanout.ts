@@ -16,7 +16,8 @@ import type { Logger } from '../platform/logging/logger';
 export interface SubscriberSocket {
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: string): void;
+  /** A text frame (a Buffer is sent as text too: `binary: false`). */
+  send(data: string | Buffer, options: { binary: false }): void;
   close(code: number, reason: string): void;
 }
 
@@ -43,6 +44,7 @@ export interface FanoutOptions {
 }
 
 const OPEN = 1;
+const TEXT = { binary: false } as const;
 /** Synchronous work the fan-out does per turn of the event loop before it lets I/O and timers run. */
 const TURN_BUDGET_MS = 10;
 
@@ -237,16 +239,27 @@ class Group {
       ? this.compiled(event, contextValue, this.args.variableValues)
       : execute({ ...this.args, rootValue: event, contextValue }));
     const payload = JSON.stringify(this.options.format(result, this.requestId));
-    const slice = this.options.sliceSize;
-    if (this.members.size <= slice) {
-      // One slice (a developer's own subscription: usually one member): no copy, no yield.
-      for (const member of this.members) member.send(payload, this.options.maxBufferedBytes);
+    const { maxBufferedBytes } = this.options;
+    if (this.members.size === 1) {
+      // A developer's own subscription: one member, no copy, no yield.
+      for (const member of this.members) member.send(member.frame(payload), maxBufferedBytes);
       return;
     }
-    const members = [...this.members];
-    for (let i = 0; i < members.length; i++) {
-      if (i > 0 && i % slice === 0) await nextTurn();
-      members[i]!.send(payload, this.options.maxBufferedBytes);
+    // The frame differs between members only by the operation id, and clients mostly reuse ids:
+    // each distinct id's frame is encoded once and the same bytes are written to every socket.
+    const frames = new Map<string, Buffer>();
+    const frameOf = (member: Member) => {
+      let frame = frames.get(member.id);
+      if (!frame) frames.set(member.id, (frame = Buffer.from(member.frame(payload))));
+      return frame;
+    };
+    const slice = this.options.sliceSize;
+    const members = this.members.size <= slice ? this.members : [...this.members];
+    let sent = 0;
+    for (const member of members) {
+      if (sent > 0 && sent % slice === 0) await nextTurn();
+      member.send(frameOf(member), maxBufferedBytes);
+      sent++;
     }
   }
 }
@@ -273,7 +286,17 @@ class Member implements AsyncIterableIterator<never> {
     });
   }
 
-  send(payload: string, maxBufferedBytes: number): void {
+  /** The graphql-ws operation id. */
+  get id(): string {
+    return this.subscriber.id;
+  }
+
+  /** The `next` message carrying this serialized result. */
+  frame(payload: string): string {
+    return `${this.prefix}${payload}}`;
+  }
+
+  send(frame: string | Buffer, maxBufferedBytes: number): void {
     if (this.done) return;
     const { socket } = this.subscriber;
     if (socket.readyState !== OPEN) return;
@@ -281,7 +304,7 @@ class Member implements AsyncIterableIterator<never> {
       socket.close(1013, 'Subscriber too slow: reconnect');
       return;
     }
-    socket.send(`${this.prefix}${payload}}`);
+    socket.send(frame, TEXT);
   }
 
   /** The group's stream ended: graphql-ws completes the subscription. */
