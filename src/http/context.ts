@@ -10,8 +10,15 @@ import type { ContextFactory } from './context-factory';
 export interface ContextSources {
   /** A fresh fork of the global EntityManager. */
   readonly fork: () => EntityManager;
-  /** The caller behind a credential (`Authorization` value); throws UNAUTHENTICATED for a bad one. */
-  readonly resolveViewer: (em: EntityManager, credential: string | undefined, ip: string) => Promise<Viewer>;
+  /**
+   * The caller behind a credential (`Authorization` value); throws UNAUTHENTICATED for a bad one.
+   * `em` is called only when the credential has to be looked up.
+   */
+  readonly resolveViewer: (
+    em: () => EntityManager,
+    credential: string | undefined,
+    ip: string,
+  ) => Promise<Viewer>;
   /** Of these key ids, the ones no longer valid (revoked, expired, deleted) and why: one query. */
   readonly rejectedKeys: (em: EntityManager, keyIds: readonly string[]) => Promise<Map<string, DomainError>>;
   /** The request's loaders (the modules' typed loaders, built on first use). */
@@ -62,16 +69,18 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
   };
   return {
     async forHttp(request, signal) {
-      const em = fork();
-      const viewer = await resolveViewer(em, request.headers.authorization, request.ip);
-      return build(() => em, viewer, request.id, signal);
+      // One fork for the viewer's lookup and the operation, made only if either needs it.
+      let em: EntityManager | undefined;
+      const forkOnce = () => (em ??= fork());
+      const viewer = await resolveViewer(forkOnce, request.headers.authorization, request.ip);
+      return build(forkOnce, viewer, request.id, signal);
     },
     viewerForHttp(request) {
-      return resolveViewer(fork(), request.headers.authorization, request.ip);
+      return resolveViewer(fork, request.headers.authorization, request.ip);
     },
     async viewerForSocket(request, connectionParams) {
       return resolveViewer(
-        fork(),
+        fork,
         credentialFromConnectionParams(connectionParams),
         clientIp(request, sources.trustedProxyHops),
       );

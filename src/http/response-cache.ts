@@ -168,19 +168,25 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
           .header('vary', 'authorization');
         if (request.headers['if-none-match'] === response.etag) return reply.code(304).send();
       }
-      return reply.type('application/json; charset=utf-8').send(response.body);
+      return reply.type('application/json; charset=utf-8').send(response.bytes);
     },
 
-    async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+    /** Stores a miss's answer (callback style: no promise for the hits and the rest). */
+    onSend(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (error: Error | null, payload: unknown) => void,
+    ): void {
       const miss = pending.get(request);
-      if (!miss) return payload;
+      if (!miss) return done(null, payload);
       pending.delete(request);
       // Only complete answers: no errors (Apollo writes `errors` first), a 200, as a string.
       if (reply.statusCode !== 200 || typeof payload !== 'string' || !payload.startsWith('{"data":')) {
-        return payload;
+        return done(null, payload);
       }
       // Nor answers carrying extensions: a stale answer served while PostgreSQL is down is one.
-      if (payload.includes('"errors":[') || payload.includes('"extensions":{')) return payload;
+      if (payload.includes('"errors":[') || payload.includes('"extensions":{')) return done(null, payload);
       const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 27)}"`;
       reply.header('x-response-cache', 'miss');
       if (request.method === 'GET') {
@@ -190,14 +196,11 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
           .header('cache-control', anonymous ? 'public, max-age=1' : 'private, no-cache')
           .header('vary', 'authorization');
       }
-      await options.cache.set(miss.key, {
-        body: payload,
-        etag,
-        cost: miss.cost,
-        computedAt: miss.computedAt,
-        tags: miss.tags,
-      });
-      return payload;
+      const stored = { body: payload, etag, cost: miss.cost, computedAt: miss.computedAt, tags: miss.tags };
+      options.cache.set(miss.key, stored).then(
+        () => done(null, payload),
+        () => done(null, payload), // not stored: the answer still goes out
+      );
     },
   };
 }

@@ -9,7 +9,11 @@ import { resolveViewer } from './viewer-resolver';
 
 export interface AuthExports {
   /** The caller behind an `Authorization` value (the HTTP and WebSocket edges get this function). */
-  readonly resolveViewer: (em: EntityManager, credential: string | undefined, ip: string) => Promise<Viewer>;
+  readonly resolveViewer: (
+    em: () => EntityManager,
+    credential: string | undefined,
+    ip: string,
+  ) => Promise<Viewer>;
   /** Of these key ids, the ones no longer valid and why (one query; WebSocket key re-checks). */
   readonly rejectedKeys: (em: EntityManager, keyIds: readonly string[]) => Promise<Map<string, DomainError>>;
 }

@@ -10,7 +10,8 @@ import { anonymousViewer, type Viewer } from '../../core/viewer';
  */
 export async function resolveViewer(
   keys: ApiKeyService,
-  em: EntityManager,
+  /** The EntityManager, forked only when a key has to be looked up (anonymous callers need none). */
+  em: () => EntityManager,
   credential: string | undefined,
   ip: string,
 ): Promise<Viewer> {
@@ -22,6 +23,6 @@ export async function resolveViewer(
       ? credential
       : undefined;
   if (!key) throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <API key>"');
-  const apiKey = await keys.authenticate(em, key);
+  const apiKey = await keys.authenticate(em(), key);
   return { kind: 'apiKey', ip, keyId: apiKey.id, keyPrefix: apiKey.prefix, role: apiKey.role };
 }

@@ -26,6 +26,11 @@ export interface CachedResponse {
   readonly tags: readonly string[];
 }
 
+/** An answer as `get` returns it: with its UTF-8 bytes, encoded once when it entered this process. */
+export interface CachedAnswer extends CachedResponse {
+  readonly bytes: Buffer;
+}
+
 export type ResponseCacheTier = 'local' | 'shared';
 
 export interface ResponseCacheSettings {
@@ -68,7 +73,7 @@ const PRUNE_ABOVE = 10_000;
 /** The tag every entry has: a ranking run (or a lost event) invalidates everything. */
 export const ALL_TAG = '*';
 
-interface LocalEntry extends CachedResponse {
+interface LocalEntry extends CachedAnswer {
   readonly size: number;
   readonly expiresAt: number;
 }
@@ -100,7 +105,7 @@ export class ResponseCache {
   }
 
   /** A fresh answer for `key`, from the in-process tier or else the shared one. */
-  async get(key: string): Promise<{ response: CachedResponse; tier: ResponseCacheTier } | undefined> {
+  async get(key: string): Promise<{ response: CachedAnswer; tier: ResponseCacheTier } | undefined> {
     const now = this.now();
     const { maxLinkLagMs } = this.settings;
     if (maxLinkLagMs !== undefined && now - this.linkHeardAt > maxLinkLagMs) {
@@ -121,9 +126,8 @@ export class ResponseCache {
     }
     const response = await this.readShared(key);
     if (response && this.isFresh(response)) {
-      this.remember(key, response, now);
       this.counters.sharedHits++;
-      return { response, tier: 'shared' };
+      return { response: this.remember(key, response, now), tier: 'shared' };
     }
     if (response) this.counters.stale++;
     this.counters.misses++;
@@ -178,12 +182,15 @@ export class ResponseCache {
     return response.tags.every((tag) => (this.changedAt.get(tag) ?? 0) < limit);
   }
 
-  private remember(key: string, response: CachedResponse, now: number): void {
+  private remember(key: string, response: CachedResponse, now: number): LocalEntry {
     const previous = this.local.get(key);
     if (previous) this.drop(key, previous);
-    const size = response.body.length + key.length;
+    // Sent as bytes on every hit: encoded once here rather than by each response.
+    const bytes = Buffer.from(response.body);
+    const size = response.body.length + bytes.length + key.length;
     const expiresAt = Math.min(now + this.settings.ttlMs, response.computedAt + this.settings.ttlMs);
-    this.local.set(key, { ...response, size, expiresAt });
+    const entry: LocalEntry = { ...response, bytes, size, expiresAt };
+    this.local.set(key, entry);
     this.localBytes += size;
     for (const tag of response.tags) {
       const keys = this.keysByTag.get(tag);
@@ -194,6 +201,7 @@ export class ResponseCache {
       const [oldestKey, oldest] = this.local.entries().next().value as [string, LocalEntry];
       this.drop(oldestKey, oldest);
     }
+    return entry;
   }
 
   private drop(key: string, entry: LocalEntry): void {
