@@ -8,7 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['reflect-metadata'],
+    setupFiles: ['test/support/process-setup.ts'],
     // The browser pages are built before any test (only when web/ changed since the last build).
     globalSetup: ['test/support/build-web.global-setup.ts'],
     pool: 'forks',

@@ -4,6 +4,7 @@ import type { App, AppOverrides, Role } from './app';
 import { readEnvironment, resolveConfiguration } from './bootstrap';
 import type { MigrateAction } from './cli/migrate.command';
 import { ConfigError, type RawEnv } from './config/load-config';
+import { releaseIdleAsyncContexts } from './platform/database/idle-async-contexts';
 import { createLogger } from './platform/logging/logger';
 
 const ROLES: readonly string[] = ['api', 'worker', 'all'];
@@ -124,6 +125,8 @@ function handleSignals(app: App, timeoutMs: number): void {
 }
 
 if (require.main === module) {
+  // Process-wide: promise hooks only while a transaction or flush runs (platform/database).
+  releaseIdleAsyncContexts();
   run(process.argv.slice(2), { handleSignals: true }).then(
     (result) => {
       if (typeof result === 'number') process.exit(result);

@@ -51,22 +51,8 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
     viewer: Viewer,
     requestId: string,
     signal: AbortSignal,
-  ): GraphQLContext => {
-    let em: EntityManager | undefined;
-    let loaders: Loaders | undefined;
-    return {
-      get em() {
-        return (em ??= makeEm());
-      },
-      get loaders() {
-        return (loaders ??= sources.createLoaders(this.em));
-      },
-      viewer,
-      requestId,
-      signal,
-      staleness: { stale: false },
-    };
-  };
+  ): GraphQLContext =>
+    new LazyContext({ makeEm, createLoaders: sources.createLoaders }, viewer, requestId, signal);
   return {
     async forHttp(request, signal) {
       // One fork for the viewer's lookup and the operation, made only if either needs it.
@@ -92,4 +78,36 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
       return build(fork, viewer, requestId, signal);
     },
   };
+}
+
+/** What a context makes on first use; shared by the context and its copies. */
+interface Made {
+  readonly makeEm: () => EntityManager;
+  readonly createLoaders: (em: EntityManager) => Loaders;
+  em?: EntityManager;
+  loaders?: Loaders;
+}
+
+/**
+ * The getters live on the prototype: Apollo copies the context for each operation
+ * (`Object.assign(Object.create(prototype), context)`), which would call own getters, making the
+ * fork and the loaders for every request; the copy shares `made` with the original.
+ */
+class LazyContext implements GraphQLContext {
+  readonly staleness = { stale: false };
+
+  constructor(
+    private readonly made: Made,
+    readonly viewer: Viewer,
+    readonly requestId: string,
+    readonly signal: AbortSignal,
+  ) {}
+
+  get em(): EntityManager {
+    return (this.made.em ??= this.made.makeEm());
+  }
+
+  get loaders(): Loaders {
+    return (this.made.loaders ??= this.made.createLoaders(this.em));
+  }
 }

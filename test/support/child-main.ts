@@ -1,9 +1,10 @@
 import type { AppOverrides } from '../../src/app';
 import type { Config } from '../../src/config/config';
 import { run } from '../../src/main';
+import { releaseIdleAsyncContexts } from '../../src/platform/database/idle-async-contexts';
 
 /**
- * Runs the real entry point (`run` from src/main.ts, signals handled) in a child process of a
+ * Runs the real entry point (`run` from src/main.ts, signals handled, idle async contexts released) in a child process of a
  * test and prints `ready(config)` once it started; a failed start exits 1, a command's code exits.
  */
 export function runChildApp(
@@ -11,6 +12,7 @@ export function runChildApp(
   overrides: AppOverrides,
   ready: (config: Config) => string,
 ): void {
+  releaseIdleAsyncContexts(); // as src/main.ts does for the real process
   run(argv, { handleSignals: true, overrides }).then(
     (result) => {
       if (typeof result === 'number') process.exit(result);

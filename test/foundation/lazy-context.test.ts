@@ -1,0 +1,62 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyRequest } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import type { Loaders } from '../../src/core/loaders';
+import { anonymousViewer } from '../../src/core/viewer';
+import { createContextFactory } from '../../src/http/context';
+
+/**
+ * Issue 10: a request whose resolvers read nothing forks no EntityManager and builds no loaders,
+ * also after Apollo copies the context for the operation (it did, through own getters: 1.7 % of
+ * the busy CPU of `{ __typename }` under load was that fork).
+ */
+function factory() {
+  const counts = { forks: 0, loaders: 0 };
+  const contexts = createContextFactory({
+    fork: () => {
+      counts.forks++;
+      return { id: counts.forks } as unknown as EntityManager;
+    },
+    resolveViewer: async (_em, credential, ip) => {
+      expect(credential).toBeUndefined(); // anonymous: no lookup, so `em` is never called
+      return anonymousViewer(ip);
+    },
+    rejectedKeys: async () => new Map(),
+    createLoaders: () => {
+      counts.loaders++;
+      return {} as Loaders;
+    },
+    trustedProxyHops: 0,
+  });
+  return { contexts, counts };
+}
+
+const request = { headers: {}, ip: '203.0.113.9', id: 'req-1' } as unknown as FastifyRequest;
+/** What Apollo Server does with the context of each operation (ApolloServer.cloneObject). */
+const apolloCopy = <T extends object>(object: T): T =>
+  Object.assign(Object.create(Object.getPrototypeOf(object) as object) as T, object);
+
+describe('per-request context', () => {
+  it('forks nothing for an anonymous caller, nor when Apollo copies the context', async () => {
+    const { contexts, counts } = factory();
+    const context = await contexts.forHttp(request, new AbortController().signal);
+    const copy = apolloCopy(context);
+    expect(copy.viewer.kind).toBe('anonymous');
+    expect(copy.requestId).toBe('req-1');
+    expect(counts).toEqual({ forks: 0, loaders: 0 });
+  });
+
+  it('makes one fork and one set of loaders on first use, shared by the context and its copy', async () => {
+    const { contexts, counts } = factory();
+    const context = await contexts.forHttp(request, new AbortController().signal);
+    const copy = apolloCopy(context);
+    const em = copy.em;
+    expect(copy.loaders).toBe(context.loaders);
+    expect(context.em).toBe(em);
+    expect(counts).toEqual({ forks: 1, loaders: 1 });
+    // A socket operation's context is its own.
+    const other = contexts.forSocketOperation(anonymousViewer('::1'), 'ws-1', new AbortController().signal);
+    expect(other.em).not.toBe(em);
+    expect(counts.forks).toBe(2);
+  });
+});
