@@ -36,7 +36,7 @@ export interface GraphqlHttpOptions {
   /** Answers cacheable queries before Apollo and stores Apollo's answers (absent: switched off). */
   readonly responseCache?: ResponseCacheHooks;
   /** Answers a browser's GET (GraphiQL, or 404 when it is off) before anything else (web-pages.ts). */
-  readonly browserPage?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  readonly browserPage?: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 }
 
 /** Why a request's signal is aborted: its response closed (answered, timed out, or the client left). */

@@ -40,6 +40,8 @@ interface Pending {
 }
 
 const PLAN_MEMO_SIZE = 500;
+/** Keys remembered per plan, by role and variables (a hot operation is not hashed again per request). */
+const KEY_MEMO_SIZE = 1_000;
 /** How long identical requests wait for the first one's answer before computing their own. */
 const SINGLE_FLIGHT_WAIT_MS = 2_000;
 const SIMPLE_CONTENT_TYPES = new Set([
@@ -76,9 +78,22 @@ function passesCsrfPrevention(request: FastifyRequest): boolean {
  */
 export type ResponseCacheHooks = ReturnType<typeof responseCacheHooks>;
 
+interface Planned {
+  readonly plan: OperationPlan;
+  readonly document: string;
+  readonly operationName: string | undefined;
+  /** Cache keys by `role \n variables`: SHA-256 over the document is computed once per caller kind and variables. */
+  readonly keys: Map<string, string>;
+}
+
 export function responseCacheHooks(options: ResponseCacheHttpOptions) {
-  /** Plans by operation name and document (or persisted-query hash), with the document's text. */
-  const plans = new Map<string, { readonly plan: OperationPlan; readonly document: string }>();
+  /**
+   * Plans by document (or `apq:<hash>`), then operation name. Two levels, not one key joining both:
+   * the document is the request's own string, whose hash V8 keeps once computed (the precheck's
+   * lookup computed it); a joined key would be copied and hashed again on every request.
+   */
+  const plans = new Map<string, Map<string, Planned>>();
+  let planCount = 0;
   const pending = new WeakMap<FastifyRequest, Pending>();
   /** Misses being computed in this process, by key: identical requests wait for the first's answer. */
   const computing = new Map<string, Promise<void>>();
@@ -88,20 +103,42 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
     const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
     const hash = isRecord(persisted) ? persisted.sha256Hash : undefined;
     let query = typeof fields.query === 'string' ? fields.query : undefined;
-    const id = `${operationName ?? ''}\n${query ?? `apq:${String(hash)}`}`;
-    const known = plans.get(id);
+    const id = query ?? `apq:${String(hash)}`;
+    const known = plans.get(id)?.get(operationName ?? '');
     if (known) return known;
     if (query === undefined && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)) {
       query = await options.persistedQuery(hash);
     }
     if (query === undefined) return undefined; // the pipeline answers (PERSISTED_QUERY_NOT_FOUND, ...)
-    const planned = {
+    const planned: Planned = {
       plan: planOperation(options.policy, query, operationName, options.maxTokens),
       document: query,
+      operationName,
+      keys: new Map(),
     };
-    plans.set(id, planned);
-    if (plans.size > PLAN_MEMO_SIZE) plans.delete(plans.keys().next().value as string);
+    if (planCount >= PLAN_MEMO_SIZE) {
+      plans.clear();
+      planCount = 0;
+    }
+    const byName = plans.get(id) ?? new Map<string, Planned>();
+    plans.set(id, byName);
+    byName.set(operationName ?? '', planned);
+    planCount++;
     return planned;
+  };
+
+  /** The cache key: SHA-256 of the role, operation name, variables and document. */
+  const keyOf = (planned: Planned, role: string, variablesJson: string) => {
+    const memo = `${role}\n${variablesJson}`;
+    let key = planned.keys.get(memo);
+    if (key === undefined) {
+      key = createHash('sha256')
+        .update(`${role}\n${planned.operationName ?? ''}\n${variablesJson}\n${planned.document}`)
+        .digest('base64url');
+      if (planned.keys.size >= KEY_MEMO_SIZE) planned.keys.clear();
+      planned.keys.set(memo, key);
+    }
+    return key;
   };
 
   const cacheControl = (viewer: Viewer) =>
@@ -131,9 +168,7 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
       } catch {
         return; // nested past the stack: the pipeline refuses it
       }
-      const key = createHash('sha256')
-        .update(`${role}\n${operationName ?? ''}\n${variablesJson}\n${planned.document}`)
-        .digest('base64url');
+      const key = keyOf(planned, role, variablesJson);
       const computedAt = Date.now();
       let found = await options.cache.get(key);
       const first = found ? undefined : computing.get(key);

@@ -21,7 +21,8 @@ export interface WebPages {
    * A `/graphql` preHandler: a browser's GET (HTML preferred, no `query`) gets GraphiQL, or 404
    * when it is off; every other request goes on to Apollo unchanged.
    */
-  readonly graphqlBrowserPage: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** Callback style (an async hook costs a promise on every `/graphql` request, this one on POSTs too). */
+  readonly graphqlBrowserPage: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 }
 
 /**
@@ -127,10 +128,10 @@ export function registerWebPages(fastify: FastifyInstance, options: WebPagesOpti
   fastify.get('/console', async (_request, reply) => servePage(bundle, 'console', options.console, reply));
 
   return {
-    async graphqlBrowserPage(request, reply) {
-      if (request.method !== 'GET' || !prefersHtml(request.headers.accept)) return;
-      if ((request.query as { query?: unknown } | undefined)?.query !== undefined) return;
-      return servePage(bundle, 'graphiql', options.graphiql, reply);
+    graphqlBrowserPage(request, reply, done) {
+      if (request.method !== 'GET' || !prefersHtml(request.headers.accept)) return done();
+      if ((request.query as { query?: unknown } | undefined)?.query !== undefined) return done();
+      void servePage(bundle, 'graphiql', options.graphiql, reply); // answered: the chain stops here
     },
   };
 }
