@@ -76,12 +76,14 @@ function variants(): Variant[] {
   const list: Variant[] = [{ label: 'this', dir: ROOT, env: {} }];
   for (const dir of values['target-dir']!) list.push({ label: path.basename(dir), dir, env: {} });
   for (const spec of values.variant!) {
-    const [label, settings = ''] = spec.split(':');
+    const at = spec.indexOf(':');
+    const [label, settings] = at < 0 ? [spec, ''] : [spec.slice(0, at), spec.slice(at + 1)];
+    // KEY=VALUE pairs split at the first `=`: a value may hold more (NODE_OPTIONS=--flag=1).
     const env = Object.fromEntries(
       settings
         .split(',')
         .filter(Boolean)
-        .map((kv) => kv.split('=')),
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
     );
     list.push({ label: label!, dir: ROOT, env });
   }

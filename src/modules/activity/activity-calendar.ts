@@ -52,27 +52,86 @@ export function toDay(moment: Date | number | string): string {
   return new Date(moment).toISOString().slice(0, 10);
 }
 
+/*
+ * Days as numbers (days since 1970-01-01) for the arithmetic: a year of daily buckets made through
+ * Date objects and ISO strings was a quarter of the CPU of a profile read that misses the caches
+ * (docs/performance.md). Conversions are Howard Hinnant's civil-calendar algorithms (proleptic
+ * Gregorian, as `Date` is), for years 0 to 9999.
+ */
+
+/** The day number of a `YYYY-MM-DD` day; a RangeError for anything else, as `Date` would give. */
+export function dayNumber(day: string): number {
+  const year = Number(day.slice(0, 4));
+  const month = Number(day.slice(5, 7));
+  const date = Number(day.slice(8, 10));
+  if (day.length !== 10 || !(month >= 1 && month <= 12 && date >= 1 && date <= 31) || Number.isNaN(year)) {
+    throw new RangeError(`Invalid day: ${day}`);
+  }
+  return fromCivil(year, month, date);
+}
+
+/** The day number of a year, month (1-12) and day of month. */
+function fromCivil(year: number, month: number, date: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + date - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** Year, month (1-12) and day of month of a day number. */
+function civil(n: number): { year: number; month: number; date: number } {
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const date = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, date };
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** The `YYYY-MM-DD` of a day number. */
+export function dayString(n: number): string {
+  const { year, month, date } = civil(n);
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(date)}`;
+}
+
 export function addDays(day: string, days: number): string {
-  return toDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
+  return dayString(dayNumber(day) + days);
 }
 
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** First day (number) of the bucket holding day `n`: itself, its ISO week's Monday, or the 1st of its month. */
+function bucketStartNumber(n: number, granularity: Granularity): number {
+  if (granularity === 'DAY') return n;
+  if (granularity === 'WEEK') return n - ((((n + 3) % 7) + 7) % 7); // day 0 was a Thursday
+  return n - civil(n).date + 1;
+}
+
+function nextBucketStartNumber(start: number, granularity: Granularity): number {
+  if (granularity === 'DAY') return start + 1;
+  if (granularity === 'WEEK') return start + 7;
+  const { year, month } = civil(start);
+  return month === 12 ? fromCivil(year + 1, 1, 1) : fromCivil(year, month + 1, 1);
 }
 
 /** First day of the bucket holding `day`. */
 export function bucketStart(day: string, granularity: Granularity): string {
-  if (granularity === 'DAY') return day;
-  if (granularity === 'MONTH') return `${day.slice(0, 8)}01`;
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(day, -((weekday + 6) % 7));
-}
-
-function nextBucketStart(start: string, granularity: Granularity): string {
-  if (granularity === 'DAY') return addDays(start, 1);
-  if (granularity === 'WEEK') return addDays(start, 7);
-  const date = new Date(`${start}T00:00:00Z`);
-  return toDay(new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)));
+  return dayString(bucketStartNumber(dayNumber(day), granularity));
 }
 
 const zero = (): Counts => ({ commits: 0, pullRequests: 0, issuesOpened: 0, reviews: 0, contributions: 0 });
@@ -96,22 +155,29 @@ export function summarize(
   to: string,
   granularity: Granularity,
 ): ActivitySummary {
-  const inRange = rows.filter((r) => r.date >= from && r.date <= to && contributions(r) > 0);
-  const active = new Set(inRange.map((r) => r.date));
-  const days = daysBetween(from, to) + 1;
+  const first = dayNumber(from);
+  const last = dayNumber(to);
+  const days = last - first + 1;
   const totals = zero();
   const buckets: Bucket[] = [];
-  const byStart = new Map<string, Bucket>();
-  for (let start = from; start <= to; start = nextBucketStart(bucketStart(start, granularity), granularity)) {
-    const end = addDays(nextBucketStart(bucketStart(start, granularity), granularity), -1);
-    const bucket: Bucket = { start, end: end < to ? end : to, ...zero() };
-    buckets.push(bucket);
-    byStart.set(bucketStart(start, granularity), bucket);
+  // The bucket of each day of the range, by its offset from `from`.
+  const bucketOf = new Int32Array(Math.max(0, days));
+  for (let start = first; start <= last;) {
+    const next = nextBucketStartNumber(bucketStartNumber(start, granularity), granularity);
+    const end = Math.min(next - 1, last);
+    for (let n = start; n <= end; n++) bucketOf[n - first] = buckets.length;
+    buckets.push({ start: dayString(start), end: dayString(end), ...zero() });
+    start = next;
   }
-  for (const row of inRange) {
+  const active: number[] = [];
+  for (const row of rows) {
+    if (row.date < from || row.date > to || contributions(row) <= 0) continue;
+    const n = dayNumber(row.date);
+    active.push(n);
     add(totals, row);
-    add(byStart.get(bucketStart(row.date, granularity))!, row);
+    add(buckets[bucketOf[n - first]!]!, row);
   }
+  const activeDays = [...new Set(active)].sort((a, b) => a - b);
   const perDay = (divisor: number): Counts => ({
     commits: divisor ? totals.commits / divisor : 0,
     pullRequests: divisor ? totals.pullRequests / divisor : 0,
@@ -119,43 +185,54 @@ export function summarize(
     reviews: divisor ? totals.reviews / divisor : 0,
     contributions: divisor ? totals.contributions / divisor : 0,
   });
-  const sortedActive = [...active].sort();
+  const lastActive = activeDays.at(-1);
   return {
     from,
     to,
     granularity,
     days,
-    activeDays: active.size,
+    activeDays: activeDays.length,
     totals,
     dailyAverages: perDay(days),
-    activeDayAverages: perDay(active.size),
-    lastActiveDay: sortedActive.at(-1) ?? null,
+    activeDayAverages: perDay(activeDays.length),
+    lastActiveDay: lastActive === undefined ? null : dayString(lastActive),
     buckets,
-    currentStreak: currentStreak(active, from, to),
-    longestStreak: longestStreak(sortedActive),
+    currentStreak: currentRun(new Set(activeDays), first, last),
+    longestStreak: longestRun(activeDays),
   };
 }
 
+const noStreak = (): Streak => ({ length: 0, start: null, end: null });
+
 /** Consecutive active days ending on `to`, or on the day before when `to` has none yet. */
 export function currentStreak(active: ReadonlySet<string>, from: string, to: string): Streak {
-  let end = active.has(to) ? to : addDays(to, -1);
-  if (!active.has(end) || end < from) return { length: 0, start: null, end: null };
+  return currentRun(new Set([...active].map(dayNumber)), dayNumber(from), dayNumber(to));
+}
+
+function currentRun(active: ReadonlySet<number>, from: number, to: number): Streak {
+  const end = active.has(to) ? to : to - 1;
+  if (!active.has(end) || end < from) return noStreak();
   let start = end;
-  while (addDays(start, -1) >= from && active.has(addDays(start, -1))) start = addDays(start, -1);
-  end = end > to ? to : end;
-  return { length: daysBetween(start, end) + 1, start, end };
+  while (start - 1 >= from && active.has(start - 1)) start--;
+  return { length: end - start + 1, start: dayString(start), end: dayString(end) };
 }
 
 /** The longest run of consecutive active days (the earliest when tied). */
 export function longestStreak(sortedActive: readonly string[]): Streak {
-  let best: Streak = { length: 0, start: null, end: null };
-  let runStart: string | null = null;
-  let previous: string | null = null;
+  return longestRun(sortedActive.map(dayNumber));
+}
+
+function longestRun(sortedActive: readonly number[]): Streak {
+  let best = { length: 0, start: 0, end: 0 };
+  let runStart = 0;
+  let previous: number | undefined;
   for (const day of sortedActive) {
-    if (previous === null || addDays(previous, 1) !== day) runStart = day;
-    const length = daysBetween(runStart!, day) + 1;
+    if (previous === undefined || previous + 1 !== day) runStart = day;
+    const length = day - runStart + 1;
     if (length > best.length) best = { length, start: runStart, end: day };
     previous = day;
   }
-  return best;
+  return best.length === 0
+    ? noStreak()
+    : { length: best.length, start: dayString(best.start), end: dayString(best.end) };
 }

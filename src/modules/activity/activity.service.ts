@@ -83,16 +83,15 @@ export class ActivityService {
     const byUser = new Map<number, DayCounts[]>();
     for (const row of rows) {
       const user = Number(row.user_id);
-      byUser.set(user, [
-        ...(byUser.get(user) ?? []),
-        {
-          date: String(row.day),
-          commits: Number(row.commits),
-          pullRequests: Number(row.pull_requests),
-          issuesOpened: Number(row.issues_opened),
-          reviews: Number(row.reviews),
-        },
-      ]);
+      let days = byUser.get(user);
+      if (!days) byUser.set(user, (days = []));
+      days.push({
+        date: String(row.day),
+        commits: Number(row.commits),
+        pullRequests: Number(row.pull_requests),
+        issuesOpened: Number(row.issues_opened),
+        reviews: Number(row.reviews),
+      });
     }
     return keys.map((k) => summarize(byUser.get(k.userId) ?? [], from, to, k.granularity));
   }
