@@ -131,7 +131,13 @@ export class ServiceStack extends Stack {
       definition.addContainer('app', {
         image: image(tag),
         command: ['node', 'dist/src/main.js', role],
-        environment,
+        environment: {
+          ...environment,
+          // A heap bound from the task's size: V8 otherwise lets garbage pile up far past what is
+          // live (docs/performance.md: ~78 MB live, up to ~470 MB RSS on a large host) and the
+          // task is killed at its memory limit instead of collecting. Half leaves room for buffers.
+          NODE_OPTIONS: `--max-old-space-size=${Math.floor(size.memoryMiB / 2)}`,
+        },
         logging: ecs.LogDrivers.awsLogs({ logGroup: logGroups[role]!, streamPrefix: role }),
         portMappings: role === 'api' ? [{ containerPort: APP_PORT }] : [],
         healthCheck:

@@ -166,6 +166,8 @@ describe('service stack', () => {
               // TLS to RDS, verified against Amazon RDS's CAs shipped in the image.
               { Name: 'DB_SSL', Value: 'true' },
               { Name: 'DB_SSL_CA_BUNDLE', Value: 'aws-rds' },
+              // The heap is bounded by half the task's memory (1024 MiB in production).
+              { Name: 'NODE_OPTIONS', Value: '--max-old-space-size=512' },
             ]),
           }),
         ],
