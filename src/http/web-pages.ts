@@ -19,9 +19,9 @@ export interface WebPagesOptions {
 export interface WebPages {
   /**
    * A `/graphql` preHandler: a browser's GET (HTML preferred, no `query`) gets GraphiQL, or 404
-   * when it is off; every other request goes on to Apollo unchanged.
+   * when it is off; every other request goes on to Apollo unchanged. Callback style: an async hook
+   * would cost a promise on every `/graphql` request, POSTs included.
    */
-  /** Callback style (an async hook costs a promise on every `/graphql` request, this one on POSTs too). */
   readonly graphqlBrowserPage: (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 }
 

@@ -87,8 +87,8 @@ export function operationCost(
 /**
  * The variables as far as they can change the price: numbers (`first`, `last`) and booleans
  * (`@skip`, `@include`). A string (a login, a search, an enum value) never does (one where a page
- * size is expected is invalid, and invalid variables add nothing), so every string is written the same: a profile read
- * for each of 10,000 developers is priced once, not once per login.
+ * size is expected is invalid, and invalid variables add nothing), so every string is written the
+ * same: a profile read for each of 10,000 developers is priced once, not once per login.
  * Undefined for variables JSON cannot write (nested past the stack): priced without the memo.
  */
 function memoKey(variables: Record<string, unknown>, operationName: string | undefined): string | undefined {
