@@ -40,7 +40,8 @@ export interface ActivitySummary {
   readonly activeDayAverages: Counts;
   /** The last active day of the range; null without any. */
   readonly lastActiveDay: string | null;
-  readonly buckets: Bucket[];
+  /** Built when first read (a getter). */
+  readonly buckets: readonly Bucket[];
   readonly currentStreak: Streak;
   readonly longestStreak: Streak;
 }
@@ -136,16 +137,50 @@ export function bucketStart(day: string, granularity: Granularity): string {
 
 const zero = (): Counts => ({ commits: 0, pullRequests: 0, issuesOpened: 0, reviews: 0, contributions: 0 });
 
-function add(into: Counts, day: DayCounts): void {
-  into.commits += day.commits;
-  into.pullRequests += day.pullRequests;
-  into.issuesOpened += day.issuesOpened;
-  into.reviews += day.reviews;
-  into.contributions += contributions(day);
-}
-
 export function contributions(day: Omit<DayCounts, 'date'>): number {
   return day.commits + day.pullRequests + day.issuesOpened + day.reviews;
+}
+
+/**
+ * The active days of a developer, packed for the shared cache: `[day number, commits, pull requests,
+ * issues opened, reviews]` for each day with a contribution, oldest first, one entry per day. A year
+ * of it is a few KB of JSON, where a summary with its daily buckets was about 36 KB (written to and
+ * parsed from Valkey on every miss, although a profile reads only totals and streaks).
+ */
+export type PackedDays = readonly number[];
+
+/** Numbers per day in `PackedDays`. */
+export const PACKED_FIELDS = 5;
+
+/** Packs day rows (any order; days without a contribution dropped, a day given twice summed). */
+export function packDays(rows: readonly DayCounts[]): number[] {
+  const byDay = new Map<number, number[]>();
+  for (const row of rows) {
+    if (contributions(row) <= 0) continue;
+    const n = dayNumber(row.date);
+    const counts = byDay.get(n);
+    if (!counts) byDay.set(n, [n, row.commits, row.pullRequests, row.issuesOpened, row.reviews]);
+    else {
+      counts[1]! += row.commits;
+      counts[2]! += row.pullRequests;
+      counts[3]! += row.issuesOpened;
+      counts[4]! += row.reviews;
+    }
+  }
+  return [...byDay.keys()].sort((a, b) => a - b).flatMap((n) => byDay.get(n)!);
+}
+
+/** Adds the day at `i` of `packed` to `into`. */
+function addPacked(into: Counts, packed: PackedDays, i: number): void {
+  const commits = packed[i + 1]!;
+  const pullRequests = packed[i + 2]!;
+  const issuesOpened = packed[i + 3]!;
+  const reviews = packed[i + 4]!;
+  into.commits += commits;
+  into.pullRequests += pullRequests;
+  into.issuesOpened += issuesOpened;
+  into.reviews += reviews;
+  into.contributions += commits + pullRequests + issuesOpened + reviews;
 }
 
 /** Summarizes the days in [from, to] (inclusive; days outside are ignored, missing days count 0). */
@@ -155,29 +190,32 @@ export function summarize(
   to: string,
   granularity: Granularity,
 ): ActivitySummary {
+  return summarizePacked(packDays(rows), from, to, granularity);
+}
+
+/**
+ * `summarize` over packed days (as `packDays` gives them). Totals and streaks walk the active days
+ * only; the buckets (a year of days: 365 objects) are built when something reads them.
+ */
+export function summarizePacked(
+  packed: PackedDays,
+  from: string,
+  to: string,
+  granularity: Granularity,
+): ActivitySummary {
   const first = dayNumber(from);
   const last = dayNumber(to);
   const days = last - first + 1;
   const totals = zero();
-  const buckets: Bucket[] = [];
-  // The bucket of each day of the range, by its offset from `from`.
-  const bucketOf = new Int32Array(Math.max(0, days));
-  for (let start = first; start <= last;) {
-    const next = nextBucketStartNumber(bucketStartNumber(start, granularity), granularity);
-    const end = Math.min(next - 1, last);
-    for (let n = start; n <= end; n++) bucketOf[n - first] = buckets.length;
-    buckets.push({ start: dayString(start), end: dayString(end), ...zero() });
-    start = next;
+  /** Offsets into `packed` of the active days in the range, oldest first. */
+  const inRange: number[] = [];
+  for (let i = 0; i < packed.length; i += PACKED_FIELDS) {
+    const n = packed[i]!;
+    if (n < first || n > last) continue;
+    inRange.push(i);
+    addPacked(totals, packed, i);
   }
-  const active: number[] = [];
-  for (const row of rows) {
-    if (row.date < from || row.date > to || contributions(row) <= 0) continue;
-    const n = dayNumber(row.date);
-    active.push(n);
-    add(totals, row);
-    add(buckets[bucketOf[n - first]!]!, row);
-  }
-  const activeDays = [...new Set(active)].sort((a, b) => a - b);
+  const activeDays = inRange.map((i) => packed[i]!);
   const perDay = (divisor: number): Counts => ({
     commits: divisor ? totals.commits / divisor : 0,
     pullRequests: divisor ? totals.pullRequests / divisor : 0,
@@ -186,6 +224,7 @@ export function summarize(
     contributions: divisor ? totals.contributions / divisor : 0,
   });
   const lastActive = activeDays.at(-1);
+  let buckets: Bucket[] | undefined;
   return {
     from,
     to,
@@ -196,19 +235,38 @@ export function summarize(
     dailyAverages: perDay(days),
     activeDayAverages: perDay(activeDays.length),
     lastActiveDay: lastActive === undefined ? null : dayString(lastActive),
-    buckets,
+    get buckets() {
+      return (buckets ??= bucketsOf(packed, inRange, first, last, granularity));
+    },
     currentStreak: currentRun(new Set(activeDays), first, last),
     longestStreak: longestRun(activeDays),
   };
 }
 
+/** One bucket per day, week or month of [first, last], zeros included, with the active days added. */
+function bucketsOf(
+  packed: PackedDays,
+  inRange: readonly number[],
+  first: number,
+  last: number,
+  granularity: Granularity,
+): Bucket[] {
+  const buckets: Bucket[] = [];
+  let next = 0; // the next active day (index into `inRange`) to add
+  for (let start = first; start <= last;) {
+    const end = Math.min(nextBucketStartNumber(bucketStartNumber(start, granularity), granularity) - 1, last);
+    const bucket: Bucket = { start: dayString(start), end: dayString(end), ...zero() };
+    for (; next < inRange.length && packed[inRange[next]!]! <= end; next++)
+      addPacked(bucket, packed, inRange[next]!);
+    buckets.push(bucket);
+    start = end + 1;
+  }
+  return buckets;
+}
+
 const noStreak = (): Streak => ({ length: 0, start: null, end: null });
 
 /** Consecutive active days ending on `to`, or on the day before when `to` has none yet. */
-export function currentStreak(active: ReadonlySet<string>, from: string, to: string): Streak {
-  return currentRun(new Set([...active].map(dayNumber)), dayNumber(from), dayNumber(to));
-}
-
 function currentRun(active: ReadonlySet<number>, from: number, to: number): Streak {
   const end = active.has(to) ? to : to - 1;
   if (!active.has(end) || end < from) return noStreak();
@@ -218,10 +276,6 @@ function currentRun(active: ReadonlySet<number>, from: number, to: number): Stre
 }
 
 /** The longest run of consecutive active days (the earliest when tied). */
-export function longestStreak(sortedActive: readonly string[]): Streak {
-  return longestRun(sortedActive.map(dayNumber));
-}
-
 function longestRun(sortedActive: readonly number[]): Streak {
   let best = { length: 0, start: 0, end: 0 };
   let runStart = 0;

@@ -6,14 +6,14 @@ import { insightsLoader, type DeveloperVersion, type Loaders } from '../../core/
 import {
   type ActivitySummary,
   addDays,
-  type DayCounts,
   daysBetween,
-  summarize,
+  type PackedDays,
+  summarizePacked,
   toDay,
 } from './activity-calendar';
 import type { ActivityGranularity } from './activity.types';
 
-export type ActivityLoader = DataLoader<ActivityKey, ActivitySummary, string>;
+export type ActivityLoader = DataLoader<ActivityKey, PackedDays, string>;
 
 /** Default range: the last 365 days, ending today (UTC). */
 export const DEFAULT_ACTIVITY_DAYS = 365;
@@ -29,8 +29,8 @@ export interface ActivityArgs {
 /** A range of UTC days, both ends included (`YYYY-MM-DD`). */
 export type DayRange = { readonly from: string; readonly to: string };
 
-/** One developer's activity over a range at a granularity: what one cache entry holds. */
-export type ActivityKey = DeveloperVersion & DayRange & Pick<ActivityArgs, 'granularity'>;
+/** One developer's active days over a range: what one cache entry holds (any granularity). */
+export type ActivityKey = DeveloperVersion & DayRange;
 
 /** The range asked for, defaulted and bounded; anything else is BAD_USER_INPUT. */
 export function activityRange(args: ActivityArgs, today: Date): DayRange {
@@ -46,7 +46,8 @@ export function activityRange(args: ActivityArgs, today: Date): DayRange {
 
 /**
  * `User.activity`: every developer of a request asking the same range is answered by one query
- * over `daily_activity`; summaries are cached per developer, harvest, range and granularity.
+ * over `daily_activity`. The active days are cached packed (activity-calendar.ts), per developer,
+ * harvest and range, and summarized per request (totals and streaks walk the active days only).
  */
 export class ActivityService {
   constructor(
@@ -56,43 +57,36 @@ export class ActivityService {
 
   /** The request's `activity` loader (core/loaders.ts). */
   createLoader(em: EntityManager): ActivityLoader {
-    return insightsLoader<ActivityKey, ActivitySummary>(this.cache, 'activity', {
-      args: (k) => [k.from, k.to, k.granularity],
+    return insightsLoader<ActivityKey, PackedDays>(this.cache, 'activity-days', {
+      args: (k) => [k.from, k.to],
       group: (k) => `${k.from}:${k.to}`,
       load: (keys) => this.load(em, keys),
     });
   }
 
-  activity(loaders: Loaders, user: DeveloperVersion, args: ActivityArgs): Promise<ActivitySummary> {
+  async activity(loaders: Loaders, user: DeveloperVersion, args: ActivityArgs): Promise<ActivitySummary> {
     const range = activityRange(args, this.now());
-    return loaders.activity.load({
+    const days = await loaders.activity.load({
       userId: user.userId,
       harvestedAt: user.harvestedAt,
       ...range,
-      granularity: args.granularity,
     });
+    return summarizePacked(days, range.from, range.to, args.granularity);
   }
 
-  private async load(em: EntityManager, keys: readonly ActivityKey[]): Promise<ActivitySummary[]> {
+  /** One statement for the developers asking one range: a packed text per developer, no row objects. */
+  private async load(em: EntityManager, keys: readonly ActivityKey[]): Promise<PackedDays[]> {
     const { from, to } = keys[0]!;
-    const rows = await em.execute<Record<string, unknown>[]>(
-      `select user_id, to_char(date, 'YYYY-MM-DD') as day, commits, pull_requests, issues_opened, reviews
-       from daily_activity where user_id in (?) and date between ?::date and ?::date`,
+    const rows = await em.execute<{ user_id: number | string; days: string }[]>(
+      `select user_id, string_agg(concat_ws(',', date - date '1970-01-01', commits, pull_requests,
+                issues_opened, reviews), ',' order by date) as days
+       from daily_activity
+       where user_id in (?) and date between ?::date and ?::date
+         and commits + pull_requests + issues_opened + reviews > 0
+       group by user_id`,
       [[...new Set(keys.map((k) => k.userId))], from, to],
     );
-    const byUser = new Map<number, DayCounts[]>();
-    for (const row of rows) {
-      const user = Number(row.user_id);
-      let days = byUser.get(user);
-      if (!days) byUser.set(user, (days = []));
-      days.push({
-        date: String(row.day),
-        commits: Number(row.commits),
-        pullRequests: Number(row.pull_requests),
-        issuesOpened: Number(row.issues_opened),
-        reviews: Number(row.reviews),
-      });
-    }
-    return keys.map((k) => summarize(byUser.get(k.userId) ?? [], from, to, k.granularity));
+    const byUser = new Map(rows.map((row) => [Number(row.user_id), row.days.split(',').map(Number)]));
+    return keys.map((k) => byUser.get(k.userId) ?? []);
   }
 }
