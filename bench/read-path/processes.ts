@@ -139,6 +139,10 @@ export class ServerUnderTest {
       RATE_LIMIT_ENABLED: String(options.rateLimits),
       // Limits on means every request is checked and charged; the budget is large enough never to refuse.
       RATE_LIMIT_MAX_REQUESTS: '100000000',
+      // V8's heap bound as the ECS task sets it (half the task memory: 512 for production's 1 GiB,
+      // infrastructure/lib/service-stack.ts). Unbounded on this 24 GB host, V8 lets garbage grow the
+      // old space to four times the live heap before collecting. A variant may set its own.
+      NODE_OPTIONS: '--max-old-space-size=512',
       ...options.env,
     };
     let output = '';

@@ -10,7 +10,8 @@ export type RedisClient = Redis | Cluster;
 /**
  * What a connection is for. Each purpose gets its own connection because their needs differ:
  * - `command`: cache, rate limits, locks. Fails fast while disconnected (no offline queue), so
- *   callers degrade instead of hanging.
+ *   callers degrade instead of hanging. Commands issued in one event-loop turn go out in one write
+ *   (auto-pipelining): a socket write costs more than the command (docs/performance.md).
  * - `subscriber`: pub/sub subscriber (a subscribed connection cannot run other commands).
  * - `publisher`: pub/sub publisher.
  * - `queue`: BullMQ producers; fail fast.
@@ -62,7 +63,7 @@ export function createRedisFactory(
     retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 5_000),
   };
   const perPurpose: Record<RedisPurpose, RedisOptions> = {
-    command: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    command: { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true },
     subscriber: { maxRetriesPerRequest: null },
     publisher: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
     queue: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
