@@ -6,7 +6,8 @@ import type { Viewer } from '../core/viewer';
 
 /** Builds the per-request GraphQL context; the composition root supplies the implementation. */
 export interface ContextFactory {
-  forHttp(request: FastifyRequest, signal: AbortSignal): Promise<GraphQLContext>;
+  /** `signal` is called when something first reads the context's signal (most requests never do). */
+  forHttp(request: FastifyRequest, signal: () => AbortSignal): Promise<GraphQLContext>;
   /** Only the caller of an HTTP request (routes outside GraphQL, such as health). */
   viewerForHttp(request: FastifyRequest): Promise<Viewer>;
   /** Resolves the caller of a WebSocket connection once, from the upgrade request and connectionParams. */

@@ -50,9 +50,9 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
     makeEm: () => EntityManager,
     viewer: Viewer,
     requestId: string,
-    signal: AbortSignal,
+    makeSignal: () => AbortSignal,
   ): GraphQLContext =>
-    new LazyContext({ makeEm, createLoaders: sources.createLoaders }, viewer, requestId, signal);
+    new LazyContext({ makeEm, makeSignal, createLoaders: sources.createLoaders }, viewer, requestId);
   return {
     async forHttp(request, signal) {
       // One fork for the viewer's lookup and the operation, made only if either needs it.
@@ -75,7 +75,7 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
       return sources.rejectedKeys(fork(), keyIds);
     },
     forSocketOperation(viewer, requestId, signal) {
-      return build(fork, viewer, requestId, signal);
+      return build(fork, viewer, requestId, () => signal);
     },
   };
 }
@@ -83,9 +83,11 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
 /** What a context makes on first use; shared by the context and its copies. */
 interface Made {
   readonly makeEm: () => EntityManager;
+  readonly makeSignal: () => AbortSignal;
   readonly createLoaders: (em: EntityManager) => Loaders;
   em?: EntityManager;
   loaders?: Loaders;
+  signal?: AbortSignal;
 }
 
 /**
@@ -100,8 +102,11 @@ class LazyContext implements GraphQLContext {
     private readonly made: Made,
     readonly viewer: Viewer,
     readonly requestId: string,
-    readonly signal: AbortSignal,
   ) {}
+
+  get signal(): AbortSignal {
+    return (this.made.signal ??= this.made.makeSignal());
+  }
 
   get em(): EntityManager {
     return (this.made.em ??= this.made.makeEm());

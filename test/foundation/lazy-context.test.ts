@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { Loaders } from '../../src/core/loaders';
 import { anonymousViewer } from '../../src/core/viewer';
 import { createContextFactory } from '../../src/http/context';
+import { closeSignal } from '../../src/http/graphql-http';
 
 /**
  * Issue 10: a request whose resolvers read nothing forks no EntityManager and builds no loaders,
@@ -11,7 +14,7 @@ import { createContextFactory } from '../../src/http/context';
  * the busy CPU of `{ __typename }` under load was that fork).
  */
 function factory() {
-  const counts = { forks: 0, loaders: 0 };
+  const counts = { forks: 0, loaders: 0, signals: 0 };
   const contexts = createContextFactory({
     fork: () => {
       counts.forks++;
@@ -32,31 +35,52 @@ function factory() {
 }
 
 const request = { headers: {}, ip: '203.0.113.9', id: 'req-1' } as unknown as FastifyRequest;
+const countedSignal = (counts: { signals: number }) => () => {
+  counts.signals++;
+  return new AbortController().signal;
+};
 /** What Apollo Server does with the context of each operation (ApolloServer.cloneObject). */
 const apolloCopy = <T extends object>(object: T): T =>
   Object.assign(Object.create(Object.getPrototypeOf(object) as object) as T, object);
 
 describe('per-request context', () => {
-  it('forks nothing for an anonymous caller, nor when Apollo copies the context', async () => {
+  it('forks nothing and makes no signal for an anonymous caller, nor when Apollo copies the context', async () => {
     const { contexts, counts } = factory();
-    const context = await contexts.forHttp(request, new AbortController().signal);
+    const context = await contexts.forHttp(request, countedSignal(counts));
     const copy = apolloCopy(context);
     expect(copy.viewer.kind).toBe('anonymous');
     expect(copy.requestId).toBe('req-1');
-    expect(counts).toEqual({ forks: 0, loaders: 0 });
+    expect(counts).toEqual({ forks: 0, loaders: 0, signals: 0 });
   });
 
   it('makes one fork and one set of loaders on first use, shared by the context and its copy', async () => {
     const { contexts, counts } = factory();
-    const context = await contexts.forHttp(request, new AbortController().signal);
+    const context = await contexts.forHttp(request, countedSignal(counts));
     const copy = apolloCopy(context);
     const em = copy.em;
     expect(copy.loaders).toBe(context.loaders);
     expect(context.em).toBe(em);
-    expect(counts).toEqual({ forks: 1, loaders: 1 });
+    expect(copy.signal).toBe(context.signal);
+    expect(counts).toEqual({ forks: 1, loaders: 1, signals: 1 });
     // A socket operation's context is its own.
     const other = contexts.forSocketOperation(anonymousViewer('::1'), 'ws-1', new AbortController().signal);
     expect(other.em).not.toBe(em);
     expect(counts.forks).toBe(2);
+  });
+
+  it('aborts the signal when the response closes, also when it is first read after that', () => {
+    const response = () => new EventEmitter() as unknown as ServerResponse;
+    const early = response();
+    const readEarly = closeSignal(early)();
+    expect(readEarly.aborted).toBe(false);
+    early.emit('close');
+    expect(readEarly.aborted).toBe(true);
+    expect((readEarly.reason as Error).name).toBe('AbortError');
+
+    const late = response();
+    const signalOf = closeSignal(late);
+    late.emit('close');
+    expect(signalOf().aborted).toBe(true);
+    expect(signalOf()).toBe(signalOf());
   });
 });

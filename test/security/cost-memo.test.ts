@@ -1,4 +1,4 @@
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, parse, printSchema } from 'graphql';
 import { expect, it } from 'vitest';
 import { operationCost } from '../../src/graphql/query-limits/cost';
 
@@ -24,4 +24,22 @@ it('prices the same for any login or enum-like string, and follows page sizes an
   expect(price({ ...base, withRepos: false })).toBe(1);
   // A string where a page size is expected is refused elsewhere; its price does not depend on it.
   expect(price({ ...base, n: '500' })).toBe(price({ ...base, n: '7' }));
+});
+
+it('never takes a price remembered for a crafted operation name or another shape of value', () => {
+  // Each would share a key with the next if names and values were joined unquoted.
+  const sequence: [Record<string, unknown>, string][] = [
+    [{ login: 'alice', withRepos: true }, 'Q,"n":30'],
+    [{ login: 'alice', withRepos: true }, 'Q","n":30'],
+    [{ login: 'alice', n: [30], withRepos: true }, 'Q'],
+    [{ login: 'alice', n: null, withRepos: true }, 'Q'],
+    [{ login: 'alice', n: '30', withRepos: true }, 'Q'],
+    [{ login: 'alice', withRepos: true }, 'Q'],
+    [{ n: 30, login: 'alice', withRepos: true }, 'Q'],
+  ];
+  for (const [variables, name] of sequence) {
+    const unremembered = operationCost(buildSchema(printSchema(schema)), document, variables, name);
+    expect(operationCost(schema, document, variables, name)).toBe(unremembered);
+  }
+  expect(operationCost(schema, document, { n: 30, login: 'alice', withRepos: true }, 'Q')).toBe(1 + 1 + 30);
 });
