@@ -5,12 +5,27 @@ import helmet, { type HelmetOptions } from 'helmet';
 /**
  * Security headers for a JSON API (helmet): nothing may frame, embed or run our responses
  * (`Content-Security-Policy: default-src 'none'`, `X-Frame-Options: DENY`), no MIME sniffing, no
- * referrer, HSTS for clients that reached us over HTTPS (the ALB), no `X-Powered-By`; responses
- * that say nothing about caching are `no-store` (they depend on the caller's key).
+ * referrer, no cross-origin embedding (`Cross-Origin-Resource-Policy`), HSTS for clients that
+ * reached us over HTTPS (the ALB), no `X-Powered-By`; responses that say nothing about caching
+ * are `no-store` (they depend on the caller's key). That is OWASP's list for API responses (REST
+ * Security Cheat Sheet, "Security Headers"), with `Referrer-Policy` and CORP besides.
+ *
+ * helmet's headers that only HTML documents act on (window isolation, DNS prefetching, legacy IE,
+ * Flash and XSS-filter switches) go on the browser pages only (`DOCUMENT_SECURITY_HEADERS`): Node
+ * checks every header of every response, and headers were a visible part of a cached answer's cost.
  *
  * The CSP holds in every environment. The browser pages (GraphiQL, the console) replace it with
  * their own, which lets them load scripts and styles from this origin (src/http/web-pages.ts).
  */
+const DOCUMENT_ONLY = new Set([
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+]);
+
 const HELMET_OPTIONS: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
@@ -47,10 +62,21 @@ export function staticSecurityHeaders(options: HelmetOptions): Readonly<Record<s
   return headers;
 }
 
+const HELMET_HEADERS = Object.entries(staticSecurityHeaders(HELMET_OPTIONS));
+
+/** The headers of every response. */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fromEntries(
+  HELMET_HEADERS.filter(([name]) => !DOCUMENT_ONLY.has(name)),
+);
+
+/** What helmet adds for HTML documents to the API's headers (set by the browser pages). */
+export const DOCUMENT_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fromEntries(
+  HELMET_HEADERS.filter(([name]) => DOCUMENT_ONLY.has(name)),
+);
+
 export function registerSecurityHeaders(fastify: FastifyInstance): void {
-  const headers = staticSecurityHeaders(HELMET_OPTIONS);
   fastify.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+    reply.headers(API_SECURITY_HEADERS);
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {

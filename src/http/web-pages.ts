@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../platform/logging/logger';
 import { loadWebBundle, type WebBundle } from './web-bundle';
+import { DOCUMENT_SECURITY_HEADERS } from './security-headers';
 
 /** URL prefix of the built assets; scripts/build-web.mjs writes the same into the pages. */
 export const ASSET_PREFIX = '/assets';
@@ -75,6 +76,7 @@ export function prefersHtml(accept: string | undefined): boolean {
 function sendPage(reply: FastifyReply, template: string) {
   const nonce = randomBytes(16).toString('base64');
   return reply
+    .headers(DOCUMENT_SECURITY_HEADERS)
     .header('content-security-policy', pageCsp(nonce))
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')

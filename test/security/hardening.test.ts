@@ -66,6 +66,9 @@ describe('the real app with default settings', () => {
       expect(headers.get('cache-control')).toMatch(/no-store/);
       expect(headers.get('x-powered-by')).toBeNull();
       expect(headers.get('server')).toBeNull();
+      // Headers only HTML documents act on are the browser pages' (OWASP REST Security Cheat Sheet).
+      expect(headers.get('cross-origin-opener-policy')).toBeNull();
+      expect(headers.get('x-dns-prefetch-control')).toBeNull();
     });
   });
 

@@ -149,6 +149,10 @@ describe('GraphiQL in a browser', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('cache-control')).toBe('no-store');
+    // A document gets helmet's document headers besides the API's (security-headers.ts).
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('x-dns-prefetch-control')).toBe('off');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
     const csp = page.headers.get('content-security-policy') ?? '';
     const html = await page.text();
     const nonce = /nonce="([^"]+)"/.exec(html)?.[1];

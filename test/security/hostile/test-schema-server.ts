@@ -31,7 +31,9 @@ const contextFactory: ContextFactory = {
     return {
       viewer: anonymousViewer(request.ip),
       requestId: request.id,
-      signal,
+      get signal() {
+        return signal();
+      },
     } as unknown as GraphQLContext;
   },
   async viewerForHttp(request) {
