@@ -1,7 +1,7 @@
 /**
  * Preloaded into the server under test (`node -r probe.cjs`), whatever its checkout: counts the SQL
  * statements it sends (pg's Client#query), the shared cache's lookups (ioredis GET: hit or miss)
- * and samples its resident set size. The bench asks over the IPC channel:
+ * and its CPU time (user and system), and samples its resident set size. The bench asks over the IPC channel:
  *   { probe: 'reset' } -> counters zeroed, peak RSS restarted; { probe: 'read' } -> the counters.
  * It changes nothing the server does; the cost is one counter increment per statement or GET.
  */
@@ -11,7 +11,9 @@
 
 const fromTarget = (name) => require(require.resolve(name, { paths: [process.cwd()] }));
 
-const counters = { sql: 0, cacheHits: 0, cacheMisses: 0, peakRss: 0 };
+const counters = { sql: 0, cacheHits: 0, cacheMisses: 0, peakRss: 0, cpuMicros: 0 };
+/** CPU time (user and system, this process) at the last reset. */
+let cpuAtReset = process.cpuUsage();
 
 const pg = fromTarget('pg');
 const query = pg.Client.prototype.query;
@@ -48,7 +50,10 @@ process.on('message', (message) => {
     counters.cacheHits = 0;
     counters.cacheMisses = 0;
     counters.peakRss = process.memoryUsage.rss();
+    cpuAtReset = process.cpuUsage();
   }
+  const cpu = process.cpuUsage(cpuAtReset);
+  counters.cpuMicros = cpu.user + cpu.system;
   process.send({ probe: message.probe, ...counters });
 });
 process.channel?.unref();

@@ -82,6 +82,8 @@ export interface ProbeCounters {
   readonly cacheHits: number;
   readonly cacheMisses: number;
   readonly peakRss: number;
+  /** CPU time of the server process (user and system), in microseconds. */
+  readonly cpuMicros: number;
 }
 
 async function waitForGraphql(url: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -107,6 +109,13 @@ async function waitForGraphql(url: string, child: ChildProcess, log: () => strin
 export function buildCheckout(dir: string): void {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
 }
+
+/**
+ * V8's heap bound as the ECS task sets it (half the task memory: 512 for production's 1 GiB,
+ * infrastructure/lib/service-stack.ts). Unbounded on this 24 GB host, V8 lets garbage grow the old
+ * space to four times the live heap before collecting. A variant may set its own.
+ */
+const SERVER_NODE_OPTIONS = '--max-old-space-size=512';
 
 /** The server of a checkout in the `api` role, production mode, with the probe preloaded. */
 export class ServerUnderTest {
@@ -139,18 +148,40 @@ export class ServerUnderTest {
       RATE_LIMIT_ENABLED: String(options.rateLimits),
       // Limits on means every request is checked and charged; the budget is large enough never to refuse.
       RATE_LIMIT_MAX_REQUESTS: '100000000',
-      // V8's heap bound as the ECS task sets it (half the task memory: 512 for production's 1 GiB,
-      // infrastructure/lib/service-stack.ts). Unbounded on this 24 GB host, V8 lets garbage grow the
-      // old space to four times the live heap before collecting. A variant may set its own.
-      NODE_OPTIONS: '--max-old-space-size=512',
+      NODE_OPTIONS: SERVER_NODE_OPTIONS,
       ...options.env,
     };
-    let output = '';
-    const child = spawn(
-      process.execPath,
-      ['-r', path.join(__dirname, 'probe.cjs'), path.join(options.dir, 'dist/src/main.js'), 'api'],
-      { cwd: options.dir, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
+    return ServerUnderTest.spawn(port, options.dir, [path.join(options.dir, 'dist/src/main.js'), 'api'], env);
+  }
+
+  /** The stock stack (stock.cjs): the issue's yardstick for the floor, probed like the server. */
+  static async startStock(): Promise<ServerUnderTest> {
+    const port = await freePort();
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      NODE_OPTIONS: SERVER_NODE_OPTIONS,
+    };
+    return ServerUnderTest.spawn(
+      port,
+      path.join(__dirname, '../..'),
+      [path.join(__dirname, 'stock.cjs'), String(port)],
+      env,
     );
+  }
+
+  private static async spawn(
+    port: number,
+    cwd: string,
+    args: readonly string[],
+    env: Readonly<Record<string, string>>,
+  ): Promise<ServerUnderTest> {
+    let output = '';
+    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'probe.cjs'), ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
     });

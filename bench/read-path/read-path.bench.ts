@@ -10,8 +10,9 @@
  * with settings changed, to measure a lever as a toggle) starts the server in the `api` role as its
  * own process (compiled, NODE_ENV=production) and drives it with autocannon through the scenarios,
  * with the shared cache cold (fresh process, Valkey flushed) and warm, rate limits on and off. The
- * ceiling (a bare Fastify route answering (a)'s bytes) and the floor (`{ __typename }` through the
- * whole stack) run in the same run, and every row is printed as a ratio of the ceiling.
+ * ceiling (a bare Fastify route answering (a)'s bytes), the floor (`{ __typename }` through the
+ * whole stack) and the floor of the stock stack (stock.cjs: Apollo Server 5 and type-graphql on
+ * Fastify, defaults) run in the same run, and every row is printed as a ratio of the ceiling.
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -136,6 +137,9 @@ async function main(): Promise<void> {
     }
   }
   const valkey = await PrivateValkey.start();
+  // The issue's yardstick for the floor, measured beside it in each mode (it has no rate limits).
+  const stock = await ServerUnderTest.startStock();
+  const stockStack: Variant = { label: 'stock-stack', dir: ROOT, env: {} };
   const rows: Row[] = [];
   const ceilings: Ceiling[] = [];
   const servers = new Map<string, ServerUnderTest>();
@@ -173,6 +177,7 @@ async function main(): Promise<void> {
       await measureCeiling(FLOOR.id);
       for (const variant of list)
         record(variant, FLOOR.id, 'warm', await measure(servers.get(variant.label)!, FLOOR, true));
+      record(stockStack, FLOOR.id, 'warm', await measure(stock, FLOOR, true));
       for (const scenario of scenarios) {
         await measureCeiling(scenario.id);
         for (const cache of cacheModes) {
@@ -210,6 +215,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const server of servers.values()) await server.stop();
+    await stock.stop();
     await ceiling?.stop();
     valkey.stop();
   }
@@ -228,10 +234,10 @@ function printTable(rows: readonly Row[], ceilings: readonly Ceiling[], list: re
   );
   out.push('');
   out.push(
-    '| variant | scenario | cache | rate limits | req/s | p50 ms | p99 ms | SQL/req (5 sequential) | resp-cache hits | ' +
+    '| variant | scenario | cache | rate limits | req/s | CPU us/req | p50 ms | p99 ms | SQL/req (5 sequential) | resp-cache hits | ' +
       `Valkey GET hits | peak RSS MB | bytes | ceiling req/s | x ceiling |${baseline ? ` x ${baseline} |` : ''} errors |`,
   );
-  out.push(`|${' --- |'.repeat(baseline ? 16 : 15)}`);
+  out.push(`|${' --- |'.repeat(baseline ? 17 : 16)}`);
   for (const r of rows) {
     const lookups = r.probe.cacheHits + r.probe.cacheMisses;
     const pct = (n: number, d: number) => (d > 0 ? `${Math.round((100 * n) / d)}%` : '-');
@@ -245,6 +251,7 @@ function printTable(rows: readonly Row[], ceilings: readonly Ceiling[], list: re
     const ceiling = ceilingOf(r);
     out.push(
       `| ${r.variant} | ${r.scenario} | ${r.cache} | ${r.rateLimits ? 'on' : 'off'} | ${Math.round(r.load.rps)} | ` +
+        `${r.load.requests > 0 ? Math.round(r.probe.cpuMicros / r.load.requests) : '-'} | ` +
         `${r.load.p50} | ${r.load.p99} | ${r.sqlPerRequest.toFixed(1)} | ` +
         `${pct(r.load.responseCacheHits, r.load.requests)} | ${pct(r.probe.cacheHits, lookups)} | ` +
         `${Math.round(r.probe.peakRss / 1048576)} | ${r.bytes} | ${Math.round(ceiling)} | ${(r.load.rps / ceiling).toFixed(3)} |` +
