@@ -111,11 +111,12 @@ export function buildCheckout(dir: string): void {
 }
 
 /**
- * V8's heap bound as the ECS task sets it (half the task memory: 512 for production's 1 GiB,
- * infrastructure/lib/service-stack.ts). Unbounded on this 24 GB host, V8 lets garbage grow the old
- * space to four times the live heap before collecting. A variant may set its own.
+ * V8's heap bounds as the ECS task sets them (old space half the task memory: 512 for production's
+ * 1 GiB; 16 MB semi-spaces; infrastructure/lib/service-stack.ts). Unbounded on this 24 GB host, V8
+ * lets garbage grow the old space to four times the live heap before collecting. A variant may set
+ * its own.
  */
-const SERVER_NODE_OPTIONS = '--max-old-space-size=512';
+const SERVER_NODE_OPTIONS = '--max-old-space-size=512 --max-semi-space-size=16';
 
 /** The server of a checkout in the `api` role, production mode, with the probe preloaded. */
 export class ServerUnderTest {

@@ -167,7 +167,7 @@ describe('service stack', () => {
               { Name: 'DB_SSL', Value: 'true' },
               { Name: 'DB_SSL_CA_BUNDLE', Value: 'aws-rds' },
               // The heap is bounded by half the task's memory (1024 MiB in production).
-              { Name: 'NODE_OPTIONS', Value: '--max-old-space-size=512' },
+              { Name: 'NODE_OPTIONS', Value: '--max-old-space-size=512 --max-semi-space-size=16' },
             ]),
           }),
         ],
