@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainError } from '../core/errors';
 import type { Loaders } from '../core/loaders';
@@ -53,16 +54,27 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
     makeSignal: () => AbortSignal,
   ): GraphQLContext =>
     new LazyContext({ makeEm, makeSignal, createLoaders: sources.createLoaders }, viewer, requestId);
+  /**
+   * The caller of each HTTP request, once: the response cache asks before Apollo's context does,
+   * and with an API key each asking was a key lookup in PostgreSQL.
+   */
+  const viewers = new WeakMap<FastifyRequest, Promise<Viewer>>();
   return {
     async forHttp(request, signal) {
       // One fork for the viewer's lookup and the operation, made only if either needs it.
       let em: EntityManager | undefined;
       const forkOnce = () => (em ??= fork());
-      const viewer = await resolveViewer(forkOnce, request.headers.authorization, request.ip);
+      const viewer = await (viewers.get(request) ??
+        resolveViewer(forkOnce, request.headers.authorization, request.ip));
       return build(forkOnce, viewer, request.id, signal);
     },
     viewerForHttp(request) {
-      return resolveViewer(fork, request.headers.authorization, request.ip);
+      let viewer = viewers.get(request);
+      if (!viewer) {
+        viewer = resolveViewer(fork, request.headers.authorization, request.ip);
+        viewers.set(request, viewer);
+      }
+      return viewer;
     },
     async viewerForSocket(request, connectionParams) {
       return resolveViewer(

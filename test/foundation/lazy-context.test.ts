@@ -14,13 +14,14 @@ import { closeSignal } from '../../src/http/graphql-http';
  * the busy CPU of `{ __typename }` under load was that fork).
  */
 function factory() {
-  const counts = { forks: 0, loaders: 0, signals: 0 };
+  const counts = { forks: 0, loaders: 0, signals: 0, viewers: 0 };
   const contexts = createContextFactory({
     fork: () => {
       counts.forks++;
       return { id: counts.forks } as unknown as EntityManager;
     },
     resolveViewer: async (_em, credential, ip) => {
+      counts.viewers++;
       expect(credential).toBeUndefined(); // anonymous: no lookup, so `em` is never called
       return anonymousViewer(ip);
     },
@@ -50,7 +51,7 @@ describe('per-request context', () => {
     const copy = apolloCopy(context);
     expect(copy.viewer.kind).toBe('anonymous');
     expect(copy.requestId).toBe('req-1');
-    expect(counts).toEqual({ forks: 0, loaders: 0, signals: 0 });
+    expect(counts).toEqual({ forks: 0, loaders: 0, signals: 0, viewers: 1 });
   });
 
   it('makes one fork and one set of loaders on first use, shared by the context and its copy', async () => {
@@ -61,11 +62,22 @@ describe('per-request context', () => {
     expect(copy.loaders).toBe(context.loaders);
     expect(context.em).toBe(em);
     expect(copy.signal).toBe(context.signal);
-    expect(counts).toEqual({ forks: 1, loaders: 1, signals: 1 });
+    expect(counts).toEqual({ forks: 1, loaders: 1, signals: 1, viewers: 1 });
     // A socket operation's context is its own.
     const other = contexts.forSocketOperation(anonymousViewer('::1'), 'ws-1', new AbortController().signal);
     expect(other.em).not.toBe(em);
     expect(counts.forks).toBe(2);
+  });
+
+  it('resolves the caller of a request once, when the response cache asked before the context', async () => {
+    const { contexts, counts } = factory();
+    const viewer = await contexts.viewerForHttp(request);
+    const context = await contexts.forHttp(request, countedSignal(counts));
+    expect(context.viewer).toBe(viewer);
+    expect(counts.viewers).toBe(1);
+    const other = { ...request, id: 'req-2' } as FastifyRequest;
+    await contexts.forHttp(other, countedSignal(counts));
+    expect(counts.viewers).toBe(2);
   });
 
   it('aborts the signal when the response closes, also when it is first read after that', () => {
