@@ -10,8 +10,9 @@ export type RedisClient = Redis | Cluster;
 /**
  * What a connection is for. Each purpose gets its own connection because their needs differ:
  * - `command`: cache, rate limits, locks. Fails fast while disconnected (no offline queue), so
- *   callers degrade instead of hanging. Commands issued in one event-loop turn go out in one write
- *   (auto-pipelining): a socket write costs more than the command (docs/performance.md).
+ *   callers degrade instead of hanging. No auto-pipelining: in cluster mode ioredis groups a
+ *   script call by its first argument (the SHA, not the key; redis/ioredis#2109) and waits for
+ *   slots without a bound, and it bought at most 1.09x (docs/performance.md).
  * - `subscriber`: pub/sub subscriber (a subscribed connection cannot run other commands).
  * - `publisher`: pub/sub publisher.
  * - `queue`: BullMQ producers; fail fast.
@@ -63,7 +64,7 @@ export function createRedisFactory(
     retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 5_000),
   };
   const perPurpose: Record<RedisPurpose, RedisOptions> = {
-    command: { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true },
+    command: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
     subscriber: { maxRetriesPerRequest: null },
     publisher: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
     queue: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
