@@ -46,7 +46,7 @@ const HELMET_OPTIONS: HelmetOptions = {
  * nothing in the request. (@fastify/helmet builds helmet's middlewares again on every request,
  * parsing the CSP each time: 4 % of the CPU of `{ __typename }` under load, docs/performance.md.)
  */
-export function staticSecurityHeaders(options: HelmetOptions): Readonly<Record<string, string>> {
+function staticSecurityHeaders(options: HelmetOptions): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader(name: string, value: string | number | readonly string[]) {

@@ -150,10 +150,10 @@ export function contributions(day: Omit<DayCounts, 'date'>): number {
 export type PackedDays = readonly number[];
 
 /** Numbers per day in `PackedDays`. */
-export const PACKED_FIELDS = 5;
+const PACKED_FIELDS = 5;
 
 /** Packs day rows (any order; days without a contribution dropped, a day given twice summed). */
-export function packDays(rows: readonly DayCounts[]): number[] {
+function packDays(rows: readonly DayCounts[]): number[] {
   const byDay = new Map<number, number[]>();
   for (const row of rows) {
     if (contributions(row) <= 0) continue;
@@ -238,7 +238,7 @@ export function summarizePacked(
     get buckets() {
       return (buckets ??= bucketsOf(packed, inRange, first, last, granularity));
     },
-    currentStreak: currentRun(new Set(activeDays), first, last),
+    currentStreak: currentRun(activeDays, last),
     longestStreak: longestRun(activeDays),
   };
 }
@@ -266,12 +266,16 @@ function bucketsOf(
 
 const noStreak = (): Streak => ({ length: 0, start: null, end: null });
 
-/** Consecutive active days ending on `to`, or on the day before when `to` has none yet. */
-function currentRun(active: ReadonlySet<number>, from: number, to: number): Streak {
-  const end = active.has(to) ? to : to - 1;
-  if (!active.has(end) || end < from) return noStreak();
-  let start = end;
-  while (start - 1 >= from && active.has(start - 1)) start--;
+/**
+ * Consecutive active days ending on `to`, or on the day before when `to` has none yet. The active
+ * days are the range's, ascending, so the run is read off the end of the list.
+ */
+function currentRun(sortedActive: readonly number[], to: number): Streak {
+  let i = sortedActive.length - 1;
+  const end = sortedActive[i];
+  if (end === undefined || end < to - 1) return noStreak();
+  while (i > 0 && sortedActive[i - 1] === sortedActive[i]! - 1) i--;
+  const start = sortedActive[i]!;
   return { length: end - start + 1, start: dayString(start), end: dayString(end) };
 }
 
