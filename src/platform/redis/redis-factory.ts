@@ -10,9 +10,10 @@ export type RedisClient = Redis | Cluster;
 /**
  * What a connection is for. Each purpose gets its own connection because their needs differ:
  * - `command`: cache, rate limits, locks. Fails fast while disconnected (no offline queue), so
- *   callers degrade instead of hanging. No auto-pipelining: in cluster mode ioredis groups a
- *   script call by its first argument (the SHA, not the key; redis/ioredis#2109) and waits for
- *   slots without a bound, and it bought at most 1.09x (docs/performance.md).
+ *   callers degrade instead of hanging. No auto-pipelining: in cluster mode ioredis waits for slot
+ *   information without a bound and groups a raw EVALSHA by its SHA rather than its key
+ *   (redis/ioredis#2109), a CI run timed out once in the cluster test while it was on, and it bought
+ *   at most 1.09x (docs/performance.md).
  * - `subscriber`: pub/sub subscriber (a subscribed connection cannot run other commands).
  * - `publisher`: pub/sub publisher.
  * - `queue`: BullMQ producers; fail fast.
