@@ -260,19 +260,33 @@ describe('Valkey cluster mode', () => {
       expect(await cache.get('key-3')).toBeUndefined();
       expect(cache.stats().errors).toBe(0);
 
-      const done = new Promise<string>((resolve) =>
-        queue.work<{ n: number }>('cluster-test', async (job) => resolve(`${job.data.n}`), {
-          concurrency: 1,
-        }),
+      let ran: string | undefined;
+      queue.work<{ n: number }>(
+        'cluster-test',
+        async (job) => {
+          ran = `${job.data.n}`;
+        },
+        { concurrency: 1 },
       );
       await queue.add('cluster-test', 'job', { n: 42 });
-      expect(await done).toBe('42');
+      await waitFor(async () => ran !== undefined, 'the job to run on the cluster', 20_000);
+      expect(ran).toBe('42');
 
+      // Delivery is at most once, and SUBSCRIBE reaches a cluster node only after the subscriber
+      // has read the slots (slow under a loaded CI machine): publish until the subscriber hears it.
       const iterator = pubSub.subscribe('TOPIC', 'a')[Symbol.asyncIterator]();
-      const next = iterator.next();
-      await new Promise((r) => setTimeout(r, 200));
-      pubSub.publish('TOPIC', 'a', { hello: 'cluster' });
-      expect((await next).value).toEqual({ hello: 'cluster' });
+      let heard: unknown;
+      void iterator.next().then((result) => (heard = result.value));
+      await waitFor(
+        async () => {
+          if (heard === undefined) pubSub.publish('TOPIC', 'a', { hello: 'cluster' });
+          await new Promise((r) => setTimeout(r, 100));
+          return heard !== undefined;
+        },
+        'the subscriber to hear a publish on the cluster',
+        20_000,
+      );
+      expect(heard).toEqual({ hello: 'cluster' });
       await iterator.return?.();
     } finally {
       await queue.close();
