@@ -18,7 +18,7 @@ export interface RunOptions {
   readonly env?: RawEnv;
   readonly cwd?: string;
   readonly overrides?: AppOverrides;
-  /** Whether SIGTERM/SIGINT drain and exit the process (true for the real entry point). */
+  /** Whether SIGTERM/SIGINT and uncaught errors drain and exit the process (true for the real entry point). */
   readonly handleSignals?: boolean;
 }
 
@@ -94,7 +94,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   const { createApp, reportStartupFailure } = await import('./app.js');
   try {
     const app = await createApp(config, { ...options.overrides, logger, secrets });
-    if (options.handleSignals) handleSignals(app, config.http.shutdownTimeoutMs);
+    if (options.handleSignals) handleProcessExits(app, config.http.shutdownTimeoutMs);
     await app.start(command as Role);
     return app;
   } catch (error) {
@@ -103,25 +103,49 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   }
 }
 
-/** SIGTERM/SIGINT: drain within the timeout, then exit 0; exit 1 if the drain overran or failed. */
-function handleSignals(app: App, timeoutMs: number): void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    app.logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight work');
+/**
+ * The process's own exits: SIGTERM/SIGINT drain in-flight work within the timeout, then exit 0.
+ * An error thrown or rejected outside any request (a callback, a promise nobody awaited) is logged
+ * as one JSON `fatal` line with its stack (Node's default prints a bare stack trace to stderr and
+ * exits at once), then drains the same way and exits 1: the state of the process is unknown, so
+ * it is replaced (ECS starts a new task) rather than left running. Exit 1 as well if the drain
+ * overran or failed.
+ */
+function handleProcessExits(app: App, timeoutMs: number): void {
+  let stopping = false;
+  let exitCode = 0;
+  const stop = (code: 0 | 1) => {
+    exitCode = Math.max(exitCode, code); // an error during a signal's drain still exits 1
+    if (stopping) return;
+    stopping = true;
     const timer = setTimeout(() => {
       app.logger.error({ timeoutMs }, 'shutdown timed out; exiting with work unfinished');
       process.exit(1);
     }, timeoutMs);
     timer.unref();
     app.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         app.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.logger.info({ signal, timeoutMs }, 'shutting down: draining in-flight work');
+    stop(0);
+  };
+  const onUncaught = (error: unknown, origin: string) => {
+    app.logger.fatal(
+      { err: error, origin, timeoutMs },
+      'uncaught error: draining in-flight work, then exiting 1',
+    );
+    stop(1);
+  };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  process.on('uncaughtException', (error) => onUncaught(error, 'uncaughtException'));
+  process.on('unhandledRejection', (reason) => onUncaught(reason, 'unhandledRejection'));
 }
 
 if (require.main === module) {

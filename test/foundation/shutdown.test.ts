@@ -76,3 +76,50 @@ describe('graceful shutdown (SIGTERM)', () => {
     }
   }, 60_000);
 });
+
+describe('an error outside any request', () => {
+  for (const kind of ['rejection', 'throw'] as const) {
+    it(`(${kind}) is logged as one JSON fatal line, in-flight work drains, and the process exits 1`, async () => {
+      const port = await freePort();
+      const child = spawnTs('test/support/slow-main.ts', {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DB_HOST: SHARED_PG.host,
+        DB_NAME: database.name,
+        REDIS_HOST: SHARED_REDIS.host,
+        REDIS_KEY_PREFIX: uniqueName('uncaught'),
+        SLOW_CHECK_MS: '1500',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+        STRAY_ERROR: kind,
+      });
+      try {
+        await child.waitForLine(/listening http/, 30_000);
+        const inFlight = fetch(`http://127.0.0.1:${port}/api/system/health`);
+        await new Promise((r) => setTimeout(r, 300));
+        child.process.kill('SIGUSR2');
+
+        expect((await inFlight).status).toBe(200);
+        expect(await child.exited(15_000)).toBe(1);
+        expect(await probePort(port)).toBe('refused');
+        const fatal = child
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((line) => line.level === 'fatal');
+        expect(fatal).toHaveLength(1);
+        expect(fatal[0]).toMatchObject({
+          origin: kind === 'throw' ? 'uncaughtException' : 'unhandledRejection',
+          err: { message: 'an error outside any request' },
+        });
+        expect((fatal[0]!.err as { stack: string }).stack).toContain('slow-main.ts');
+        // Nothing but JSON lines: not Node's default report (a bare stack trace on stderr).
+        expect(child.output()).not.toMatch(/^\s+at /m);
+      } finally {
+        child.kill();
+      }
+    }, 60_000);
+  }
+});
