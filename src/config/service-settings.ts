@@ -28,6 +28,8 @@ export const serverSettings = {
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(4000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  // Below the log writer's largest single write (16 KiB).
+  LOG_BUFFER_BYTES: int(0, 16_000).default(4_096),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
   DATA_DIR: z.string().min(1).default('./data'),
   TRUST_PROXY_HOPS: int(0, 10).default(0),
@@ -41,7 +43,7 @@ export const serverConfig = (env: SettingValues<typeof serverSettings>) =>
   ({
     env: env.NODE_ENV,
     dataDir: env.DATA_DIR,
-    log: { level: env.LOG_LEVEL },
+    log: { level: env.LOG_LEVEL, bufferBytes: env.LOG_BUFFER_BYTES },
     http: {
       host: env.HOST,
       port: env.PORT,

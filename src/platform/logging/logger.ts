@@ -55,7 +55,26 @@ function isoTimeOncePerMs(): () => string {
   };
 }
 
-/** One JSON line per event (pino). Tests pass a destination to capture lines. */
+/** How long a buffered log line waits at most for the buffer to fill before it is written. */
+export const LOG_FLUSH_INTERVAL_MS = 1_000;
+
+/**
+ * Standard output, written in batches of `bufferBytes` (and at least every LOG_FLUSH_INTERVAL_MS);
+ * 0 writes each line as it comes. Every write is a trip through libuv's thread pool: one per
+ * request line cost 25-30 us of CPU per cached answer under load (docs/performance.md). What is
+ * buffered is written when the process exits, also after an uncaught error; only a kill (SIGKILL,
+ * an out-of-memory abort) loses it, at most `bufferBytes` of the last lines.
+ */
+export function stdoutDestination(bufferBytes: number): DestinationStream {
+  return pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: bufferBytes,
+    periodicFlush: bufferBytes > 0 ? LOG_FLUSH_INTERVAL_MS : 0,
+  });
+}
+
+/** One JSON line per event (pino); on standard output as it comes unless given a destination. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
