@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../platform/logging/logger';
 import { errorBody } from './error-handler';
 
@@ -7,26 +7,50 @@ import { errorBody } from './error-handler';
  * dependency holds neither the client nor the load balancer's connection. The response closing
  * aborts the GraphQL context's signal, which stops the work that is still running.
  *
+ * One sweep every `timeoutMs / 10` (at most a second) over the requests in flight, oldest first,
+ * rather than a timer and a `close` listener per request (a visible share of a cached answer's CPU,
+ * docs/performance.md): a request times out between `timeoutMs` and `timeoutMs` plus the sweep's
+ * period. The sweep runs only while requests are in flight.
+ *
  * Fastify's own `handlerTimeout` is not used: on Node 20 it is cleared as soon as a POST body has
  * been read (the request stream's `close`), so it never fires for GraphQL POSTs.
  */
 export function registerHandlerTimeout(fastify: FastifyInstance, timeoutMs: number, logger: Logger): void {
   if (timeoutMs <= 0) return;
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const timer = setTimeout(() => {
-      if (reply.sent || reply.raw.headersSent) return;
-      logger.warn({ requestId: request.id, timeoutMs }, 'request timed out');
-      void reply
-        .code(503)
-        .header('retry-after', '1')
-        .send(
-          errorBody(
-            'SERVICE_UNAVAILABLE',
-            `The request did not complete within ${timeoutMs} ms; retry later`,
-          ),
-        );
-    }, timeoutMs);
-    reply.raw.once('close', () => clearTimeout(timer));
+  const sweepMs = Math.max(10, Math.min(1_000, Math.floor(timeoutMs / 10)));
+  /** In-flight requests and their deadlines, in arrival order (so in deadline order). */
+  const inFlight = new Map<FastifyReply, number>();
+  let sweeper: NodeJS.Timeout | undefined;
+  const answerTimedOut = (reply: FastifyReply) => {
+    // Answered meanwhile, or the client is gone (a response that never finishes leaves it here).
+    if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return;
+    logger.warn({ requestId: reply.request.id, timeoutMs }, 'request timed out');
+    void reply
+      .code(503)
+      .header('retry-after', '1')
+      .send(
+        errorBody('SERVICE_UNAVAILABLE', `The request did not complete within ${timeoutMs} ms; retry later`),
+      );
+  };
+  const sweep = () => {
+    const now = Date.now();
+    for (const [reply, deadline] of inFlight) {
+      if (deadline > now) break;
+      inFlight.delete(reply);
+      answerTimedOut(reply);
+    }
+    if (inFlight.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    inFlight.set(reply, Date.now() + timeoutMs);
+    sweeper ??= setInterval(sweep, sweepMs).unref();
+    done();
+  });
+  fastify.addHook('onResponse', (_request, reply, done) => {
+    inFlight.delete(reply);
     done();
   });
 }
