@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogCapture } from '../support/app-harness';
-import { spawnTs } from '../support/child-process';
+import { type Child, spawnTs } from '../support/child-process';
 import { freePort, probePort } from '../support/free-port';
 import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
 import { SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
@@ -11,19 +11,27 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
+/** The real entry point with a slow health component (test/support/slow-main.ts), on a free port. */
+async function startSlowMain(env: NodeJS.ProcessEnv): Promise<{ child: Child; port: number }> {
+  const port = await freePort();
+  const child = spawnTs('test/support/slow-main.ts', {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DB_HOST: SHARED_PG.host,
+    DB_NAME: database.name,
+    REDIS_HOST: SHARED_REDIS.host,
+    REDIS_KEY_PREFIX: uniqueName('shutdown'),
+    ...env,
+  });
+  return { child, port };
+}
+
 describe('graceful shutdown (SIGTERM)', () => {
   it('finishes an in-flight request, refuses new connections, and exits 0', async () => {
-    const port = await freePort();
-    const child = spawnTs('test/support/slow-main.ts', {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
+    const { child, port } = await startSlowMain({
       LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DB_HOST: SHARED_PG.host,
-      DB_NAME: database.name,
-      REDIS_HOST: SHARED_REDIS.host,
-      REDIS_KEY_PREFIX: uniqueName('shutdown'),
       SLOW_CHECK_MS: '1500',
       SHUTDOWN_TIMEOUT_MS: '10000',
     });
@@ -50,16 +58,7 @@ describe('graceful shutdown (SIGTERM)', () => {
   }, 60_000);
 
   it('exits 1 when the drain overruns SHUTDOWN_TIMEOUT_MS', async () => {
-    const port = await freePort();
-    const child = spawnTs('test/support/slow-main.ts', {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DB_HOST: SHARED_PG.host,
-      DB_NAME: database.name,
-      REDIS_HOST: SHARED_REDIS.host,
-      REDIS_KEY_PREFIX: uniqueName('shutdown'),
+    const { child, port } = await startSlowMain({
       SLOW_CHECK_MS: '20000',
       SHUTDOWN_TIMEOUT_MS: '500',
     });
@@ -80,16 +79,7 @@ describe('graceful shutdown (SIGTERM)', () => {
 describe('an error outside any request', () => {
   for (const kind of ['rejection', 'throw'] as const) {
     it(`(${kind}) is logged as one JSON fatal line, in-flight work drains, and the process exits 1`, async () => {
-      const port = await freePort();
-      const child = spawnTs('test/support/slow-main.ts', {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DB_HOST: SHARED_PG.host,
-        DB_NAME: database.name,
-        REDIS_HOST: SHARED_REDIS.host,
-        REDIS_KEY_PREFIX: uniqueName('uncaught'),
+      const { child, port } = await startSlowMain({
         SLOW_CHECK_MS: '1500',
         SHUTDOWN_TIMEOUT_MS: '10000',
         STRAY_ERROR: kind,

@@ -56,12 +56,12 @@ function isoTimeOncePerMs(): () => string {
 }
 
 /** How long a buffered log line waits at most for the buffer to fill before it is written. */
-export const LOG_FLUSH_INTERVAL_MS = 1_000;
+const LOG_FLUSH_INTERVAL_MS = 1_000;
 
 /**
  * Standard output, written in batches of `bufferBytes` (and at least every LOG_FLUSH_INTERVAL_MS);
  * 0 writes each line as it comes. Every write is a trip through libuv's thread pool: one per
- * request line cost 25-30 us of CPU per cached answer under load (docs/performance.md). What is
+ * request line was about 8 % of a cached answer's CPU under load (docs/performance.md). What is
  * buffered is written when the process exits, also after an uncaught error; only a kill (SIGKILL,
  * an out-of-memory abort) loses it, at most `bufferBytes` of the last lines.
  */
