@@ -127,6 +127,9 @@ it('a harvest whose worker is SIGKILLed mid-way is run again by another worker a
   );
   const recoveryMs = Date.now() - killedAt;
   expect(finished).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+  // Its log lines are all out once it has exited (they may wait in the log buffer until then).
+  second.process.kill('SIGTERM');
+  expect(await second.exited(20_000)).toBe(0);
   expect(second.output()).not.toContain('not run again');
 
   // Stored once: one developer row, each repository once.
