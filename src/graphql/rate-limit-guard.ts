@@ -33,8 +33,14 @@ export function rateLimitSubject(
   };
 }
 
-/** Charges a cached answer's cost: its RateLimit-* headers, or undefined when refused. */
-export type AdmitCached = (viewer: Viewer, cost: number) => Promise<Record<string, string> | undefined>;
+/**
+ * Charges a cached answer's cost: its RateLimit-* headers, or undefined when refused. Decided
+ * without waiting (no promise) when the units are held in this process (a lease).
+ */
+export type AdmitCached = (
+  viewer: Viewer,
+  cost: number,
+) => Record<string, string> | undefined | Promise<Record<string, string> | undefined>;
 
 /** The guard parts, plus the charge the response cache makes for answers it serves itself. */
 export interface RateLimitGuard extends Partial<GraphqlGuards> {
@@ -91,9 +97,13 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): RateLimitG
 
   return {
     apolloPlugins: [httpPlugin(admit, price, windowMs)],
-    async admitCached(viewer, cost) {
-      const { decision, error } = await admit(viewer, cost);
-      return error ? undefined : rateLimitHeaders(decision, windowMs);
+    admitCached(viewer, cost) {
+      const { identity, limit } = rateLimitSubject(viewer, budgets);
+      const now = cost <= limit ? limiter.consumeNow?.(identity, cost, limit) : undefined;
+      if (now) return now.allowed ? rateLimitHeaders(now, windowMs) : undefined;
+      return admit(viewer, cost).then(({ decision, error }) =>
+        error ? undefined : rateLimitHeaders(decision, windowMs),
+      );
     },
     async beforeSocketOperation(context, document, variables) {
       const { error } = await admit(context.viewer, price(document, variables));

@@ -8,8 +8,11 @@ import type { Viewer } from '../core/viewer';
 export interface ContextFactory {
   /** `signal` is called when something first reads the context's signal (most requests never do). */
   forHttp(request: FastifyRequest, signal: () => AbortSignal): Promise<GraphQLContext>;
-  /** Only the caller of an HTTP request (routes outside GraphQL, such as health). */
-  viewerForHttp(request: FastifyRequest): Promise<Viewer>;
+  /**
+   * Only the caller of an HTTP request (routes outside GraphQL, such as health, and the response
+   * cache); known at once (no promise) when no credential has to be looked up.
+   */
+  viewerForHttp(request: FastifyRequest): Viewer | Promise<Viewer>;
   /** Resolves the caller of a WebSocket connection once, from the upgrade request and connectionParams. */
   viewerForSocket(
     request: IncomingMessage,

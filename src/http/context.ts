@@ -12,14 +12,14 @@ export interface ContextSources {
   /** A fresh fork of the global EntityManager. */
   readonly fork: () => EntityManager;
   /**
-   * The caller behind a credential (`Authorization` value); throws UNAUTHENTICATED for a bad one.
-   * `em` is called only when the credential has to be looked up.
+   * The caller behind a credential (`Authorization` value); rejects with UNAUTHENTICATED for a bad
+   * one. `em` is called only when the credential has to be looked up; without one, no promise.
    */
   readonly resolveViewer: (
     em: () => EntityManager,
     credential: string | undefined,
     ip: string,
-  ) => Promise<Viewer>;
+  ) => Viewer | Promise<Viewer>;
   /** Of these key ids, the ones no longer valid (revoked, expired, deleted) and why: one query. */
   readonly rejectedKeys: (em: EntityManager, keyIds: readonly string[]) => Promise<Map<string, DomainError>>;
   /** The request's loaders (the modules' typed loaders, built on first use). */
@@ -58,7 +58,7 @@ export function createContextFactory(sources: ContextSources): ContextFactory {
    * The caller of each HTTP request, once: the response cache asks before Apollo's context does,
    * and with an API key each asking was a key lookup in PostgreSQL.
    */
-  const viewers = new WeakMap<FastifyRequest, Promise<Viewer>>();
+  const viewers = new WeakMap<FastifyRequest, Viewer | Promise<Viewer>>();
   return {
     async forHttp(request, signal) {
       // One fork for the viewer's lookup and the operation, made only if either needs it.

@@ -4,14 +4,17 @@ import type { DocumentNode } from 'graphql';
 import type { Viewer } from '../core/viewer';
 import { type OperationPlan, planOperation, type ResponseCachePolicy } from '../graphql/cacheable-operation';
 import type { AdmitCached } from '../graphql/rate-limit-guard';
-import type { ResponseCache } from '../platform/response-cache/response-cache';
+import type { CacheLookup, ResponseCache } from '../platform/response-cache/response-cache';
 
 export interface ResponseCacheHttpOptions {
   readonly cache: ResponseCache;
   readonly policy: ResponseCachePolicy;
   readonly maxTokens: number;
-  /** The caller (its role is part of the key); throws for a bad credential (the pipeline answers). */
-  readonly viewer: (request: FastifyRequest) => Promise<Viewer>;
+  /**
+   * The caller (its role is part of the key), without a promise when known at once; rejects for a
+   * bad credential (the pipeline answers).
+   */
+  readonly viewer: (request: FastifyRequest) => Viewer | Promise<Viewer>;
   /** Charges the rate limit of a cached answer; absent when rate limits are off. */
   readonly admit?: AdmitCached;
   /** The operation's rate-limit cost, stored with the answer. */
@@ -62,6 +65,16 @@ function parseJson(value: unknown): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** `next(value)` now, or once `value` settles when it is a promise. */
+function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/** A rejected promise as undefined (a bad credential; the pipeline reports it). */
+function withoutRejection<T>(value: T | Promise<T>): T | undefined | Promise<T | undefined> {
+  return value instanceof Promise ? value.catch(() => undefined) : value;
+}
+
 /** Apollo's CSRF rule: a "simple" request needs a preflight header, else Apollo refuses it. */
 function passesCsrfPrevention(request: FastifyRequest): boolean {
   const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
@@ -78,6 +91,8 @@ function passesCsrfPrevention(request: FastifyRequest): boolean {
  */
 export type ResponseCacheHooks = ReturnType<typeof responseCacheHooks>;
 
+type CacheablePlan = Extract<OperationPlan, { cacheable: true }>;
+
 interface Planned {
   readonly plan: OperationPlan;
   readonly document: string;
@@ -85,6 +100,36 @@ interface Planned {
   /** Cache keys by `role \n variables`: SHA-256 over the document is computed once per caller kind and variables. */
   readonly keys: Map<string, string>;
 }
+
+/** What a request asks of the cache, read without waiting. */
+interface Asked {
+  readonly fields: GraphqlRequestFields;
+  readonly operationName: string | undefined;
+  readonly variables: Record<string, unknown>;
+}
+
+/** The operation a GET or POST asks for, or undefined when the response cache does not apply. */
+function askedOf(request: FastifyRequest): Asked | undefined {
+  if (request.method !== 'GET' && request.method !== 'POST') return undefined;
+  const fields = (request.method === 'GET' ? request.query : request.body) as
+    GraphqlRequestFields | undefined;
+  if (!isRecord(fields) || !passesCsrfPrevention(request)) return undefined;
+  const operationName = typeof fields.operationName === 'string' ? fields.operationName : undefined;
+  const variables = parseJson(fields.variables ?? {});
+  return isRecord(variables) ? { fields, operationName, variables } : undefined;
+}
+
+/** The document of a request, or (without one) the automatic persisted query's hash it names. */
+function documentOf(fields: GraphqlRequestFields): { query?: string; hash?: unknown } {
+  if (typeof fields.query === 'string') return { query: fields.query };
+  // Over GET, `extensions` arrives as JSON text.
+  const extensions = parseJson(fields.extensions);
+  const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
+  return { hash: isRecord(persisted) ? persisted.sha256Hash : undefined };
+}
+
+const cacheControl = (viewer: Viewer) =>
+  viewer.kind === 'anonymous' ? 'public, max-age=1' : 'private, no-cache';
 
 export function responseCacheHooks(options: ResponseCacheHttpOptions) {
   /**
@@ -97,22 +142,25 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
   const pending = new WeakMap<FastifyRequest, Pending>();
   /** Misses being computed in this process, by key: identical requests wait for the first's answer. */
   const computing = new Map<string, Promise<void>>();
-  const planOf = async (fields: GraphqlRequestFields, operationName: string | undefined) => {
-    // Over GET, `extensions` arrives as JSON text.
-    const extensions = parseJson(fields.extensions);
-    const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
-    const hash = isRecord(persisted) ? persisted.sha256Hash : undefined;
-    let query = typeof fields.query === 'string' ? fields.query : undefined;
+
+  /** The plan for what a request asks: without a promise once made in this process. */
+  const planOf = ({ fields, operationName }: Asked): Planned | undefined | Promise<Planned | undefined> => {
+    const { query, hash } = documentOf(fields);
     const id = query ?? `apq:${String(hash)}`;
     const known = plans.get(id)?.get(operationName ?? '');
     if (known) return known;
-    if (query === undefined && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)) {
-      query = await options.persistedQuery(hash);
-    }
-    if (query === undefined) return undefined; // the pipeline answers (PERSISTED_QUERY_NOT_FOUND, ...)
+    if (query !== undefined) return plan(id, query, operationName);
+    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
+    // The pipeline answers an unknown hash (PERSISTED_QUERY_NOT_FOUND).
+    return options
+      .persistedQuery(hash)
+      .then((stored) => (stored === undefined ? undefined : plan(id, stored, operationName)));
+  };
+
+  const plan = (id: string, document: string, operationName: string | undefined): Planned => {
     const planned: Planned = {
-      plan: planOperation(options.policy, query, operationName, options.maxTokens),
-      document: query,
+      plan: planOperation(options.policy, document, operationName, options.maxTokens),
+      document,
       operationName,
       keys: new Map(),
     };
@@ -127,8 +175,18 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
     return planned;
   };
 
-  /** The cache key: SHA-256 of the role, operation name, variables and document. */
-  const keyOf = (planned: Planned, role: string, variablesJson: string) => {
+  /**
+   * The cache key: SHA-256 of the role, operation name, variables and document (undefined when the
+   * variables cannot be serialized: nested past the stack, which the pipeline refuses).
+   */
+  const keyOf = (planned: Planned, viewer: Viewer, variables: Record<string, unknown>) => {
+    const role = viewer.kind === 'apiKey' ? viewer.role : 'anonymous';
+    let variablesJson: string;
+    try {
+      variablesJson = JSON.stringify(variables);
+    } catch {
+      return undefined;
+    }
     const memo = `${role}\n${variablesJson}`;
     let key = planned.keys.get(memo);
     if (key === undefined) {
@@ -141,69 +199,104 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
     return key;
   };
 
-  const cacheControl = (viewer: Viewer) =>
-    viewer.kind === 'anonymous' ? 'public, max-age=1' : 'private, no-cache';
-
-  return {
-    async preHandler(request: FastifyRequest, reply: FastifyReply) {
-      if (request.method !== 'GET' && request.method !== 'POST') return;
-      const fields = (request.method === 'GET' ? request.query : request.body) as
-        GraphqlRequestFields | undefined;
-      if (!isRecord(fields) || !passesCsrfPrevention(request)) return;
-      const operationName = typeof fields.operationName === 'string' ? fields.operationName : undefined;
-      const variables = parseJson(fields.variables ?? {});
-      if (!isRecord(variables)) return;
-      const planned = await planOf(fields, operationName);
-      if (!planned?.plan.cacheable) return;
-      let viewer: Viewer;
-      try {
-        viewer = await options.viewer(request);
-      } catch {
-        return; // a bad credential: the pipeline refuses it as it always does
-      }
-      const role = viewer.kind === 'apiKey' ? viewer.role : 'anonymous';
-      let variablesJson: string;
-      try {
-        variablesJson = JSON.stringify(variables);
-      } catch {
-        return; // nested past the stack: the pipeline refuses it
-      }
-      const key = keyOf(planned, role, variablesJson);
-      const computedAt = Date.now();
-      let found = await options.cache.get(key);
-      const first = found ? undefined : computing.get(key);
-      if (first) {
-        // A stampede on a key just invalidated (or never cached) computes it once.
-        await Promise.race([first, new Promise((resolve) => setTimeout(resolve, SINGLE_FLIGHT_WAIT_MS))]);
-        found = await options.cache.get(key);
-      }
-      if (!found) {
-        if (!computing.has(key)) {
-          let settle = () => {};
-          computing.set(key, new Promise<void>((resolve) => (settle = resolve)));
-          // After the answer is sent (and stored by onSend) or the client is gone.
-          reply.raw.once('close', () => {
-            computing.delete(key);
-            settle();
-          });
-        }
-        const { plan } = planned;
-        const cost = options.admit ? options.price(plan.document, variables, operationName) : 1;
-        pending.set(request, { key, tags: plan.tags(variables), cost, computedAt });
+  /** Sends a stored answer (or 304 to a GET that has it), with the rate-limit headers of its charge. */
+  const sendHit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    viewer: Viewer,
+    { response, tier }: CacheLookup,
+    rateLimitHeaders: Record<string, string>,
+  ): void => {
+    reply.headers(rateLimitHeaders).header('x-response-cache', `hit-${tier}`);
+    if (request.method === 'GET') {
+      reply
+        .header('etag', response.etag)
+        .header('cache-control', cacheControl(viewer))
+        .header('vary', 'authorization');
+      if (request.headers['if-none-match'] === response.etag) {
+        reply.code(304).send();
         return;
       }
-      const { response, tier } = found;
-      const rateLimitHeaders = options.admit ? await options.admit(viewer, response.cost) : {};
-      if (!rateLimitHeaders) return; // refused: the pipeline answers RATE_LIMITED (spending nothing)
-      reply.headers(rateLimitHeaders).header('x-response-cache', `hit-${tier}`);
-      if (request.method === 'GET') {
-        reply
-          .header('etag', response.etag)
-          .header('cache-control', cacheControl(viewer))
-          .header('vary', 'authorization');
-        if (request.headers['if-none-match'] === response.etag) return reply.code(304).send();
+    }
+    reply.type('application/json; charset=utf-8').send(response.bytes);
+  };
+
+  /** A hit, charged its rate-limit cost and sent; false when refused (the pipeline answers 429, spending nothing). */
+  const serve = (request: FastifyRequest, reply: FastifyReply, viewer: Viewer, found: CacheLookup) =>
+    then(options.admit ? options.admit(viewer, found.response.cost) : {}, (rateLimitHeaders) => {
+      if (!rateLimitHeaders) return false;
+      sendHit(request, reply, viewer, found, rateLimitHeaders);
+      return true;
+    });
+
+  /**
+   * A miss: waits a while if the same key is being computed here (a stampede on a key just
+   * invalidated computes it once), and is otherwise left to the pipeline, its answer stored by `onSend`.
+   */
+  const miss = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    asked: Asked,
+    plan: CacheablePlan,
+    viewer: Viewer,
+    key: string,
+    computedAt: number,
+  ): Promise<boolean> => {
+    const first = computing.get(key);
+    if (first) {
+      await Promise.race([first, new Promise((resolve) => setTimeout(resolve, SINGLE_FLIGHT_WAIT_MS))]);
+      const found = await options.cache.get(key);
+      if (found) return serve(request, reply, viewer, found);
+    }
+    if (!computing.has(key)) {
+      let settle = () => {};
+      computing.set(key, new Promise<void>((resolve) => (settle = resolve)));
+      // After the answer is sent (and stored by onSend) or the client is gone.
+      reply.raw.once('close', () => {
+        computing.delete(key);
+        settle();
+      });
+    }
+    const cost = options.admit ? options.price(plan.document, asked.variables, asked.operationName) : 1;
+    pending.set(request, { key, tags: plan.tags(asked.variables), cost, computedAt });
+    return false;
+  };
+
+  /**
+   * True when the answer was sent from the cache; otherwise the pipeline runs. Each step continues
+   * at once when it needs not wait, so a hit in this process's memory, for a caller known without a
+   * lookup and a charge decided in this process (the hot case), is sent without a promise.
+   */
+  const answer = (request: FastifyRequest, reply: FastifyReply, asked: Asked) =>
+    then(planOf(asked), (planned) => {
+      if (!planned?.plan.cacheable) return false;
+      const plan = planned.plan;
+      return then(withoutRejection(options.viewer(request)), (viewer) => {
+        if (!viewer) return false; // a bad credential: the pipeline refuses it as it always does
+        const key = keyOf(planned, viewer, asked.variables);
+        if (key === undefined) return false;
+        const computedAt = Date.now();
+        return then(options.cache.get(key), (found) =>
+          found
+            ? serve(request, reply, viewer, found)
+            : miss(request, reply, asked, plan, viewer, key, computedAt),
+        );
+      });
+    });
+
+  return {
+    /** Callback style: the hot case (above) costs no promise. */
+    preHandler(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+      const asked = askedOf(request);
+      if (!asked) return done();
+      let sent: boolean | Promise<boolean>;
+      try {
+        sent = answer(request, reply, asked);
+      } catch (error) {
+        return done(error as Error);
       }
-      return reply.type('application/json; charset=utf-8').send(response.bytes);
+      if (sent instanceof Promise) sent.then((answered) => answered || done(), done);
+      else if (!sent) done();
     },
 
     /** Stores a miss's answer (callback style: no promise for the hits and the rest). */

@@ -48,4 +48,25 @@ describe('LeasedRateLimiter', () => {
       990, 991, 992, 993, 994, 995, 996, 997, 998, 999,
     ]);
   });
+
+  it('decides without waiting only from units it holds, and never admits more than consume would', async () => {
+    const { shared, calls } = countedStore(() => 1_000_000);
+    const limiter = new LeasedRateLimiter(shared, 0.01, 100);
+    // No lease yet: it cannot decide, and asks nothing.
+    expect(limiter.consumeNow('key:d', 1, 1_000)).toBeUndefined();
+    expect(calls).toEqual([]);
+    expect((await limiter.consume('key:d', 1, 1_000)).remaining).toBe(999);
+    // The rest of the lease of 10 is spent in process, then it must ask again.
+    const now = Array.from({ length: 10 }, () => limiter.consumeNow('key:d', 1, 1_000));
+    expect(now.slice(0, 9).map((d) => d?.remaining)).toEqual([998, 997, 996, 995, 994, 993, 992, 991, 990]);
+    expect(now[9]).toBeUndefined();
+    expect(calls).toEqual([10]);
+    // Spending both ways, a budget of 1,000 admits exactly 1,000.
+    let admitted = 10;
+    for (let i = 0; i < 1_100; i++) {
+      const decision = limiter.consumeNow('key:d', 1, 1_000) ?? (await limiter.consume('key:d', 1, 1_000));
+      if (decision.allowed) admitted++;
+    }
+    expect(admitted).toBe(1_000);
+  });
 });

@@ -8,12 +8,15 @@ import { ApiKeyService } from './api-key.service';
 import { resolveViewer } from './viewer-resolver';
 
 export interface AuthExports {
-  /** The caller behind an `Authorization` value (the HTTP and WebSocket edges get this function). */
+  /**
+   * The caller behind an `Authorization` value (the HTTP and WebSocket edges get this function);
+   * without one, known at once (no promise).
+   */
   readonly resolveViewer: (
     em: () => EntityManager,
     credential: string | undefined,
     ip: string,
-  ) => Promise<Viewer>;
+  ) => Viewer | Promise<Viewer>;
   /** Of these key ids, the ones no longer valid and why (one query; WebSocket key re-checks). */
   readonly rejectedKeys: (em: EntityManager, keyIds: readonly string[]) => Promise<Map<string, DomainError>>;
 }

@@ -4,18 +4,28 @@ import type { ApiKeyService } from './api-key.service';
 import { anonymousViewer, type Viewer } from '../../core/viewer';
 
 /**
- * The caller of a request: anonymous without credentials; the key's identity with a valid key.
- * A presented but unusable key (malformed, unknown, revoked, expired) is refused with
- * UNAUTHENTICATED rather than silently treated as anonymous, so clients notice.
+ * The caller of a request: anonymous without credentials (known at once, no promise); the key's
+ * identity with a valid key. A presented but unusable key (malformed, unknown, revoked, expired)
+ * is refused with UNAUTHENTICATED (a rejected promise) rather than silently treated as anonymous,
+ * so clients notice.
  */
-export async function resolveViewer(
+export function resolveViewer(
   keys: ApiKeyService,
   /** The EntityManager, forked only when a key has to be looked up (anonymous callers need none). */
   em: () => EntityManager,
   credential: string | undefined,
   ip: string,
-): Promise<Viewer> {
+): Viewer | Promise<Viewer> {
   if (credential === undefined || credential === '') return anonymousViewer(ip);
+  return keyViewer(keys, em, credential, ip);
+}
+
+async function keyViewer(
+  keys: ApiKeyService,
+  em: () => EntityManager,
+  credential: string,
+  ip: string,
+): Promise<Viewer> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(credential);
   const key = match
     ? match[1]

@@ -32,6 +32,11 @@ export class LeasedRateLimiter implements RateLimiter {
     private readonly maxIdentities: number,
   ) {}
 
+  consumeNow(identity: string, cost: number, limit: number): RateLimitDecision | undefined {
+    assertCost(cost, limit);
+    return this.spend(identity, cost, limit);
+  }
+
   async consume(identity: string, cost: number, limit: number): Promise<RateLimitDecision> {
     assertCost(cost, limit);
     const leaseUnits = Math.floor(limit * this.share);

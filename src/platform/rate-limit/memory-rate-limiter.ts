@@ -18,6 +18,10 @@ export class MemoryRateLimiter implements RateLimiter {
   ) {}
 
   async consume(identity: string, cost: number, limit: number): Promise<RateLimitDecision> {
+    return this.consumeNow(identity, cost, limit);
+  }
+
+  consumeNow(identity: string, cost: number, limit: number): RateLimitDecision {
     assertCost(cost, limit);
     const now = this.now();
     const oldest = oldestCountedSlice(this.shape, now);

@@ -8,6 +8,12 @@ export interface RateLimiter {
    * a refused attempt spends nothing. `cost` is a whole number from 1 to `limit`.
    */
   consume(identity: string, cost: number, limit: number): Promise<RateLimitDecision>;
+  /**
+   * Decides as `consume` would, without waiting, when this process can (the budget is kept in
+   * memory, or a lease holds the units); undefined when it cannot: then ask `consume`. Only
+   * limiters that keep budgets or units in process have it.
+   */
+  consumeNow?(identity: string, cost: number, limit: number): RateLimitDecision | undefined;
 }
 
 export interface RateLimitDecision {

@@ -73,6 +73,12 @@ const PRUNE_ABOVE = 10_000;
 /** The tag every entry has: a ranking run (or a lost event) invalidates everything. */
 export const ALL_TAG = '*';
 
+/** What `get` finds: the answer and the tier it came from. */
+export interface CacheLookup {
+  readonly response: CachedAnswer;
+  readonly tier: ResponseCacheTier;
+}
+
 interface LocalEntry extends CachedAnswer {
   readonly size: number;
   readonly expiresAt: number;
@@ -104,8 +110,12 @@ export class ResponseCache {
     this.changedAt.set(ALL_TAG, this.now());
   }
 
-  /** A fresh answer for `key`, from the in-process tier or else the shared one. */
-  async get(key: string): Promise<{ response: CachedAnswer; tier: ResponseCacheTier } | undefined> {
+  /**
+   * A fresh answer for `key`, from the in-process tier or else the shared one. Decided without
+   * waiting (no promise) when this process can: a hit in memory, or a lagging link; a promise when
+   * the shared tier is asked.
+   */
+  get(key: string): CacheLookup | undefined | Promise<CacheLookup | undefined> {
     const now = this.now();
     const { maxLinkLagMs } = this.settings;
     if (maxLinkLagMs !== undefined && now - this.linkHeardAt > maxLinkLagMs) {
@@ -124,6 +134,10 @@ export class ResponseCache {
       }
       this.drop(key, entry);
     }
+    return this.getShared(key, now);
+  }
+
+  private async getShared(key: string, now: number): Promise<CacheLookup | undefined> {
     const response = await this.readShared(key);
     if (response && this.isFresh(response)) {
       this.counters.sharedHits++;
