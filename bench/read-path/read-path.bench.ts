@@ -1,7 +1,7 @@
 /**
  * Read-path benchmark (`npm run bench`, docs/performance.md):
  *
- *   npm run bench -- [--quick] [--seconds N] [--connections N] [--only a-hot,c-users]
+ *   npm run bench -- [--quick] [--seconds N] [--rounds N] [--connections N] [--only a-hot,c-users]
  *                    [--rate-limits on|off|both] [--cache warm|cold|both]
  *                    [--target-dir /other/checkout] [--variant label:KEY=VALUE,KEY=VALUE] [--no-build]
  *
@@ -13,6 +13,9 @@
  * ceiling (a bare Fastify route answering (a)'s bytes), the floor (`{ __typename }` through the
  * whole stack) and the floor of the stock stack (stock.cjs: Apollo Server 5 and type-graphql on
  * Fastify, defaults) run in the same run, and every row is printed as a ratio of the ceiling.
+ * With `--rounds N` every row (and the ceiling) is measured N times, the variants in alternating
+ * order, and the round with the median req/s is printed: on a noisy machine a lever of a few per
+ * cent shows there, where one row of each variant may differ by more than the lever.
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -53,6 +56,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     seconds: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
     'rate-limits': { type: 'string', default: 'both' },
@@ -66,6 +70,7 @@ const { values } = parseArgs({
 const ROOT = path.resolve(__dirname, '../..');
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 8));
 const connections = Number(values.connections);
+const rounds = Math.max(1, Math.floor(Number(values.rounds)));
 const both = <T>(value: string, on: T, off: T): T[] =>
   value === 'both' ? [on, off] : value === 'on' || value === 'warm' ? [on] : [off];
 const rateLimitModes = both(values['rate-limits']!, true, false);
@@ -92,6 +97,28 @@ function variants(): Variant[] {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Of the rounds of one row, the one with the median req/s (the lower middle of an even count). */
+function medianRound<T extends { readonly load: LoadResult }>(measured: readonly T[]): T {
+  const sorted = [...measured].sort((x, y) => x.load.rps - y.load.rps);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * Runs `measureOne` for each of `list` `rounds` times, in alternating order (forwards, then
+ * backwards), and gives each one's median round.
+ */
+async function alternating<V, T extends { readonly load: LoadResult }>(
+  list: readonly V[],
+  measureOne: (item: V) => Promise<T>,
+): Promise<Map<V, T>> {
+  const all = new Map<V, T[]>(list.map((item) => [item, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const item of round % 2 === 0 ? list : [...list].reverse())
+      all.get(item)!.push(await measureOne(item));
+  }
+  return new Map([...all].map(([item, measured]) => [item, medianRound(measured)]));
+}
 
 /** Waits until requests still in flight from a load have finished (no SQL for 300 ms; at most 15 s). */
 async function quiet(server: ServerUnderTest): Promise<void> {
@@ -163,10 +190,8 @@ async function main(): Promise<void> {
         writeFileSync(file, body);
         ceiling = await startCeiling(file);
       }
-      const measureCeiling = async (scenario: string) => {
-        const load = await runLoad({ url: ceiling!.url, connections, seconds, next: () => ({ query: '' }) });
-        ceilings.push({ scenario, rateLimits, rps: load.rps });
-      };
+      const ceilingLoad = () =>
+        runLoad({ url: ceiling!.url, connections, seconds, next: () => ({ query: '' }) });
       const record = (variant: Variant, scenario: string, cache: 'cold' | 'warm', result: Measured) => {
         rows.push({ variant: variant.label, scenario, cache, rateLimits, ...result });
         log(
@@ -174,41 +199,66 @@ async function main(): Promise<void> {
             `${Math.round(result.load.rps)} req/s p50 ${result.load.p50} ms p99 ${result.load.p99} ms`,
         );
       };
-      await measureCeiling(FLOOR.id);
-      for (const variant of list)
-        record(variant, FLOOR.id, 'warm', await measure(servers.get(variant.label)!, FLOOR, true));
-      record(stockStack, FLOOR.id, 'warm', await measure(stock, FLOOR, true));
+      /**
+       * One row per variant (and the ceiling with `scenario`, when given), over the rounds.
+       * `run` measures a variant; the ceiling is measured between them in the same alternation.
+       */
+      const measureRows = async (
+        scenario: string,
+        cache: 'cold' | 'warm',
+        targets: readonly Variant[],
+        run: (variant: Variant) => Promise<Measured>,
+        withCeiling: boolean,
+      ) => {
+        const items: (Variant | undefined)[] = [...(withCeiling ? [undefined] : []), ...targets];
+        const medians = await alternating(items, async (variant) =>
+          variant ? run(variant) : { load: await ceilingLoad() },
+        );
+        for (const [variant, result] of medians) {
+          if (variant) record(variant, scenario, cache, result as Measured);
+          else ceilings.push({ scenario, rateLimits, rps: result.load.rps });
+        }
+      };
+      const serverOf = (variant: Variant) => (variant === stockStack ? stock : servers.get(variant.label)!);
+      await measureRows(
+        FLOOR.id,
+        'warm',
+        [...list, stockStack],
+        (v) => measure(serverOf(v), FLOOR, true),
+        true,
+      );
       for (const scenario of scenarios) {
-        await measureCeiling(scenario.id);
-        for (const cache of cacheModes) {
-          for (const variant of list) {
-            if (cache === 'cold') {
-              await servers.get(variant.label)!.stop();
-              valkey.flush();
-              servers.set(variant.label, await start(variant));
-            }
-            record(
-              variant,
-              scenario.id,
-              cache,
-              await measure(servers.get(variant.label)!, scenario, cache === 'warm'),
-            );
-          }
+        for (const [index, cache] of cacheModes.entries()) {
+          await measureRows(
+            scenario.id,
+            cache,
+            list,
+            async (variant) => {
+              if (cache === 'cold') {
+                await servers.get(variant.label)!.stop();
+                valkey.flush();
+                servers.set(variant.label, await start(variant));
+              }
+              return measure(servers.get(variant.label)!, scenario, cache === 'warm');
+            },
+            index === 0,
+          );
         }
         if (scenario.id !== 'c-users') continue;
         // (c) at half its maximum rate: the latency a page sees when the server is not saturated.
-        for (const variant of list) {
+        const rateOf = (variant: Variant) => {
           const full = rows.find(
             (r) => r.variant === variant.label && r.scenario === 'c-users' && r.rateLimits === rateLimits,
           );
-          const rate = Math.max(1, Math.round((full?.load.rps ?? 2) / 2));
-          record(
-            variant,
-            'c-users@half',
-            'warm',
-            await measure(servers.get(variant.label)!, scenario, true, rate),
-          );
-        }
+          return Math.max(1, Math.round((full?.load.rps ?? 2) / 2));
+        };
+        await measureRows(
+          'c-users@half',
+          'warm',
+          list,
+          (variant) => measure(servers.get(variant.label)!, scenario, true, rateOf(variant)),
+          false,
+        );
       }
       for (const server of servers.values()) await server.stop();
       servers.clear();
@@ -229,7 +279,9 @@ function printTable(rows: readonly Row[], ceilings: readonly Ceiling[], list: re
   const baseline = list[1]?.label;
   const out: string[] = [];
   out.push(
-    `${connections} connections, ${seconds} s per row; ceiling = bare Fastify route answering (a)'s ` +
+    `${connections} connections, ${seconds} s per row` +
+      (rounds > 1 ? `, the median of ${rounds} rounds in alternating order` : '') +
+      `; ceiling = bare Fastify route answering (a)'s ` +
       `${rows.find((r) => r.scenario === 'a-hot')?.bytes ?? '?'} bytes, measured right before each scenario`,
   );
   out.push('');
