@@ -35,7 +35,8 @@ export function rateLimitSubject(
 
 /**
  * Charges a cached answer's cost: its RateLimit-* headers, or undefined when refused. Decided
- * without waiting (no promise) when the units are held in this process (a lease).
+ * without waiting (no promise) when this process holds the units (a lease; the memory store of
+ * embedded mode).
  */
 export type AdmitCached = (
   viewer: Viewer,

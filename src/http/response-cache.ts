@@ -306,8 +306,8 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
       payload: unknown,
       done: (error: Error | null, payload: unknown) => void,
     ): void {
-      const miss = pending.get(request);
-      if (!miss) return done(null, payload);
+      const computed = pending.get(request);
+      if (!computed) return done(null, payload);
       pending.delete(request);
       // Only complete answers: no errors (Apollo writes `errors` first), a 200, as a string.
       if (reply.statusCode !== 200 || typeof payload !== 'string' || !payload.startsWith('{"data":')) {
@@ -324,8 +324,9 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
           .header('cache-control', anonymous ? 'public, max-age=1' : 'private, no-cache')
           .header('vary', 'authorization');
       }
-      const stored = { body: payload, etag, cost: miss.cost, computedAt: miss.computedAt, tags: miss.tags };
-      options.cache.set(miss.key, stored).then(
+      const { cost, computedAt, tags } = computed;
+      const stored = { body: payload, etag, cost, computedAt, tags };
+      options.cache.set(computed.key, stored).then(
         () => done(null, payload),
         () => done(null, payload), // not stored: the answer still goes out
       );
