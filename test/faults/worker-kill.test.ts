@@ -8,7 +8,7 @@ import { type Child, spawnTs } from '../support/child-process';
 import { type FakeGitHub, STANDARD_LOGINS, startFakeGitHub } from '../support/fake-github';
 import { freePort, waitFor } from '../support/free-port';
 import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
-import { SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+import { sharedServiceEnv, sharedValkeyEnv, uniqueName } from '../support/services';
 import { type SlowProxy, startSlowProxy } from '../support/slow-proxy';
 
 /**
@@ -50,15 +50,8 @@ beforeAll(async () => {
   proxy = await startSlowProxy(fake.url, 300);
   database = await openMigratedDatabase('faults_worker_kill');
   apiPort = await freePort();
-  env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    DB_HOST: SHARED_PG.host,
-    DB_NAME: database.name,
-    REDIS_HOST: SHARED_REDIS.host,
-    REDIS_PORT: String(SHARED_REDIS.port),
-    REDIS_KEY_PREFIX: uniqueName('kill'),
+  env = sharedServiceEnv(database.name, {
+    ...sharedValkeyEnv(uniqueName('kill')),
     GITHUB_API_URL: proxy.url,
     GITHUB_TOKENS: 'ghp_workerkilltoken00000000000000000000',
     RATE_LIMIT_ENABLED: 'false',
@@ -67,7 +60,7 @@ beforeAll(async () => {
     // A dead worker's job is free again within about 3 s (instead of BullMQ's 30 s + 30 s).
     QUEUE_LOCK_DURATION_MS: '2000',
     QUEUE_STALLED_INTERVAL_MS: '1000',
-  };
+  });
   api = spawnTs('test/support/role-main.ts', { ...env, ROLE: 'api', PORT: String(apiPort) });
   await api.waitForLine(/started api/, 90_000);
 }, 180_000);

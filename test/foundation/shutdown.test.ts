@@ -3,7 +3,7 @@ import { LogCapture } from '../support/app-harness';
 import { type Child, spawnTs } from '../support/child-process';
 import { freePort, probePort } from '../support/free-port';
 import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
-import { SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+import { sharedServiceEnv, sharedValkeyEnv, uniqueName } from '../support/services';
 
 let database: MigratedDatabase;
 beforeAll(async () => {
@@ -14,17 +14,14 @@ afterAll(() => database?.close());
 /** The real entry point with a slow health component (test/support/slow-main.ts), on a free port. */
 async function startSlowMain(env: NodeJS.ProcessEnv): Promise<{ child: Child; port: number }> {
   const port = await freePort();
-  const child = spawnTs('test/support/slow-main.ts', {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DB_HOST: SHARED_PG.host,
-    DB_NAME: database.name,
-    REDIS_HOST: SHARED_REDIS.host,
-    REDIS_KEY_PREFIX: uniqueName('shutdown'),
-    ...env,
-  });
+  const child = spawnTs(
+    'test/support/slow-main.ts',
+    sharedServiceEnv(database.name, {
+      PORT: String(port),
+      ...sharedValkeyEnv(uniqueName('shutdown')),
+      ...env,
+    }),
+  );
   return { child, port };
 }
 

@@ -5,7 +5,7 @@ import { type Child, spawnTs } from '../support/child-process';
 import { type FakeGitHub, STANDARD_LOGINS, startFakeGitHub } from '../support/fake-github';
 import { freePort } from '../support/free-port';
 import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database';
-import { SHARED_PG, SHARED_REDIS, uniqueName } from '../support/services';
+import { SHARED_REDIS, sharedServiceEnv, sharedValkeyEnv, uniqueName } from '../support/services';
 import { subscribe, wsClient } from './subscription-client';
 
 /**
@@ -22,21 +22,14 @@ const prefix = uniqueName('many');
 beforeAll(async () => {
   fake = await startFakeGitHub();
   database = await openMigratedDatabase('realtime_many');
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    DB_HOST: SHARED_PG.host,
-    DB_NAME: database.name,
-    REDIS_HOST: SHARED_REDIS.host,
-    REDIS_PORT: String(SHARED_REDIS.port),
-    REDIS_KEY_PREFIX: prefix,
+  const env = sharedServiceEnv(database.name, {
+    ...sharedValkeyEnv(prefix),
     GITHUB_API_URL: fake.url,
     GITHUB_TOKENS: 'ghp_manyprocessestoken000000000000000000',
     RATE_LIMIT_ENABLED: 'false',
     REFRESH_USER_MIN_INTERVAL_MS: '0',
     HEALTH_WATCH_INTERVAL_MS: '0',
-  };
+  });
   for (const role of ['api', 'api', 'worker']) {
     const port = await freePort();
     if (role === 'api') ports.push(port);

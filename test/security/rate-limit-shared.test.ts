@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/app-harness';
 import { type Child, spawnTs } from '../support/child-process';
 import { freePort } from '../support/free-port';
 import { CHEAP_QUERY, postGraphql, rateLimitHeaders } from '../support/rate-limit-client';
-import { SHARED_PG, SHARED_REDIS } from '../support/services';
+import { SHARED_PG, sharedServiceEnv, sharedValkeyEnv } from '../support/services';
 
 /**
  * Two instances of the service, one in this process and one in a child process, on the same
@@ -33,20 +33,13 @@ beforeAll(async () => {
   const port = await freePort();
   child = spawnTs(
     'src/main.ts',
-    {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
+    sharedServiceEnv(inProcess.config.database.name, {
       LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
       PORT: String(port),
-      DB_HOST: SHARED_PG.host,
       DB_PORT: String(SHARED_PG.port),
-      DB_NAME: inProcess.config.database.name,
-      REDIS_HOST: SHARED_REDIS.host,
-      REDIS_PORT: String(SHARED_REDIS.port),
-      REDIS_KEY_PREFIX: inProcess.config.redis.keyPrefix,
+      ...sharedValkeyEnv(inProcess.config.redis.keyPrefix),
       ...LIMITS,
-    },
+    }),
     undefined,
     ['api'],
   );
