@@ -37,7 +37,7 @@ import { usersModule } from './modules/users/users.module';
 import { loginKey } from './modules/users/login';
 import { webhooksModule } from './modules/webhooks/webhooks.module';
 import type { RetryPolicy } from './platform/github/github-request-hook';
-import { createLogger, type Logger, stdoutDestination } from './platform/logging/logger';
+import { createStdoutLogger, type Logger } from './platform/logging/logger';
 import { migrateUp } from './platform/database/migrations';
 import { SERVICE_VERSION, WEB_BUILD_DIR } from './platform/paths';
 import { closeStages } from './platform/close-stages';
@@ -140,8 +140,7 @@ export interface App {
 
 /** The composition root: every dependency is built here and handed to what needs it. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger =
-    overrides.logger ?? createLogger(config.log.level, stdoutDestination(config.log.bufferBytes));
+  const logger = overrides.logger ?? createStdoutLogger(config.log);
   // Errors answered by code: counted for /metrics and, per minute, for the operator console.
   const errorWindow = new ErrorWindow();
   const definitions = appModules({ ...overrides, errorWindow });

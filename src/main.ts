@@ -5,7 +5,7 @@ import { readEnvironment, resolveConfiguration } from './bootstrap';
 import type { MigrateAction } from './cli/migrate.command';
 import { ConfigError, type RawEnv } from './config/load-config';
 import { releaseIdleAsyncContexts } from './platform/database/idle-async-contexts';
-import { createLogger, stdoutDestination } from './platform/logging/logger';
+import { createStdoutLogger } from './platform/logging/logger';
 
 const ROLES: readonly string[] = ['api', 'worker', 'all'];
 
@@ -37,8 +37,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     throw error;
   }
   const { config, secrets } = loaded;
-  const logger =
-    options.overrides?.logger ?? createLogger(config.log.level, stdoutDestination(config.log.bufferBytes));
+  const logger = options.overrides?.logger ?? createStdoutLogger(config.log);
 
   if (command === 'migrate') {
     const { values, positionals } = parseArgs({

@@ -74,6 +74,14 @@ export function stdoutDestination(bufferBytes: number): DestinationStream {
   });
 }
 
+/** The service's logger: on standard output, written in batches of `bufferBytes` (stdoutDestination). */
+export function createStdoutLogger(settings: {
+  readonly level: string;
+  readonly bufferBytes: number;
+}): Logger {
+  return createLogger(settings.level, stdoutDestination(settings.bufferBytes));
+}
+
 /** One JSON line per event (pino); on standard output as it comes unless given a destination. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
