@@ -96,7 +96,7 @@ export const cacheSettings = {
   CACHE_MEMORY_MAX_ENTRIES: int(100, 10_000_000).default(10_000),
   RESPONSE_CACHE_ENABLED: bool.default(true),
   RESPONSE_CACHE_TTL_MS: int(1_000, 86_400_000).default(300_000),
-  RESPONSE_CACHE_LOCAL_MAX_MB: int(1, 4_096).default(32),
+  RESPONSE_CACHE_LOCAL_MAX_MB: int(1, 4_096).default(16),
   RESPONSE_CACHE_MAX_STALE_MS: int(200, 60_000).default(1_000),
 };
 

@@ -14,9 +14,7 @@ import type { RedisClient } from '../redis/redis-factory';
  * separate from the shared data cache (platform/cache) and never fails a request: when Valkey is
  * unreachable it is skipped.
  */
-export interface CachedResponse {
-  /** The answer's bytes (JSON), sent as they are. */
-  readonly body: string;
+interface CachedAbout {
   /** Strong validator of the body. */
   readonly etag: string;
   /** The operation's rate-limit cost, charged on every hit. */
@@ -26,8 +24,17 @@ export interface CachedResponse {
   readonly tags: readonly string[];
 }
 
-/** An answer as `get` returns it: with its UTF-8 bytes, encoded once when it entered this process. */
-export interface CachedAnswer extends CachedResponse {
+/** An answer as it is stored. */
+export interface CachedResponse extends CachedAbout {
+  /** The answer (JSON), sent as it is. */
+  readonly body: string;
+}
+
+/**
+ * An answer as `get` returns it: its UTF-8 bytes, encoded once when it entered this process (the
+ * in-process tier keeps only these, not the text as well: half the memory per answer).
+ */
+export interface CachedAnswer extends CachedAbout {
   readonly bytes: Buffer;
 }
 
@@ -190,7 +197,7 @@ export class ResponseCache {
     return { ...this.counters, localEntries: this.local.size, localBytes: this.localBytes };
   }
 
-  private isFresh(response: CachedResponse): boolean {
+  private isFresh(response: CachedAbout): boolean {
     const limit = response.computedAt - this.settings.skewMs;
     if ((this.changedAt.get(ALL_TAG) ?? 0) >= limit) return false;
     return response.tags.every((tag) => (this.changedAt.get(tag) ?? 0) < limit);
@@ -200,10 +207,11 @@ export class ResponseCache {
     const previous = this.local.get(key);
     if (previous) this.drop(key, previous);
     // Sent as bytes on every hit: encoded once here rather than by each response.
-    const bytes = Buffer.from(response.body);
-    const size = response.body.length + bytes.length + key.length;
-    const expiresAt = Math.min(now + this.settings.ttlMs, response.computedAt + this.settings.ttlMs);
-    const entry: LocalEntry = { ...response, bytes, size, expiresAt };
+    const { body, etag, cost, computedAt, tags } = response;
+    const bytes = Buffer.from(body);
+    const size = bytes.length + key.length;
+    const expiresAt = Math.min(now + this.settings.ttlMs, computedAt + this.settings.ttlMs);
+    const entry: LocalEntry = { etag, cost, computedAt, tags, bytes, size, expiresAt };
     this.local.set(key, entry);
     this.localBytes += size;
     for (const tag of response.tags) {
