@@ -11,7 +11,7 @@ describe('response cache in-process bound', () => {
   it('holds at most its bound of UTF-8 bytes and keys, evicting the least recently used', async () => {
     const now = 1_000_000;
     const body = (name: string) => `{"data":{"name":"${name}"}}`;
-    const wide = 'Ωμέγα-東京'; // 2- and 3-byte characters: 10 characters, 23 bytes
+    const wide = 'Ωμέγα-東京'; // 2- and 3-byte characters: 8 characters, 17 bytes
     const sizeOf = (key: string, name: string) => Buffer.byteLength(body(name)) + key.length;
     const bound = sizeOf('k1', wide) * 3;
     const cache = new ResponseCache(
@@ -35,5 +35,16 @@ describe('response cache in-process bound', () => {
     expect(cache.stats()).toMatchObject({ localEntries: 3, localBytes: bound });
     expect(await cache.get('k2')).toBeUndefined();
     for (const key of ['k1', 'k3', 'k4']) expect((await cache.get(key))?.tier).toBe('local');
+  });
+
+  it('does not keep an answer larger than the entry bound in UTF-8 bytes, however few its characters', async () => {
+    const now = 1_000_000;
+    const body = '{"data":{"name":"東京東京東京"}}'; // 26 characters, 38 bytes
+    const settings = { ttlMs: 60_000, localMaxBytes: 1_000_000, maxEntryBytes: 37, skewMs: 0 };
+    const cache = new ResponseCache(settings, undefined, createLogger('silent'), () => now);
+    cache.invalidate(ALL_TAG);
+    await cache.set('k', { body, etag: 'e', cost: 1, computedAt: now + 1, tags: [ALL_TAG] });
+    expect(await cache.get('k')).toBeUndefined();
+    expect(cache.stats().localEntries).toBe(0);
   });
 });

@@ -157,7 +157,7 @@ export class ResponseCache {
 
   /** Stores an answer computed from data read after `computedAt`; ignored if that data has changed since. */
   async set(key: string, response: CachedResponse): Promise<void> {
-    if (response.body.length > this.settings.maxEntryBytes || !this.isFresh(response)) return;
+    if (Buffer.byteLength(response.body) > this.settings.maxEntryBytes || !this.isFresh(response)) return;
     this.remember(key, response, this.now());
     if (!this.shared || this.shared.redis.status !== 'ready') return;
     try {
