@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   bucketStart,
+  dayAfter,
   DAY_MS,
   dayNumber,
   dayString,
@@ -26,6 +27,13 @@ describe('day numbers', () => {
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
     expect(addDays('2100-02-28', 1)).toBe('2100-03-01');
     expect(daysBetween('2025-12-31', '2026-03-01')).toBe(60);
+  });
+
+  it('give the first whole day after a timestamp, whatever its time and offset', () => {
+    expect(dayAfter('2026-03-01T00:00:00Z')).toBe('2026-03-02');
+    expect(dayAfter('2026-03-01T23:59:59.999Z')).toBe('2026-03-02');
+    expect(dayAfter('2024-02-28T12:00:00Z')).toBe('2024-02-29');
+    expect(dayAfter('2026-12-31T20:00:00-05:00')).toBe('2027-01-02'); // 01:00 UTC on Jan 1st
   });
 
   it('refuses what is not a day, as Date does', () => {

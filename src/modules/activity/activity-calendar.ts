@@ -53,6 +53,11 @@ export function toDay(moment: Date | number | string): string {
   return new Date(moment).toISOString().slice(0, 10);
 }
 
+/** The first whole UTC day after an ISO timestamp (its own day is counted only in part). */
+export function dayAfter(timestamp: string): string {
+  return toDay(Date.parse(timestamp) + DAY_MS);
+}
+
 /*
  * Days as numbers (days since 1970-01-01) for the arithmetic: a year of daily buckets made through
  * Date objects and ISO strings was a quarter of the CPU of a profile read that misses the caches

@@ -1,5 +1,5 @@
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
-import { DAY_MS, toDay } from '../activity/activity-calendar';
+import { DAY_MS, dayAfter, toDay } from '../activity/activity-calendar';
 import { DayTally, type HarvestedActivity, type HarvestedDay } from './harvest-data';
 import { statusOf } from './harvest-rest';
 
@@ -53,8 +53,7 @@ export async function fetchEventActivity(
     (min, e) => (e.created_at && (!min || e.created_at < min) ? e.created_at : min),
     undefined,
   );
-  const firstDay =
-    capped && oldest ? toDay(Date.parse(oldest) + DAY_MS) : toDay(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
+  const firstDay = capped && oldest ? dayAfter(oldest) : toDay(nowMs - EVENTS_WINDOW_DAYS * DAY_MS);
   const lastDay = toDay(nowMs);
   const tally = new DayTally();
   const day = (date: string): HarvestedDay => tally.day(date);

@@ -1,5 +1,5 @@
 import type { GitHubOctokit } from '../../platform/github/octokit-loader';
-import { DAY_MS, toDay } from '../activity/activity-calendar';
+import { dayAfter, toDay } from '../activity/activity-calendar';
 import { DayTally, type HarvestedActivity, type HarvestedDay } from './harvest-data';
 
 /**
@@ -276,7 +276,7 @@ export async function fetchContributions(
   );
   const collection = answer.user?.contributionsCollection;
   // `from` falls inside its day, which GitHub counts only in part: the window's first whole day follows it.
-  const firstDay = toDay(Date.parse(from) + DAY_MS);
+  const firstDay = dayAfter(from);
   const lastDay = toDay(nowMs);
   if (!collection) return { source: 'graphql', firstDay, lastDay, days: [], restrictedContributions: null };
 
