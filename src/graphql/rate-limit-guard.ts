@@ -11,6 +11,7 @@ import { DomainError, httpStatusOf } from '../core/errors';
 import { toGraphQLError } from './errors';
 import type { GraphqlGuards } from './guards';
 import { estimateCost } from './query-limits';
+import { andThen } from '../core/maybe-promise';
 
 export interface RateLimitGuardOptions {
   readonly config: Pick<Config, 'rateLimit'>;
@@ -86,26 +87,26 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): RateLimitG
     return Number.isFinite(cost) ? Math.max(1, Math.ceil(cost)) : Number.MAX_SAFE_INTEGER;
   };
 
-  const admit = async (viewer: Viewer, cost: number): Promise<Admission> => {
+  /** Decided without waiting (no promise) when the limiter can decide in this process (`consumeNow`). */
+  const admit = (viewer: Viewer, cost: number): Admission | Promise<Admission> => {
     const { identity, limit } = rateLimitSubject(viewer, budgets);
     // Waiting cannot help an operation dearer than the whole budget: say so instead of "retry".
     if (cost > limit) return { error: tooCostly(cost, limit, windowMs) };
-    const decision = await limiter.consume(identity, cost, limit);
-    if (decision.allowed) return { decision };
-    logger.debug({ identity, cost, retryAfterMs: decision.retryAfterMs }, 'rate limited');
-    return { decision, error: refusal(decision, cost, windowMs) };
+    const judge = (decision: RateLimitDecision): Admission => {
+      if (decision.allowed) return { decision };
+      logger.debug({ identity, cost, retryAfterMs: decision.retryAfterMs }, 'rate limited');
+      return { decision, error: refusal(decision, cost, windowMs) };
+    };
+    const now = limiter.consumeNow?.(identity, cost, limit);
+    return now ? judge(now) : limiter.consume(identity, cost, limit).then(judge);
   };
 
   return {
     apolloPlugins: [httpPlugin(admit, price, windowMs)],
-    admitCached(viewer, cost) {
-      const { identity, limit } = rateLimitSubject(viewer, budgets);
-      const now = cost <= limit ? limiter.consumeNow?.(identity, cost, limit) : undefined;
-      if (now) return now.allowed ? rateLimitHeaders(now, windowMs) : undefined;
-      return admit(viewer, cost).then(({ decision, error }) =>
+    admitCached: (viewer, cost) =>
+      andThen(admit(viewer, cost), ({ decision, error }) =>
         error ? undefined : rateLimitHeaders(decision, windowMs),
-      );
-    },
+      ),
     async beforeSocketOperation(context, document, variables) {
       const { error } = await admit(context.viewer, price(document, variables));
       if (error) throw error;
@@ -114,7 +115,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): RateLimitG
 }
 
 function httpPlugin(
-  admit: (viewer: Viewer, cost: number) => Promise<Admission>,
+  admit: (viewer: Viewer, cost: number) => Admission | Promise<Admission>,
   price: (document: DocumentNode, variables: Record<string, unknown>, operationName?: string) => number,
   windowMs: number,
 ): ApolloServerPlugin<GraphQLContext> {

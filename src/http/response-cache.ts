@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DocumentNode } from 'graphql';
+import { andThen, withoutRejection } from '../core/maybe-promise';
 import type { Viewer } from '../core/viewer';
 import { type OperationPlan, planOperation, type ResponseCachePolicy } from '../graphql/cacheable-operation';
 import type { AdmitCached } from '../graphql/rate-limit-guard';
@@ -64,16 +65,6 @@ function parseJson(value: unknown): unknown {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `next(value)` now, or once `value` settles when it is a promise. */
-function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
-}
-
-/** A rejected promise as undefined (a bad credential; the pipeline reports it). */
-function withoutRejection<T>(value: T | Promise<T>): T | undefined | Promise<T | undefined> {
-  return value instanceof Promise ? value.catch(() => undefined) : value;
-}
 
 /** Apollo's CSRF rule: a "simple" request needs a preflight header, else Apollo refuses it. */
 function passesCsrfPrevention(request: FastifyRequest): boolean {
@@ -223,7 +214,7 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
 
   /** A hit, charged its rate-limit cost and sent; false when refused (the pipeline answers 429, spending nothing). */
   const serve = (request: FastifyRequest, reply: FastifyReply, viewer: Viewer, found: CacheLookup) =>
-    then(options.admit ? options.admit(viewer, found.response.cost) : {}, (rateLimitHeaders) => {
+    andThen(options.admit ? options.admit(viewer, found.response.cost) : {}, (rateLimitHeaders) => {
       if (!rateLimitHeaders) return false;
       sendHit(request, reply, viewer, found, rateLimitHeaders);
       return true;
@@ -268,15 +259,15 @@ export function responseCacheHooks(options: ResponseCacheHttpOptions) {
    * lookup and a charge decided in this process (the hot case), is sent without a promise.
    */
   const answer = (request: FastifyRequest, reply: FastifyReply, asked: Asked) =>
-    then(planOf(asked), (planned) => {
+    andThen(planOf(asked), (planned) => {
       if (!planned?.plan.cacheable) return false;
       const plan = planned.plan;
-      return then(withoutRejection(options.viewer(request)), (viewer) => {
+      return andThen(withoutRejection(options.viewer(request)), (viewer) => {
         if (!viewer) return false; // a bad credential: the pipeline refuses it as it always does
         const key = keyOf(planned, viewer, asked.variables);
         if (key === undefined) return false;
         const computedAt = Date.now();
-        return then(options.cache.get(key), (found) =>
+        return andThen(options.cache.get(key), (found) =>
           found
             ? serve(request, reply, viewer, found)
             : miss(request, reply, asked, plan, viewer, key, computedAt),

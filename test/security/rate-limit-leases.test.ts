@@ -56,6 +56,8 @@ describe('LeasedRateLimiter', () => {
     expect(limiter.consumeNow('key:d', 1, 1_000)).toBeUndefined();
     expect(calls).toEqual([]);
     expect((await limiter.consume('key:d', 1, 1_000)).remaining).toBe(999);
+    // A cost the lease of 10 cannot hold twice is Valkey's to decide, exactly, as consume does.
+    expect(limiter.consumeNow('key:d', 6, 1_000)).toBeUndefined();
     // The rest of the lease of 10 is spent in process, then it must ask again.
     const now = Array.from({ length: 10 }, () => limiter.consumeNow('key:d', 1, 1_000));
     expect(now.slice(0, 9).map((d) => d?.remaining)).toEqual([998, 997, 996, 995, 994, 993, 992, 991, 990]);

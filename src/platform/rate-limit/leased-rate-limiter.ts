@@ -34,13 +34,13 @@ export class LeasedRateLimiter implements RateLimiter {
 
   consumeNow(identity: string, cost: number, limit: number): RateLimitDecision | undefined {
     assertCost(cost, limit);
-    return this.spend(identity, cost, limit);
+    return this.leasable(cost, limit) ? this.spend(identity, cost, limit) : undefined;
   }
 
   async consume(identity: string, cost: number, limit: number): Promise<RateLimitDecision> {
     assertCost(cost, limit);
-    const leaseUnits = Math.floor(limit * this.share);
-    if (leaseUnits < 2 * cost) return this.shared.consume(identity, cost, limit);
+    if (!this.leasable(cost, limit)) return this.shared.consume(identity, cost, limit);
+    const leaseUnits = this.leaseUnits(limit);
     for (;;) {
       const local = this.spend(identity, cost, limit);
       if (local) return local;
@@ -63,6 +63,15 @@ export class LeasedRateLimiter implements RateLimiter {
     }
     // Not a whole lease left in the window: this attempt alone, exactly.
     return decision ?? this.shared.consume(identity, cost, limit);
+  }
+
+  private leaseUnits(limit: number): number {
+    return Math.floor(limit * this.share);
+  }
+
+  /** Whether a lease holds at least two attempts of `cost` (else Valkey decides each one, exactly). */
+  private leasable(cost: number, limit: number): boolean {
+    return this.leaseUnits(limit) >= 2 * cost;
   }
 
   /** How many identities hold a lease (for tests of the bound). */
