@@ -148,7 +148,7 @@ export class ResponseCache {
     const response = await this.readShared(key);
     if (response && this.isFresh(response)) {
       this.counters.sharedHits++;
-      return { response: this.remember(key, response, now), tier: 'shared' };
+      return { response: this.remember(key, response, Buffer.from(response.body), now), tier: 'shared' };
     }
     if (response) this.counters.stale++;
     this.counters.misses++;
@@ -157,8 +157,10 @@ export class ResponseCache {
 
   /** Stores an answer computed from data read after `computedAt`; ignored if that data has changed since. */
   async set(key: string, response: CachedResponse): Promise<void> {
-    if (Buffer.byteLength(response.body) > this.settings.maxEntryBytes || !this.isFresh(response)) return;
-    this.remember(key, response, this.now());
+    // Sent as bytes on every hit: encoded once here rather than by each response.
+    const bytes = Buffer.from(response.body);
+    if (bytes.length > this.settings.maxEntryBytes || !this.isFresh(response)) return;
+    this.remember(key, response, bytes, this.now());
     if (!this.shared || this.shared.redis.status !== 'ready') return;
     try {
       await this.shared.redis.set(this.shared.prefix + key, encode(response), 'PX', this.settings.ttlMs);
@@ -203,12 +205,11 @@ export class ResponseCache {
     return response.tags.every((tag) => (this.changedAt.get(tag) ?? 0) < limit);
   }
 
-  private remember(key: string, response: CachedResponse, now: number): LocalEntry {
+  /** Keeps an answer in this process as `bytes` (its body's UTF-8, which every hit sends as it is). */
+  private remember(key: string, response: CachedAbout, bytes: Buffer, now: number): LocalEntry {
     const previous = this.local.get(key);
     if (previous) this.drop(key, previous);
-    // Sent as bytes on every hit: encoded once here rather than by each response.
-    const { body, etag, cost, computedAt, tags } = response;
-    const bytes = Buffer.from(body);
+    const { etag, cost, computedAt, tags } = response;
     const size = bytes.length + key.length;
     const expiresAt = Math.min(now + this.settings.ttlMs, computedAt + this.settings.ttlMs);
     const entry: LocalEntry = { etag, cost, computedAt, tags, bytes, size, expiresAt };
