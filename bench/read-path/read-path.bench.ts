@@ -200,8 +200,8 @@ async function main(): Promise<void> {
         );
       };
       /**
-       * One row per variant (and the ceiling with `scenario`, when given), over the rounds.
-       * `run` measures a variant; the ceiling is measured between them in the same alternation.
+       * One row per variant of `targets` over the rounds (`run` measures a variant), and with
+       * `withCeiling` the ceiling's row for `scenario`, measured between them in the same alternation.
        */
       const measureRows = async (
         scenario: string,
